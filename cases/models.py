@@ -1,0 +1,326 @@
+"""Clients, cases, reports (zgłoszenia), flags and the stage-transition log.
+
+Writes happen in cases/services.py, reads in cases/selectors.py; the procedure's table of
+stages lives in cases/procedure.py and the access rules in mopr/policy.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.procedure import CloseReason, Stage
+from mopr.models import Institution, Region
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a record of an append-only log."""
+
+
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed or deleted through the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} is append-only")
+
+
+class TargetGroup(models.TextChoices):
+    """Teams by problem (seeds 001 and 004)."""
+
+    FAMILY_WITH_CHILDREN = "family_children", _("Rodziny z dziećmi")
+    UNEMPLOYED = "unemployed", _("Osoby pozostające bez pracy")
+    ELDERLY = "elderly", _("Osoby starsze")
+    DISABLED = "disabled", _("Osoby z niepełnosprawnością")
+    ADDICTION = "addiction", _("Osoby uzależnione")
+    HOMELESS = "homeless", _("Osoby bezdomne")
+
+
+class Client(models.Model):
+    """A person or a family (klient). A family has members; a person has one member."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Osoba")
+        FAMILY = "family", _("Rodzina")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="clients")
+    kind = models.CharField(_("rodzaj"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    street = models.CharField(_("ulica"), max_length=120, blank=True)
+    house_number = models.CharField(_("nr domu"), max_length=20, blank=True)
+    flat_number = models.CharField(_("nr lokalu"), max_length=20, blank=True)
+    postal_code = models.CharField(_("kod pocztowy"), max_length=6, blank=True)
+    city = models.CharField(_("miejscowość"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    # Names, PESELs and address folded to lower-case ASCII ("Łódź" → "lodz"): the search
+    # column, refreshed by cases.services on every write of the client or its members.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The search column is derived data; keeping it out of the history lets the service
+    # refresh it with a plain UPDATE without losing anything an auditor needs.
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("klient")
+        verbose_name_plural = _("klienci")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def head(self) -> "ClientMember | None":
+        members = list(self.members.all())
+        return next((m for m in members if m.is_head), members[0] if members else None)
+
+    @property
+    def display_name(self) -> str:
+        head = self.head
+        if head is None:
+            return str(_("(bez danych osobowych)"))
+        if self.kind == self.Kind.FAMILY:
+            return _("Rodzina %(name)s") % {"name": head.full_name}
+        return head.full_name
+
+    @property
+    def address(self) -> str:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        if self.flat_number:
+            street = f"{street}/{self.flat_number}"
+        town = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (street, town) if p)
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("głowa rodziny / klient")
+    SPOUSE = "spouse", _("małżonek")
+    PARTNER = "partner", _("partner / partnerka")
+    CHILD = "child", _("dziecko")
+    PARENT = "parent", _("rodzic")
+    SIBLING = "sibling", _("rodzeństwo")
+    GRANDPARENT = "grandparent", _("dziadek / babcia")
+    GRANDCHILD = "grandchild", _("wnuk / wnuczka")
+    OTHER = "other", _("inna osoba")
+
+
+class ClientMember(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField(_("imię"), max_length=80)
+    last_name = models.CharField(_("nazwisko"), max_length=80)
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    birth_date = models.DateField(_("data urodzenia"), null=True, blank=True)
+    relation = models.CharField(_("pokrewieństwo"), max_length=20, choices=Relation.choices, default=Relation.HEAD)
+    is_head = models.BooleanField(_("głowa rodziny"), default=False)
+    # Seed 000 II.4: contact with the foster-care organiser is mandatory for such a child.
+    in_foster_care = models.BooleanField(_("w pieczy zastępczej"), default=False)
+    lives_apart = models.BooleanField(_("zamieszkuje oddzielnie"), default=False)
+    id_document = models.CharField(_("dowód osobisty (seria i nr)"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("członek rodziny")
+        verbose_name_plural = _("członkowie rodziny")
+        ordering = ["-is_head", "birth_date", "pk"]
+        indexes = [models.Index(fields=["pesel"], name="member_pesel_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Case(models.Model):
+    """A case (sprawa) of social work with one client in one RPŚ."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="cases")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("pracownik socjalny"),
+    )
+    number = models.CharField(_("numer sprawy"), max_length=40)
+    target_group = models.CharField(_("grupa docelowa"), max_length=20, choices=TargetGroup.choices)
+    stage = models.CharField(_("etap"), max_length=20, choices=Stage.choices, default=Stage.ZGLOSZENIE)
+    suspended_from = models.CharField(_("zawieszona na etapie"), max_length=20, choices=Stage.choices, blank=True)
+    urgent = models.BooleanField(_("pilne – zagrożenie zdrowia lub życia"), default=False)
+
+    # The dates the karta and the register need.
+    reported_at = models.DateTimeField(_("data zgłoszenia"))
+    transferred_at = models.DateTimeField(_("data przekazania przez koordynatora"), null=True, blank=True)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(_("data przyjęcia do realizacji"), null=True, blank=True)
+    first_contact_at = models.DateField(_("pierwszy kontakt z klientem"), null=True, blank=True)
+    social_work_started_at = models.DateField(_("rozpoczęcie pracy socjalnej"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("data zakończenia"), null=True, blank=True)
+    close_reason = models.CharField(_("przyczyna zakończenia"), max_length=30, choices=CloseReason.choices, blank=True)
+    close_justification = models.TextField(_("uzasadnienie zakończenia"), blank=True)
+
+    # Optimistic lock: every write through the services bumps it; a form carries the value it
+    # was loaded at, and a save over a newer version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sprawa")
+        verbose_name_plural = _("sprawy")
+        constraints = [models.UniqueConstraint(fields=["institution", "number"], name="case_number_unique")]
+        indexes = [
+            models.Index(fields=["institution", "stage"], name="case_inst_stage_idx"),
+            models.Index(fields=["region", "stage"], name="case_region_stage_idx"),
+            models.Index(fields=["worker", "stage"], name="case_worker_stage_idx"),
+            models.Index(fields=["institution", "-urgent", "-reported_at"], name="case_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == Stage.ZAKONCZENIE
+
+    @property
+    def awaiting_assignment(self) -> bool:
+        return self.worker_id is None
+
+    @property
+    def awaiting_acceptance(self) -> bool:
+        return self.worker_id is not None and self.accepted_at is None
+
+
+class CaseNumberCounter(models.Model):
+    """The last sequence number given out per region and year; locked while numbering."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
+
+class ReportForm(models.TextChoices):
+    """Forma zgłoszenia (seed 000 I; Karta pt. 1)."""
+
+    ORAL = "oral", _("ustne (osobiście)")
+    WRITTEN = "written", _("pisemne")
+    PHONE = "phone", _("telefoniczne")
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("pismo / list")
+    ANONYMOUS = "anonymous", _("anonimowe")
+    INSTITUTION = "institution", _("od instytucji")
+
+
+class Report(models.Model):
+    """A report (zgłoszenie): the signal that opens a case or adds to an open one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
+    received_at = models.DateTimeField(_("data i godzina zgłoszenia"))
+    form = models.CharField(_("forma zgłoszenia"), max_length=20, choices=ReportForm.choices)
+    institution_name = models.CharField(_("instytucja zgłaszająca"), max_length=200, blank=True)
+    reporter_name = models.CharField(_("imię i nazwisko zgłaszającego"), max_length=160, blank=True)
+    reporter_contact = models.CharField(_("adres / telefon zgłaszającego"), max_length=200, blank=True)
+    reporter_relation = models.CharField(_("związek z klientem"), max_length=120, blank=True)
+    content = models.TextField(_("treść zgłoszenia"))
+    reporter_signed = models.BooleanField(_("zgłaszający podpisał notatkę ze zgłoszenia"), default=False)
+    urgent = models.BooleanField(_("zagrożenie zdrowia lub życia"), default=False)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_received")
+    # Seed 000 I.1: anonymous reports must always be verified.
+    needs_verification = models.BooleanField(_("do weryfikacji"), default=False)
+    verified_at = models.DateTimeField(_("data weryfikacji"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    verification_note = models.TextField(_("wynik weryfikacji"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zgłoszenie")
+        verbose_name_plural = _("zgłoszenia")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.received_at:%d.%m.%Y}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.form == ReportForm.ANONYMOUS
+
+
+class FlagKind(models.TextChoices):
+    NIEBIESKA_KARTA = "niebieska_karta", _("Niebieska Karta")
+    CHILD_ABUSE = "child_abuse", _("Procedura interwencji – krzywdzenie dziecka")
+
+
+class CaseFlag(models.Model):
+    """A flag that shows on every screen of the case (seed 000 II.7–8)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("oznaczenie"), max_length=30, choices=FlagKind.choices)
+    started_on = models.DateField(_("data wszczęcia"))
+    started_by = models.CharField(_("kto wszczął"), max_length=160)
+    note = models.TextField(_("uwagi"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(_("zdjęto"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    removal_reason = models.TextField(_("powód zdjęcia oznaczenia"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("oznaczenie sprawy")
+        verbose_name_plural = _("oznaczenia spraw")
+        indexes = [models.Index(fields=["kind", "removed_at"], name="flag_kind_active_idx")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
+
+
+class StageTransition(AppendOnlyModel):
+    """The append-only record of every change of a case's stage."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    from_stage = models.CharField(_("z etapu"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("do etapu"), max_length=20, choices=Stage.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("kiedy"))
+    reason = models.TextField(_("uzasadnienie"), blank=True)
+    close_reason = models.CharField(_("przyczyna zakończenia"), max_length=30, choices=CloseReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("zmiana etapu")
+        verbose_name_plural = _("zmiany etapów")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_stage} → {self.to_stage}"

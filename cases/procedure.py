@@ -1,0 +1,243 @@
+"""The methodical procedure of social work (seed 000, Zarządzenie 30/2023 MOPR Toruń).
+
+    I. zgłoszenie → II. rozeznanie → III. diagnoza → IV. praca socjalna (kontrakt) → V. zakończenie
+
+with the side paths of the brief: closing as unfounded after the diagnosis (III.2), closing
+on refusal, monitoring an environment that refuses help (seed 003), suspension (seed 004:
+"czasowe zawieszenie podejmowania kolejnych działań") and reopening a closed case (V.3).
+
+This module is the table of allowed transitions and the guard of each. A guard is a named
+function that returns ``None`` when the move is allowed and otherwise the reason why not,
+in words for the worker. The only code that changes a stage is
+``cases.services.case_change_stage`` (and its named wrappers), which consults this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+
+class Stage(models.TextChoices):
+    ZGLOSZENIE = "zgloszenie", gettext_lazy("I. Zgłoszenie")
+    ROZEZNANIE = "rozeznanie", gettext_lazy("II. Rozeznanie sytuacji")
+    DIAGNOZA = "diagnoza", gettext_lazy("III. Diagnoza")
+    PRACA_SOCJALNA = "praca_socjalna", gettext_lazy("IV. Praca socjalna")
+    MONITORING = "monitoring", gettext_lazy("Monitoring (odmowa pomocy)")
+    ZAWIESZENIE = "zawieszenie", gettext_lazy("Zawieszona")
+    ZAKONCZENIE = "zakonczenie", gettext_lazy("V. Zakończona")
+
+    @classmethod
+    def open_stages(cls) -> frozenset[Stage]:
+        return frozenset(s for s in cls if s != cls.ZAKONCZENIE)
+
+    @classmethod
+    def suspendable(cls) -> frozenset[Stage]:
+        return frozenset({cls.ROZEZNANIE, cls.DIAGNOZA, cls.PRACA_SOCJALNA})
+
+
+class CloseReason(models.TextChoices):
+    """Why a case ended (seed 000 III.2 and V; issue 4)."""
+
+    CONTRACT_COMPLETED = "contract_completed", gettext_lazy("Kontrakt zrealizowany")
+    UNFOUNDED = "unfounded", gettext_lazy("Zgłoszenie nieuzasadnione (brak problemu)")
+    REFUSAL = "refusal", gettext_lazy("Odmowa przyjęcia pomocy")
+    MOVED_OUT = "moved_out", gettext_lazy("Wyprowadzka poza teren działania ośrodka")
+    DEATH = "death", gettext_lazy("Zgon klienta")
+    OTHER = "other", gettext_lazy("Inna przyczyna")
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a transition service was asked to do; the guards read it."""
+
+    case: Case
+    target: Stage
+    reason: str = ""
+    close_reason: CloseReason | None = None
+
+
+Guard = Callable[[Move], str | None]
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def worker_accepted(move: Move) -> str | None:
+    """Karta pt. 2: a worker must have accepted the report for handling."""
+    if move.case.worker_id is None or move.case.accepted_at is None:
+        return _("Sprawa nie ma jeszcze pracownika, który przyjął zgłoszenie do realizacji.")
+    return None
+
+
+def anonymous_report_verified(move: Move) -> str | None:
+    """Seed 000 I.1: a report from an anonymous person must always be verified."""
+    if move.case.reports.filter(needs_verification=True, verified_at__isnull=True).exists():
+        return _("Zgłoszenie anonimowe nie zostało jeszcze zweryfikowane.")
+    return None
+
+
+def reason_given(move: Move) -> str | None:
+    if not move.reason.strip():
+        return _("Podaj uzasadnienie.")
+    return None
+
+
+def close_reason_given(move: Move) -> str | None:
+    if move.close_reason is None:
+        return _("Wybierz przyczynę zakończenia sprawy.")
+    return None
+
+
+def close_reason_fits_stage(move: Move) -> str | None:
+    """An unfounded report closes only after the diagnosis (III.2); a completed contract only
+    from social work (V.1). Refusal, moving out, death and other reasons close at any stage."""
+    allowed = CLOSE_REASONS_BY_STAGE.get(Stage(move.case.stage), frozenset())
+    if move.close_reason is not None and move.close_reason not in allowed:
+        return _("Z etapu „%(stage)s” nie można zakończyć sprawy z przyczyny „%(reason)s”.") % {
+            "stage": Stage(move.case.stage).label,
+            "reason": CloseReason(move.close_reason).label,
+        }
+    return None
+
+
+def resumes_suspended_stage(move: Move) -> str | None:
+    """A suspended case resumes at the stage at which it was suspended."""
+    if move.case.suspended_from and move.target != move.case.suspended_from:
+        return _("Sprawa wraca do etapu, na którym ją zawieszono: %(stage)s.") % {
+            "stage": Stage(move.case.suspended_from).label
+        }
+    return None
+
+
+def reopened_within_procedure(move: Move) -> str | None:
+    """V.3: reopened at rozeznanie, or straight at social work when it had been run before."""
+    if move.target == Stage.PRACA_SOCJALNA and move.case.social_work_started_at is None:
+        return _("W tej sprawie nie prowadzono pracy socjalnej; wznów ją od rozeznania sytuacji.")
+    return None
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    guards: tuple[Guard, ...] = ()
+    # Extra guards added by later parts of the procedure (diagnosis, contract) register here.
+    needs_reason: bool = False
+
+
+S = Stage
+CLOSING = (worker_accepted, close_reason_given, close_reason_fits_stage, reason_given)
+
+TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
+    # I → II: the worker who accepted the report goes to find out the situation.
+    (S.ZGLOSZENIE, S.ROZEZNANIE): Transition(gettext_lazy("Rozpocznij rozeznanie sytuacji"), (worker_accepted,)),
+    # II → III: what was found is analysed; an anonymous report must be verified first.
+    (S.ROZEZNANIE, S.DIAGNOZA): Transition(
+        gettext_lazy("Przejdź do diagnozy"), (worker_accepted, anonymous_report_verified)
+    ),
+    # III → IV: social work is needed; it runs on a contract.
+    (S.DIAGNOZA, S.PRACA_SOCJALNA): Transition(gettext_lazy("Podejmij pracę socjalną"), (worker_accepted,)),
+    # Refusal of help (seed 003): the environment is monitored.
+    (S.ROZEZNANIE, S.MONITORING): Transition(
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    (S.DIAGNOZA, S.MONITORING): Transition(
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    (S.PRACA_SOCJALNA, S.MONITORING): Transition(
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    # The person accepts help after all: back to finding out the situation.
+    (S.MONITORING, S.ROZEZNANIE): Transition(
+        gettext_lazy("Klient przyjmuje pomoc – wznów rozeznanie"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    # Suspension (seed 004) and resumption at the same stage.
+    (S.ROZEZNANIE, S.ZAWIESZENIE): Transition(
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    (S.DIAGNOZA, S.ZAWIESZENIE): Transition(
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    (S.PRACA_SOCJALNA, S.ZAWIESZENIE): Transition(
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+    ),
+    (S.ZAWIESZENIE, S.ROZEZNANIE): Transition(
+        gettext_lazy("Wznów sprawę"), (worker_accepted, resumes_suspended_stage, reason_given), needs_reason=True
+    ),
+    (S.ZAWIESZENIE, S.DIAGNOZA): Transition(
+        gettext_lazy("Wznów sprawę"), (worker_accepted, resumes_suspended_stage, reason_given), needs_reason=True
+    ),
+    (S.ZAWIESZENIE, S.PRACA_SOCJALNA): Transition(
+        gettext_lazy("Wznów sprawę"), (worker_accepted, resumes_suspended_stage, reason_given), needs_reason=True
+    ),
+    # V. Closing, always with a reason.
+    (S.ROZEZNANIE, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    (S.DIAGNOZA, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    (S.PRACA_SOCJALNA, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    (S.MONITORING, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    (S.ZAWIESZENIE, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    # V.3: the effects do not hold – reopen, keeping everything that came before.
+    (S.ZAKONCZENIE, S.ROZEZNANIE): Transition(
+        gettext_lazy("Wznów zakończoną sprawę (rozeznanie)"), (reason_given,), needs_reason=True
+    ),
+    (S.ZAKONCZENIE, S.PRACA_SOCJALNA): Transition(
+        gettext_lazy("Wznów zakończoną sprawę (praca socjalna)"),
+        (reason_given, reopened_within_procedure),
+        needs_reason=True,
+    ),
+}
+
+CLOSE_REASONS_BY_STAGE: dict[Stage, frozenset[CloseReason]] = {
+    S.ROZEZNANIE: frozenset({CloseReason.REFUSAL, CloseReason.MOVED_OUT, CloseReason.DEATH, CloseReason.OTHER}),
+    S.DIAGNOZA: frozenset(
+        {CloseReason.UNFOUNDED, CloseReason.REFUSAL, CloseReason.MOVED_OUT, CloseReason.DEATH, CloseReason.OTHER}
+    ),
+    S.PRACA_SOCJALNA: frozenset(
+        {
+            CloseReason.CONTRACT_COMPLETED,
+            CloseReason.REFUSAL,
+            CloseReason.MOVED_OUT,
+            CloseReason.DEATH,
+            CloseReason.OTHER,
+        }
+    ),
+    S.MONITORING: frozenset({CloseReason.REFUSAL, CloseReason.MOVED_OUT, CloseReason.DEATH, CloseReason.OTHER}),
+    S.ZAWIESZENIE: frozenset({CloseReason.MOVED_OUT, CloseReason.DEATH, CloseReason.OTHER}),
+}
+
+
+def transition_for(source: Stage, target: Stage) -> Transition | None:
+    return TRANSITIONS.get((Stage(source), Stage(target)))
+
+
+def refusal(move: Move) -> str | None:
+    """Why ``move`` is not allowed, or None. The first failing guard speaks."""
+    transition = transition_for(Stage(move.case.stage), move.target)
+    if transition is None:
+        return _("Przejście z etapu „%(source)s” do „%(target)s” nie jest dozwolone w procedurze.") % {
+            "source": Stage(move.case.stage).label,
+            "target": Stage(move.target).label,
+        }
+    for guard in transition.guards:
+        why = guard(move)
+        if why:
+            return why
+    return None
+
+
+def next_steps(case: Case) -> list[tuple[Stage, Transition]]:
+    """The moves the table offers from the case's stage (guards are checked on submit, so the
+    worker sees every step of the procedure and, if refused, why)."""
+    source = Stage(case.stage)
+    return [(target, t) for (src, target), t in TRANSITIONS.items() if src == source]

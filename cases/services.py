@@ -1,0 +1,416 @@
+"""Every write of clients, cases, reports and flags.
+
+Each state change follows one shape: open a transaction, lock the case row, check the state
+(and the version the user's form was loaded at), save with ``_history_user`` set so that the
+history names the person also when a management command does the work, write the log entry.
+A refusal raises ``DomainError`` before anything is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import procedure
+from cases.models import (
+    Case,
+    CaseFlag,
+    CaseNumberCounter,
+    Client,
+    ClientMember,
+    FlagKind,
+    Relation,
+    Report,
+    ReportForm,
+    StageTransition,
+)
+from cases.pesel import pesel_birth_date
+from cases.procedure import CloseReason, Move, Stage
+from mopr.errors import DomainError, StaleVersionError, TransitionRefused
+from mopr.models import Region, User
+from mopr.policy import user_runs_social_work
+from mopr.text import fold
+
+# --- clients ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberData:
+    first_name: str
+    last_name: str
+    pesel: str = ""
+    birth_date: datetime.date | None = None
+    relation: str = Relation.HEAD
+    in_foster_care: bool = False
+    lives_apart: bool = False
+    id_document: str = ""
+
+
+@dataclass
+class AddressData:
+    city: str
+    street: str = ""
+    house_number: str = ""
+    flat_number: str = ""
+    postal_code: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _member_birth_date(data: MemberData) -> datetime.date | None:
+    # The PESEL is the authority on the birth date when it is given.
+    return pesel_birth_date(data.pesel) if data.pesel else data.birth_date
+
+
+def client_refresh_search(*, client: Client) -> None:
+    """Rebuild the folded search column from the names, PESELs and the address."""
+    parts = []
+    for m in client.members.all():
+        parts += [m.first_name, m.last_name, m.pesel]
+    parts += [client.street, client.house_number, client.postal_code, client.city]
+    text = fold(" ".join(p for p in parts if p))
+    if text != client.search_text:
+        Client.objects.filter(pk=client.pk).update(search_text=text)  # not a tracked field
+        client.search_text = text
+
+
+def client_create(*, institution, by: User, kind: str, address: AddressData, members: list[MemberData]) -> Client:
+    if not members:
+        raise DomainError(_("Podaj dane co najmniej jednej osoby."))
+    with transaction.atomic():
+        client = Client(institution=institution, kind=kind, **address.__dict__)
+        client._history_user = by
+        client.save()
+        for i, data in enumerate(members):
+            member_add(client=client, by=by, data=data, is_head=(i == 0), refresh=False)
+        client_refresh_search(client=client)
+    return client
+
+
+def client_update(*, client: Client, by: User, kind: str, address: AddressData) -> Client:
+    with transaction.atomic():
+        client.kind = kind
+        for name, value in address.__dict__.items():
+            setattr(client, name, value)
+        client._history_user = by
+        client.save()
+        client_refresh_search(client=client)
+    return client
+
+
+def member_add(
+    *, client: Client, by: User, data: MemberData, is_head: bool = False, refresh: bool = True
+) -> ClientMember:
+    with transaction.atomic():
+        member = ClientMember(
+            client=client,
+            first_name=data.first_name.strip(),
+            last_name=data.last_name.strip(),
+            pesel=data.pesel,
+            birth_date=_member_birth_date(data),
+            relation=Relation.HEAD if is_head else data.relation,
+            is_head=is_head,
+            in_foster_care=data.in_foster_care,
+            lives_apart=data.lives_apart,
+            id_document=data.id_document,
+        )
+        member._history_user = by
+        member.save()
+        if refresh:
+            client_refresh_search(client=client)
+    return member
+
+
+def member_update(*, member: ClientMember, by: User, data: MemberData) -> ClientMember:
+    with transaction.atomic():
+        member.first_name = data.first_name.strip()
+        member.last_name = data.last_name.strip()
+        member.pesel = data.pesel
+        member.birth_date = _member_birth_date(data)
+        if not member.is_head:
+            member.relation = data.relation
+        member.in_foster_care = data.in_foster_care
+        member.lives_apart = data.lives_apart
+        member.id_document = data.id_document
+        member._history_user = by
+        member.save()
+        client_refresh_search(client=member.client)
+    return member
+
+
+# --- cases: numbering and the common write -----------------------------------------------------
+
+
+def _next_case_number(*, region: Region, year: int) -> str:
+    """RPŚ-2/2026/0042: the region's code, the year, a sequence per region and year."""
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(region=region, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{region.code}/{year}/{counter.last:04d}"
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    """Lock the case row for this transaction and refuse a stale form."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(
+            _("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie.")
+        )
+    return locked
+
+
+def _save(case: Case, by: User) -> None:
+    case.version += 1
+    case._history_user = by
+    case.save()
+
+
+# --- intake (stage I) ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportData:
+    received_at: datetime.datetime
+    form: str
+    content: str
+    institution_name: str = ""
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    reporter_relation: str = ""
+    reporter_signed: bool = False
+    urgent: bool = False
+
+
+def report_register(*, by: User, client: Client, region: Region, target_group: str, report: ReportData) -> Report:
+    """Register a report (zgłoszenie).
+
+    A report about a client with an open case is added to that case; otherwise it opens a new
+    case. A social worker of the case's region who receives it takes it at once; anything
+    else goes to the region coordinator's queue (seed 000 I.2).
+    """
+    if region.institution_id != by.institution_id or client.institution_id != by.institution_id:
+        raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
+    if report.received_at > timezone.now():
+        raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
+    if report.form == ReportForm.ANONYMOUS and (report.reporter_name or report.reporter_contact):
+        raise DomainError(_("Zgłoszenie anonimowe nie zawiera danych zgłaszającego."), field="reporter_name")
+    if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
+        raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
+
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .filter(client=client, stage__in=Stage.open_stages())
+            .order_by("-reported_at")
+            .first()
+        )
+        if case is None:
+            case = Case(
+                institution_id=by.institution_id,
+                client=client,
+                region=region,
+                number=_next_case_number(region=region, year=timezone.localdate(report.received_at).year),
+                target_group=target_group,
+                stage=Stage.ZGLOSZENIE,
+                reported_at=report.received_at,
+                urgent=report.urgent,
+            )
+            if user_runs_social_work(by, region):
+                case.worker = by
+                case.accepted_at = timezone.now()
+            case._history_user = by
+            case.save()
+            StageTransition.objects.create(
+                case=case, from_stage="", to_stage=Stage.ZGLOSZENIE, by=by, at=timezone.now(), reason=""
+            )
+        elif report.urgent and not case.urgent:
+            case.urgent = True
+            _save(case, by)
+
+        entry = Report(
+            case=case,
+            received_by=by,
+            needs_verification=report.form == ReportForm.ANONYMOUS,
+            **report.__dict__,
+        )
+        entry._history_user = by
+        entry.save()
+    return entry
+
+
+def case_assign(*, case: Case, worker: User, by: User, expected_version: int | None = None) -> Case:
+    """The coordinator assigns (or reassigns) the responsible worker. Karta pt. 2."""
+    if not user_runs_social_work(worker, case.region):
+        raise DomainError(
+            _("%(name)s nie jest pracownikiem socjalnym tego rejonu prowadzącym pracę socjalną.") % {"name": worker},
+            field="worker",
+        )
+    with transaction.atomic():
+        locked = _lock(case, expected_version)
+        if locked.worker_id is not None and expected_version is None:
+            raise StaleVersionError(_("Zgłoszenie zostało już przydzielone: %(name)s.") % {"name": locked.worker})
+        if locked.is_closed:
+            raise DomainError(_("Sprawa jest zakończona."))
+        if locked.worker_id == worker.pk:
+            raise DomainError(_("Ten pracownik już prowadzi sprawę."), field="worker")
+        locked.worker = worker
+        locked.transferred_at = timezone.now()
+        locked.transferred_by = by
+        locked.accepted_at = None
+        _save(locked, by)
+    return locked
+
+
+def case_accept(*, case: Case, by: User) -> Case:
+    """The assigned worker accepts the report for handling (Karta pt. 2)."""
+    with transaction.atomic():
+        locked = _lock(case, None)
+        if locked.worker_id != by.pk:
+            raise DomainError(_("Sprawa została przydzielona innemu pracownikowi."))
+        if locked.accepted_at is not None:
+            raise DomainError(_("Zgłoszenie zostało już przyjęte do realizacji."))
+        locked.accepted_at = timezone.now()
+        _save(locked, by)
+    return locked
+
+
+def report_verify(*, report: Report, by: User, note: str) -> Report:
+    """Record the verification of an anonymous report (seed 000 I.1)."""
+    if not note.strip():
+        raise DomainError(_("Opisz wynik weryfikacji."), field="note")
+    with transaction.atomic():
+        _lock(report.case, None)
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if not locked.needs_verification:
+            raise DomainError(_("To zgłoszenie nie wymaga weryfikacji."))
+        if locked.verified_at is not None:
+            raise DomainError(_("Zgłoszenie zostało już zweryfikowane."))
+        locked.verified_at = timezone.now()
+        locked.verified_by = by
+        locked.verification_note = note.strip()
+        locked._history_user = by
+        locked.save()
+    return locked
+
+
+# --- the stage machine ----------------------------------------------------------------------------
+
+
+def case_change_stage(
+    *,
+    case: Case,
+    to: Stage,
+    by: User,
+    reason: str = "",
+    close_reason: CloseReason | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """The only way a case changes its stage: lock, re-check the table and its guards, save,
+    write the append-only transition record – in one transaction."""
+    to = Stage(to)
+    with transaction.atomic():
+        locked = _lock(case, expected_version)
+        move = Move(case=locked, target=to, reason=reason or "", close_reason=close_reason)
+        why = procedure.refusal(move)
+        if why:
+            raise TransitionRefused(why)
+        source = Stage(locked.stage)
+        now = timezone.now()
+        if to == Stage.ZAWIESZENIE:
+            locked.suspended_from = source
+        elif source == Stage.ZAWIESZENIE:
+            locked.suspended_from = ""
+        if to == Stage.ZAKONCZENIE:
+            locked.closed_at = now
+            locked.close_reason = close_reason
+            locked.close_justification = reason.strip()
+        elif source == Stage.ZAKONCZENIE:
+            # Reopening keeps the transition log of the closure; the case itself is open again.
+            locked.closed_at = None
+            locked.close_reason = ""
+            locked.close_justification = ""
+        if to == Stage.ROZEZNANIE and locked.first_contact_at is None:
+            locked.first_contact_at = timezone.localdate(now)
+        if to == Stage.PRACA_SOCJALNA and locked.social_work_started_at is None:
+            locked.social_work_started_at = timezone.localdate(now)
+        locked.stage = to
+        _save(locked, by)
+        StageTransition.objects.create(
+            case=locked,
+            from_stage=source,
+            to_stage=to,
+            by=by,
+            at=now,
+            reason=reason.strip(),
+            close_reason=close_reason or "",
+        )
+    return locked
+
+
+def case_close(
+    *, case: Case, by: User, reason: CloseReason, justification: str, expected_version: int | None = None
+) -> Case:
+    return case_change_stage(
+        case=case,
+        to=Stage.ZAKONCZENIE,
+        by=by,
+        reason=justification,
+        close_reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def case_reopen(
+    *, case: Case, by: User, reason: str, to: Stage = Stage.ROZEZNANIE, expected_version: int | None = None
+) -> Case:
+    return case_change_stage(case=case, to=to, by=by, reason=reason, expected_version=expected_version)
+
+
+def case_suspend(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    return case_change_stage(case=case, to=Stage.ZAWIESZENIE, by=by, reason=reason, expected_version=expected_version)
+
+
+def case_resume(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    return case_change_stage(
+        case=case, to=Stage(case.suspended_from), by=by, reason=reason, expected_version=expected_version
+    )
+
+
+# --- flags -------------------------------------------------------------------------------------
+
+
+def flag_add(
+    *, case: Case, by: User, kind: FlagKind, started_on: datetime.date, started_by: str, note: str = ""
+) -> CaseFlag:
+    if started_on > timezone.localdate():
+        raise DomainError(_("Data nie może być z przyszłości."), field="started_on")
+    with transaction.atomic():
+        locked = _lock(case, None)
+        if locked.flags.filter(kind=kind, removed_at__isnull=True).exists():
+            raise DomainError(_("To oznaczenie jest już aktywne."), field="kind")
+        flag = CaseFlag(case=locked, kind=kind, started_on=started_on, started_by=started_by, note=note, created_by=by)
+        flag._history_user = by
+        flag.save()
+        _save(locked, by)
+    return flag
+
+
+def flag_remove(*, flag: CaseFlag, by: User, reason: str) -> CaseFlag:
+    if not reason.strip():
+        raise DomainError(_("Podaj powód zdjęcia oznaczenia."), field="reason")
+    with transaction.atomic():
+        locked_case = _lock(flag.case, None)
+        locked = CaseFlag.objects.select_for_update().get(pk=flag.pk)
+        if locked.removed_at is not None:
+            raise DomainError(_("Oznaczenie zostało już zdjęte."))
+        locked.removed_at = timezone.now()
+        locked.removed_by = by
+        locked.removal_reason = reason.strip()
+        locked._history_user = by
+        locked.save()
+        _save(locked_case, by)
+    return locked

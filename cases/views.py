@@ -1,0 +1,413 @@
+"""Views of intake, the coordinator's queue, the case list and the case detail.
+
+Thin: each fetches through the access policy, calls one service, and turns a DomainError into
+a message at the field or at the top of the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import procedure, selectors, services
+from cases.forms import (
+    AssignForm,
+    CaseFilter,
+    ClientForm,
+    ClientSearchForm,
+    HeadMemberForm,
+    IntakeForm,
+    MemberForm,
+    MemberFormSet,
+    TransitionForm,
+    VerifyForm,
+)
+from cases.models import Client, ClientMember, Report
+from cases.procedure import CloseReason, Stage
+from mopr import policy
+from mopr.errors import DomainError
+from mopr.policy import Action
+
+
+def _form_error(form, error: DomainError) -> None:
+    """Put a service's refusal on the form: at the field it names, else at the top."""
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _page(request, qs, size: int | None = None):
+    from django.conf import settings
+
+    return Paginator(qs, size or settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+
+
+# --- the case list and detail ---------------------------------------------------------------------
+
+
+def case_list(request):
+    if not policy.user_may_see_case_list(request.user):
+        raise PermissionDenied(_("Ta rola nie ma dostępu do akt spraw."))
+    q = request.GET.get("q", "")[:100]
+    qs = selectors.case_list(user=request.user, q=q)
+    case_filter = CaseFilter(request.GET or None, queryset=qs, user=request.user)
+    cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else qs
+    params = request.GET.copy()
+    params.pop("strona", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter": case_filter, "page": _page(request, cases), "q": q, "query_string": params.urlencode()},
+    )
+
+
+def case_detail(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.VIEW, selectors.case_with_details(user=request.user, pk=pk))
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, **forms):
+    user = request.user
+    steps = []
+    if policy.case_allows(user, case, Action.TRANSITION):
+        for target, transition in procedure.next_steps(case):
+            form = forms.get(f"transition_{target.value}") or TransitionForm(
+                initial={"target": target.value, "version": case.version}
+            )
+            steps.append(
+                {
+                    "target": target,
+                    "transition": transition,
+                    "form": form,
+                    "closing": target == Stage.ZAKONCZENIE,
+                    "close_reasons": [(r, r.label) for r in procedure.CLOSE_REASONS_BY_STAGE.get(case.stage_enum, ())],
+                }
+            )
+    assign_form = None
+    if policy.case_allows(user, case, Action.ASSIGN) and not case.is_closed:
+        assign_form = forms.get("assign_form") or AssignForm(
+            initial={"version": case.version, "worker": case.worker_id},
+            workers=policy.workers_assignable_in(case.region),
+        )
+    return {
+        "case": case,
+        "members": selectors.client_members(client=case.client),
+        "flags": case.flags.filter(removed_at__isnull=True),
+        "reports": case.reports.select_related("received_by", "verified_by"),
+        "timeline": selectors.case_timeline(case=case),
+        "steps": steps,
+        "assign_form": assign_form,
+        "may_accept": policy.case_allows(user, case, Action.ACCEPT),
+        "may_write": policy.case_allows(user, case, Action.WRITE),
+        "may_verify": policy.case_allows(user, case, Action.VERIFY),
+    }
+
+
+@require_POST
+def case_transition(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.TRANSITION)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        target = Stage(form.cleaned_data["target"])
+        close_reason = form.cleaned_data.get("close_reason") or None
+        try:
+            services.case_change_stage(
+                case=case,
+                to=target,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                close_reason=CloseReason(close_reason) if close_reason else None,
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Sprawa przeszła do etapu: %(stage)s.") % {"stage": target.label})
+            return redirect("cases:detail", pk=case.pk)
+    target = request.POST.get("target", "")
+    messages.error(request, _("Nie zmieniono etapu sprawy. Popraw zaznaczone pola."))
+    context = _detail_context(request, case, **{f"transition_{target}": form})
+    return render(request, "cases/case_detail.html", context, status=422)
+
+
+@require_POST
+def case_assign(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.ASSIGN)
+    form = AssignForm(request.POST, workers=policy.workers_assignable_in(case.region))
+    if form.is_valid():
+        try:
+            services.case_assign(
+                case=case,
+                worker=form.cleaned_data["worker"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sprawę %(number)s przydzielono: %(worker)s.")
+                % {"number": case.number, "worker": form.cleaned_data["worker"]},
+            )
+            if request.POST.get("next") == "queue":
+                return redirect("cases:queue")
+            return redirect("cases:detail", pk=case.pk)
+    messages.error(request, _("Nie przydzielono sprawy %(number)s.") % {"number": case.number})
+    case.refresh_from_db()
+    return render(request, "cases/case_detail.html", _detail_context(request, case, assign_form=form), status=422)
+
+
+@require_POST
+def case_accept(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.ACCEPT)
+    try:
+        services.case_accept(case=case, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Przyjęto zgłoszenie do realizacji."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def report_verify(request, pk: int, report_pk: int):
+    case = policy.case_get_for(request.user, pk, Action.VERIFY)
+    report = get_object_or_404(Report, pk=report_pk, case=case)
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_verify(report=report, by=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano weryfikację zgłoszenia."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/report_verify.html", {"case": case, "report": report, "form": form})
+
+
+# --- the coordinator's queue ----------------------------------------------------------------------
+
+
+def queue(request):
+    if not policy.regions_coordinated_by(request.user):
+        raise PermissionDenied(_("Kolejka zgłoszeń jest dostępna dla koordynatora RPŚ."))
+    page = _page(request, selectors.coordinator_queue(user=request.user))
+    rows = [
+        {
+            "case": case,
+            "form": AssignForm(initial={"version": case.version}, workers=policy.workers_assignable_in(case.region)),
+        }
+        for case in page
+    ]
+    return render(request, "cases/queue.html", {"page": page, "rows": rows})
+
+
+# --- intake (stage I) -------------------------------------------------------------------------------
+
+
+def _report_data(cleaned) -> services.ReportData:
+    return services.ReportData(
+        **{
+            k: cleaned[k]
+            for k in (
+                "received_at",
+                "form",
+                "content",
+                "institution_name",
+                "reporter_name",
+                "reporter_contact",
+                "reporter_relation",
+                "reporter_signed",
+                "urgent",
+            )
+        }
+    )
+
+
+def _region_for(form: IntakeForm, user, street: str):
+    region = form.cleaned_data.get("region")
+    if region is None:
+        region = selectors.region_for_street(institution=user.institution, street=street)
+    if region is None:
+        form.add_error("region", _("Nie rozpoznano rejonu dla tego adresu – wybierz rejon."))
+    return region
+
+
+def _after_intake(request, report: Report):
+    case = report.case
+    if case.worker_id == request.user.pk:
+        messages.success(
+            request,
+            _("Zarejestrowano zgłoszenie w sprawie %(number)s; sprawa jest przydzielona Tobie.")
+            % {"number": case.number},
+        )
+    elif case.worker_id:
+        messages.success(request, _("Zgłoszenie dołączono do prowadzonej sprawy %(number)s.") % {"number": case.number})
+    else:
+        messages.success(
+            request,
+            _("Zarejestrowano zgłoszenie %(number)s i przekazano koordynatorowi %(region)s.")
+            % {"number": case.number, "region": case.region.code},
+        )
+    if policy.case_is_visible(request.user, case):
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """Step 1: look for the client among existing ones (PESEL, name), to avoid duplicates.
+    Step 2: the report, for the chosen client or together with a new one."""
+    user = request.user
+    if not policy.user_may_register_reports(user):
+        raise PermissionDenied(_("Ta rola nie przyjmuje zgłoszeń."))
+    search = ClientSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    client_id = request.GET.get("klient")
+    new_client = request.GET.get("nowy") == "1"
+
+    if client_id:
+        try:
+            client = policy.clients_searchable_by(user).prefetch_related("members").get(pk=int(client_id))
+        except (Client.DoesNotExist, ValueError):
+            raise Http404 from None
+        open_case = client.cases.filter(stage__in=Stage.open_stages()).select_related("region").first()
+        form = IntakeForm(
+            request.POST or None, user=user, initial={"region": open_case.region_id if open_case else None}
+        )
+        if request.method == "POST" and form.is_valid():
+            region = _region_for(form, user, client.street)
+            if region is not None:
+                try:
+                    report = services.report_register(
+                        by=user,
+                        client=client,
+                        region=region,
+                        target_group=form.cleaned_data["target_group"],
+                        report=_report_data(form.cleaned_data),
+                    )
+                except DomainError as error:
+                    _form_error(form, error)
+                else:
+                    return _after_intake(request, report)
+        return render(request, "cases/intake_report.html", {"client": client, "open_case": open_case, "form": form})
+
+    if new_client:
+        client_form = ClientForm(request.POST or None, prefix="client")
+        head_form = HeadMemberForm(request.POST or None, prefix="head")
+        members = MemberFormSet(request.POST or None, prefix="members")
+        form = IntakeForm(request.POST or None, user=user)
+        if request.method == "POST" and all(
+            [client_form.is_valid(), head_form.is_valid(), members.is_valid(), form.is_valid()]
+        ):
+            region = _region_for(form, user, client_form.cleaned_data["street"])
+            if region is not None:
+                try:
+                    with transaction.atomic():  # the client and the report are saved together or not at all
+                        client = services.client_create(
+                            institution=user.institution,
+                            by=user,
+                            kind=client_form.cleaned_data["kind"],
+                            address=services.AddressData(
+                                **{
+                                    k: client_form.cleaned_data[k]
+                                    for k in (
+                                        "city",
+                                        "street",
+                                        "house_number",
+                                        "flat_number",
+                                        "postal_code",
+                                        "phone",
+                                        "email",
+                                    )
+                                }
+                            ),
+                            members=[_member_data(head_form.cleaned_data)]
+                            + [_member_data(m) for m in members.cleaned_data if m and m.get("first_name")],
+                        )
+                        report = services.report_register(
+                            by=user,
+                            client=client,
+                            region=region,
+                            target_group=form.cleaned_data["target_group"],
+                            report=_report_data(form.cleaned_data),
+                        )
+                except DomainError as error:
+                    _form_error(form, error)
+                else:
+                    return _after_intake(request, report)
+        return render(
+            request,
+            "cases/intake_new.html",
+            {"client_form": client_form, "head_form": head_form, "members": members, "form": form},
+        )
+
+    matches = selectors.client_duplicates(user=user, q=q) if q else []
+    return render(request, "cases/intake_search.html", {"search": search, "q": q, "matches": matches})
+
+
+def _member_data(cleaned) -> services.MemberData:
+    return services.MemberData(
+        **{
+            k: cleaned.get(k) or default
+            for k, default in (
+                ("first_name", ""),
+                ("last_name", ""),
+                ("pesel", ""),
+                ("birth_date", None),
+                ("relation", "other"),
+                ("in_foster_care", False),
+                ("lives_apart", False),
+                ("id_document", ""),
+            )
+        }
+    )
+
+
+# --- the client's data -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    client = case.client
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        services.client_update(
+            client=client,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            address=services.AddressData(
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("city", "street", "house_number", "flat_number", "postal_code", "phone", "email")
+                }
+            ),
+        )
+        messages.success(request, _("Zapisano dane klienta."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/client_edit.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk: int, member_pk: int | None = None):
+    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    member = get_object_or_404(ClientMember, pk=member_pk, client=case.client) if member_pk else None
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        data = _member_data(form.cleaned_data)
+        if member is None:
+            services.member_add(client=case.client, by=request.user, data=data)
+        else:
+            services.member_update(member=member, by=request.user, data=data)
+        messages.success(request, _("Zapisano dane członka rodziny."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/member_edit.html", {"case": case, "member": member, "form": form})

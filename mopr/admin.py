@@ -1,0 +1,44 @@
+"""The administrator's screens for the organisation: institutions, regions, users, roles."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from mopr.models import Institution, Region, RoleAssignment, User
+
+
+class RegionInline(admin.TabularInline):
+    model = Region
+    extra = 0
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "city"]
+    inlines = [RegionInline]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "institution"]
+    list_filter = ["institution"]
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Ośrodek"), {"fields": ("institution", "title")}))
+    list_display = ["username", "first_name", "last_name", "institution", "is_active"]
+    list_filter = ["institution", "is_active", "role_assignments__role"]
+    inlines = [RoleInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "region"]
+    list_filter = ["role", "region"]

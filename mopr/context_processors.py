@@ -1,0 +1,18 @@
+from mopr import policy
+
+
+def organisation(request):
+    """What the navigation needs to know about the signed-in user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = policy.roles_of(user)
+    return {
+        "nav": {
+            "roles": sorted(r.label for r in roles.all),
+            "institution": user.institution,
+            "case_list": policy.user_may_see_case_list(user),
+            "intake": policy.user_may_register_reports(user),
+            "queue": bool(policy.regions_coordinated_by(user)),
+        }
+    }

@@ -1,0 +1,20 @@
+"""Domain errors: what a service raises when the procedure or the data refuses an action.
+
+Views catch ``DomainError`` and show its message to the user (at the field when ``field``
+names one); nothing is saved, because services raise before or inside their transaction.
+"""
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleVersionError(DomainError):
+    """The record changed since the form was loaded; saving would overwrite someone's work."""
+
+
+class TransitionRefused(DomainError):
+    """The procedure's table or one of its guards refused a change of stage."""

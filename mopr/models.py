@@ -1,0 +1,129 @@
+"""The organisation: institutions (ośrodki), their regions (RPŚ), users and their roles.
+
+Who may do what with these is decided in mopr/policy.py, never here.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """Roles of DOMAIN.md. Region roles are held per RPŚ, the others per institution."""
+
+    SOCIAL_WORKER = "social_worker", _("Pracownik socjalny")
+    COORDINATOR = "coordinator", _("Koordynator RPŚ")
+    HEAD_OF_DEPARTMENT = "head_of_department", _("Kierownik działu / z-ca dyrektora")
+    DIRECTOR = "director", _("Dyrektor")
+    FAMILY_ASSISTANT = "family_assistant", _("Asystent rodziny")
+    FIRST_CONTACT = "first_contact", _("Pracownik pierwszego kontaktu")
+    BENEFITS_WORKER = "benefits_worker", _("Pracownik ds. świadczeń")
+    AUDITOR = "auditor", _("Kontroler / audytor")
+
+    @classmethod
+    def region_roles(cls) -> frozenset["Role"]:
+        return frozenset({cls.SOCIAL_WORKER, cls.COORDINATOR})
+
+
+class Institution(models.Model):
+    """A welfare centre (MOPR / MOPS / MGOPS). The procedure's terms that differ between
+    centres are its settings, with the values of the seeds as defaults."""
+
+    name = models.CharField(_("nazwa"), max_length=200)
+    short_name = models.CharField(_("nazwa skrócona"), max_length=40, unique=True)
+    city = models.CharField(_("miejscowość"), max_length=100, help_text=_("Na wydrukach: „Toruń, dnia …”."))
+    address = models.CharField(_("adres"), max_length=200)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    # Seed 000 IV.1: a contract with a new client within two months of the first contact.
+    contract_deadline_months = models.PositiveSmallIntegerField(_("termin kontraktu (miesiące)"), default=2)
+    # Seed 002: the family-assistant intervals.
+    assistant_first_visit_days = models.PositiveSmallIntegerField(
+        _("pierwsza wspólna wizyta asystenta (dni)"), default=14
+    )
+    assistant_plan_months = models.PositiveSmallIntegerField(_("plan pracy z rodziną (miesiące)"), default=1)
+    assistant_visit_interval_days = models.PositiveSmallIntegerField(_("wizyty asystenta co (dni)"), default=14)
+    assistant_assessment_months = models.PositiveSmallIntegerField(_("okresowa ocena rodziny co (miesiące)"), default=6)
+    family_change_report_days = models.PositiveSmallIntegerField(
+        _("zgłoszenie zmiany sytuacji przez rodzinę (dni)"), default=7
+    )
+    control_visits_months = models.PositiveSmallIntegerField(_("wizyty kontrolne po asyście (miesiące)"), default=2)
+    # Who approves an assistant: "Dyrektor" in Toruń, "Kierownik MGOPS" in Łask.
+    assistant_approver_title = models.CharField(_("zatwierdzający asystenta"), max_length=80, default="Dyrektor")
+    assistant_needs_head_opinion = models.BooleanField(_("opinia kierownika działu przed zatwierdzeniem"), default=True)
+    # Seed 004: about 20 families per social worker, 80 per benefits worker.
+    caseload_norm_social_worker = models.PositiveSmallIntegerField(
+        _("norma: rodzin na pracownika socjalnego"), default=20
+    )
+    caseload_norm_benefits_worker = models.PositiveSmallIntegerField(
+        _("norma: rodzin na pracownika ds. świadczeń"), default=80
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(_("wylogowanie po bezczynności (minuty)"), default=30)
+    retention_years = models.PositiveSmallIntegerField(_("okres przechowywania zamkniętych spraw (lata)"), default=10)
+
+    class Meta:
+        verbose_name = _("ośrodek")
+        verbose_name_plural = _("ośrodki")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Region(models.Model):
+    """RPŚ – Rejon Pomocy Środowiskowej, a district team of an institution."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="regions")
+    code = models.CharField(_("kod"), max_length=20, help_text=_("Np. RPŚ-2; część numeru sprawy."))
+    name = models.CharField(_("nazwa"), max_length=120)
+    # Streets (folded: lower case, no diacritics), one per line; routes an intake to its region.
+    streets = models.TextField(_("ulice rejonu"), blank=True, help_text=_("Jedna ulica w wierszu."))
+
+    class Meta:
+        verbose_name = _("rejon (RPŚ)")
+        verbose_name_plural = _("rejony (RPŚ)")
+        ordering = ["institution", "code"]
+        constraints = [models.UniqueConstraint(fields=["institution", "code"], name="region_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class User(AbstractUser):
+    """A member of staff. Belongs to exactly one institution (superusers may have none)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    title = models.CharField(_("stanowisko"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("użytkownik")
+        verbose_name_plural = _("użytkownicy")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """One role of a user: per region (social worker, coordinator) or per institution."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("rola"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rola użytkownika")
+        verbose_name_plural = _("role użytkowników")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(region__isnull=True), name="role_assignment_unique_inst"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" ({self.region})" if self.region_id else ""
+        return f"{self.get_role_display()}{where}"

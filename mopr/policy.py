@@ -1,0 +1,267 @@
+"""The access policy: the one place that answers "may this user see / do this".
+
+Every view and every queryset of case data goes through here:
+
+- ``cases_visible_to(user)`` – the cases a user may see at all (a queryset);
+- ``case_allows(user, case, action)`` – may the user do ``action`` to this case;
+- ``case_get_for(user, pk, action)`` – fetch for a view: 404 when the case is not visible
+  (its existence is not revealed), 403 when it is visible but the action is not allowed.
+
+The rules, in words (DOMAIN.md, seeds 000 and 001):
+
+- nobody ever sees another institution's data;
+- a social worker sees the cases of their RPŚ; only the responsible worker writes entries
+  and moves the case through the procedure;
+- a coordinator sees the cases of the RPŚ they coordinate and assigns reports there;
+- the head of department, the director and the auditor see every case of the institution;
+  the auditor only reads and prints;
+- the first-contact desk and the benefits worker register and route reports but never read
+  case files; a benefits worker never runs social work (seed 001), even with a second role.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mopr.models import Role
+
+if TYPE_CHECKING:
+    from cases.models import Case
+    from mopr.models import Region, User
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    WRITE = "write"  # add entries, edit the client's data
+    TRANSITION = "transition"  # move the case through the stages
+    ASSIGN = "assign"  # coordinator: assign or reassign the responsible worker
+    ACCEPT = "accept"  # the assigned worker accepts the report for handling
+    VERIFY = "verify"  # record the verification of an anonymous report
+    PRINT = "print"
+
+
+INSTITUTION_READERS = frozenset({Role.HEAD_OF_DEPARTMENT, Role.DIRECTOR, Role.AUDITOR})
+INTAKE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR, Role.FIRST_CONTACT, Role.BENEFITS_WORKER})
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles a user holds, read once per request."""
+
+    institution_id: int | None
+    institution_roles: frozenset[Role] = frozenset()
+    regions: dict[Role, frozenset[int]] = field(default_factory=dict)
+
+    def has(self, role: Role) -> bool:
+        return role in self.institution_roles or bool(self.regions.get(role))
+
+    def region_ids(self, role: Role) -> frozenset[int]:
+        return self.regions.get(role, frozenset())
+
+    @property
+    def all(self) -> frozenset[Role]:
+        return self.institution_roles | {r for r, ids in self.regions.items() if ids}
+
+
+def roles_of(user: User) -> Roles:
+    """The user's roles, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return Roles(institution_id=None)
+    cached = getattr(user, "_mopr_roles", None)
+    if cached is not None:
+        return cached
+    inst_roles: set[Role] = set()
+    regions: dict[Role, set[int]] = {}
+    for role, region_id in user.role_assignments.values_list("role", "region_id"):
+        role = Role(role)
+        if role in Role.region_roles():
+            if region_id is not None:
+                regions.setdefault(role, set()).add(region_id)
+        else:
+            inst_roles.add(role)
+    roles = Roles(
+        institution_id=user.institution_id,
+        institution_roles=frozenset(inst_roles),
+        regions={r: frozenset(ids) for r, ids in regions.items()},
+    )
+    user._mopr_roles = roles
+    return roles
+
+
+# --- who may run social work ------------------------------------------------------------
+
+
+def user_runs_social_work(user: User, region: Region | None = None) -> bool:
+    """A social worker (of ``region`` where given) who is not a benefits worker (seed 001)."""
+    roles = roles_of(user)
+    if roles.has(Role.BENEFITS_WORKER) or not user.is_active:
+        return False
+    ids = roles.region_ids(Role.SOCIAL_WORKER)
+    return bool(ids) if region is None else region.pk in ids
+
+
+def workers_assignable_in(region: Region) -> QuerySet[User]:
+    """Users who may be made responsible for a case of ``region``."""
+    from mopr.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            institution_id=region.institution_id,
+            role_assignments__role=Role.SOCIAL_WORKER,
+            role_assignments__region=region,
+        )
+        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case this user may see. Start every case query here."""
+    from cases.models import Case
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Case.objects.none()
+    base = Case.objects.filter(institution_id=roles.institution_id)
+    if roles.institution_roles & INSTITUTION_READERS:
+        return base
+    if roles.has(Role.BENEFITS_WORKER):
+        # Never social work, never case files: only what they registered, via intake lists.
+        return Case.objects.none()
+    region_ids = roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)
+    condition = Q(worker=user)
+    if region_ids:
+        condition |= Q(region_id__in=region_ids)
+    return base.filter(condition)
+
+
+def case_is_visible(user: User, case: Case) -> bool:
+    roles = roles_of(user)
+    if roles.institution_id is None or case.institution_id != roles.institution_id:
+        return False
+    if roles.institution_roles & INSTITUTION_READERS:
+        return True
+    if roles.has(Role.BENEFITS_WORKER):
+        return False
+    if case.worker_id == user.pk:
+        return True
+    return case.region_id in (roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR))
+
+
+def case_allows(user: User, case: Case, action: Action) -> bool:
+    """May ``user`` do ``action`` to ``case``? Visibility first, then the role's rights."""
+    if not case_is_visible(user, case):
+        return False
+    roles = roles_of(user)
+    responsible = case.worker_id == user.pk and user_runs_social_work(user)
+    coordinates = case.region_id in roles.region_ids(Role.COORDINATOR)
+    match action:
+        case Action.VIEW | Action.PRINT:
+            return True
+        case Action.WRITE | Action.TRANSITION | Action.VERIFY:
+            return responsible and case.accepted_at is not None
+        case Action.ACCEPT:
+            return responsible and case.accepted_at is None
+        case Action.ASSIGN:
+            return coordinates
+    return False
+
+
+def case_get_for(user: User, pk: int, action: Action = Action.VIEW, queryset: QuerySet | None = None) -> Case:
+    """The case for a view, or 404 (not visible) / 403 (visible, action not allowed)."""
+    qs = queryset if queryset is not None else cases_visible_to(user)
+    try:
+        case = qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not case_allows(user, case, action):
+        raise PermissionDenied(action_refusal(user, case, action))
+    return case
+
+
+def action_refusal(user: User, case: Case, action: Action) -> str:
+    """Why the action is refused, in words for the user."""
+    from django.utils.translation import gettext as _
+
+    if action in (Action.WRITE, Action.TRANSITION, Action.VERIFY):
+        if case.worker_id != user.pk:
+            return _("Wpisy w sprawie dodaje tylko pracownik socjalny prowadzący sprawę.")
+        if case.accepted_at is None:
+            return _("Najpierw przyjmij zgłoszenie do realizacji.")
+        return _("Pracownik ds. świadczeń nie prowadzi pracy socjalnej.")
+    if action == Action.ACCEPT:
+        return _("Zgłoszenie przyjmuje do realizacji tylko przydzielony pracownik socjalny.")
+    if action == Action.ASSIGN:
+        return _("Przydziela tylko koordynator rejonu tej sprawy.")
+    return _("Brak uprawnień do tej czynności.")
+
+
+# --- intake and the coordinator's queue ------------------------------------------------------
+
+
+def user_may_register_reports(user: User) -> bool:
+    return bool(roles_of(user).all & INTAKE_ROLES)
+
+
+def regions_coordinated_by(user: User) -> frozenset[int]:
+    return roles_of(user).region_ids(Role.COORDINATOR)
+
+
+def regions_visible_to(user: User) -> QuerySet[Region]:
+    """The regions whose cases the user may see (for filters and registers)."""
+    from mopr.models import Region
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Region.objects.none()
+    qs = Region.objects.filter(institution_id=roles.institution_id).order_by("code")
+    if roles.institution_roles & INSTITUTION_READERS:
+        return qs
+    if roles.has(Role.BENEFITS_WORKER):
+        return qs.none()
+    return qs.filter(pk__in=roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR))
+
+
+def user_may_see_case_list(user: User) -> bool:
+    roles = roles_of(user)
+    if roles.has(Role.BENEFITS_WORKER) and not roles.institution_roles & INSTITUTION_READERS:
+        return False
+    return bool(roles.institution_roles & INSTITUTION_READERS) or bool(
+        roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)
+    )
+
+
+def reports_registered_by(user: User) -> QuerySet:
+    """The first-contact desk's own list: what they registered, with no case file behind it."""
+    from cases.models import Report
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Report.objects.none()
+    return Report.objects.filter(case__institution_id=roles.institution_id, received_by=user)
+
+
+def clients_searchable_by(user: User) -> QuerySet:
+    """Clients whose name may be offered in the intake's duplicate search: the institution's."""
+    from cases.models import Client
+
+    roles = roles_of(user)
+    if roles.institution_id is None or not user_may_register_reports(user):
+        return Client.objects.none()
+    return Client.objects.filter(institution_id=roles.institution_id)
+
+
+def client_allows_edit(user: User, client) -> bool:
+    """The client's data is edited by a worker responsible for one of the client's cases."""
+    return any(case_allows(user, case, Action.WRITE) for case in client.cases.all())

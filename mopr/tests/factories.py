@@ -1,0 +1,102 @@
+"""factory-boy factories for the organisation and for cases."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from cases.models import Case, Client, ClientMember, Report, ReportForm, TargetGroup
+from cases.procedure import Stage
+from mopr.models import Institution, Region, Role, RoleAssignment, User
+
+PASSWORD = "haslo-testowe-123"
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Miejski Ośrodek Pomocy Rodzinie nr {n}")
+    short_name = factory.Sequence(lambda n: f"MOPR-{n}")
+    city = "Toruń"
+    address = "ul. Konstytucji 3 Maja 42, 87-100 Toruń"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    institution = factory.SubFactory(InstitutionFactory)
+    code = factory.Sequence(lambda n: f"RPŚ-{n}")
+    name = factory.LazyAttribute(lambda o: f"Rejon {o.code}")
+    streets = ""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Kowalska{n}")
+    institution = factory.SubFactory(InstitutionFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """roles=[(Role.SOCIAL_WORKER, region), (Role.DIRECTOR, None)]"""
+        for role, region in extracted or ():
+            RoleAssignment.objects.create(user=self, role=role, region=region)
+        self.save()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = Client.Kind.FAMILY
+    street = "Szeroka"
+    house_number = factory.Sequence(lambda n: str(n % 90 + 1))
+    postal_code = "87-100"
+    city = "Toruń"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientMember
+
+    client = factory.SubFactory(ClientFactory)
+    first_name = "Jan"
+    last_name = factory.Sequence(lambda n: f"Nowak{n}")
+    is_head = True
+    relation = "head"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    region = factory.SubFactory(RegionFactory)
+    institution = factory.LazyAttribute(lambda o: o.region.institution)
+    client = factory.LazyAttribute(lambda o: MemberFactory(client=ClientFactory(institution=o.institution)).client)
+    number = factory.Sequence(lambda n: f"TEST/{n:05d}")
+    target_group = TargetGroup.FAMILY_WITH_CHILDREN
+    stage = Stage.ZGLOSZENIE
+    reported_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    case = factory.SubFactory(CaseFactory)
+    received_at = factory.LazyAttribute(lambda o: o.case.reported_at)
+    form = ReportForm.PHONE
+    reporter_name = "Maria Wiśniewska"
+    content = "Sąsiadka zgłasza, że dzieci często zostają same w domu."
+    received_by = factory.LazyAttribute(lambda o: o.case.worker or UserFactory(institution=o.case.institution))
+
+
+__all__ = ["Role"]

@@ -1,0 +1,48 @@
+"""The start page of each role and the account pages."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import selectors as case_selectors
+from cases.procedure import Stage
+from mopr import policy
+from mopr.models import Role
+
+
+def home(request):
+    user = request.user
+    roles = policy.roles_of(user)
+    context = {"roles": roles}
+    if policy.user_runs_social_work(user):
+        context["new_reports"] = case_selectors.worker_new_reports(user=user)[:20]
+        context["my_cases"] = case_selectors.worker_open_cases(user=user)[:50]
+    if policy.regions_coordinated_by(user):
+        queue = case_selectors.coordinator_queue(user=user)
+        context["queue"] = queue[:10]
+        context["queue_count"] = queue.count()
+    if roles.institution_roles & policy.INSTITUTION_READERS:
+        counts = dict(
+            policy.cases_visible_to(user).values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+        )
+        context["stage_counts"] = [(stage.label, counts.get(stage.value, 0)) for stage in Stage]
+    if roles.has(Role.FIRST_CONTACT) or roles.has(Role.BENEFITS_WORKER):
+        context["registered"] = (
+            policy.reports_registered_by(user).select_related("case", "case__region").order_by("-received_at")[:20]
+        )
+    return render(request, "mopr/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Hasło zostało zmienione."))
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form})
