@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseFlag, Client, ClientMember, FlagKind, ReportForm, TargetGroup
+from cases.models import CaseFlag, Client, ClientMember, FlagKind, Relation, ReportForm, TargetGroup
 from cases.pesel import pesel_birth_date, validate_pesel
 from cases.procedure import CloseReason, Stage
 from mopr.models import Region, Role, User
@@ -61,6 +61,10 @@ class ClientForm(forms.ModelForm):
 
 class MemberForm(forms.ModelForm):
     pesel = forms.CharField(label=_("PESEL"), required=False, max_length=11, validators=[validate_pesel])
+    # The head of the family is the client entered first; other members relate to them.
+    relation = forms.ChoiceField(
+        label=_("Pokrewieństwo"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD], initial=Relation.CHILD
+    )
 
     class Meta:
         model = ClientMember
@@ -91,6 +95,8 @@ class MemberForm(forms.ModelForm):
 
 
 class HeadMemberForm(MemberForm):
+    relation = None  # the head is the head
+
     class Meta(MemberForm.Meta):
         fields = ["first_name", "last_name", "pesel", "birth_date", "id_document"]
 
@@ -123,7 +129,7 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Zgłoszenie trafi na początek każdej kolejki."),
     )
-    region = forms.ModelChoiceField(label=_("Rejon (RPŚ)"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(label=_("Rejon (RPŚ)"), queryset=Region.objects.none(), required=False)
     target_group = forms.ChoiceField(label=_("Grupa docelowa"), choices=TargetGroup.choices)
 
     def __init__(self, *args, user: User, **kwargs):

@@ -96,10 +96,10 @@ def _detail_context(request, case, **forms):
             initial={"version": case.version, "worker": case.worker_id},
             workers=policy.workers_assignable_in(case.region),
         )
+    case.active_flags = list(case.flags.filter(removed_at__isnull=True))  # as the list rows have them
     return {
         "case": case,
         "members": selectors.client_members(client=case.client),
-        "flags": case.flags.filter(removed_at__isnull=True),
         "reports": case.reports.select_related("received_by", "verified_by"),
         "timeline": selectors.case_timeline(case=case),
         "steps": steps,
@@ -132,7 +132,9 @@ def case_transition(request, pk: int):
             messages.success(request, _("Sprawa przeszła do etapu: %(stage)s.") % {"stage": target.label})
             return redirect("cases:detail", pk=case.pk)
     target = request.POST.get("target", "")
-    messages.error(request, _("Nie zmieniono etapu sprawy. Popraw zaznaczone pola."))
+    # The refusal's reason leads the message: the move may not be one the page offers a form for.
+    reasons = " ".join(form.non_field_errors()) or _("Popraw zaznaczone pola.")
+    messages.error(request, _("Nie zmieniono etapu sprawy. %(reasons)s") % {"reasons": reasons})
     context = _detail_context(request, case, **{f"transition_{target}": form})
     return render(request, "cases/case_detail.html", context, status=422)
 

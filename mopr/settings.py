@@ -121,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so a read-check-write in a
     # service (e.g. two coordinators assigning one report) is serialised as on PostgreSQL.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
+    # A file, not the shared in-memory database: shared-cache SQLite fails concurrent writers
+    # at once instead of waiting, so the concurrency tests would test the wrong thing.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mopr.User"

@@ -1,0 +1,150 @@
+"""The permission sweep: every URL pattern of the project, requested as every persona.
+
+``EXPECTED`` holds, for each URL name, how to request it and the answer each persona must
+get. A URL pattern that is not in the table fails ``test_every_url_is_in_the_sweep``: a new
+view cannot be added without deciding who may use it.
+
+Personas (see conftest.py): the responsible worker of the case (region A1), a second worker
+of A1, a worker of region A2, the coordinator of A1, the head of department, the director,
+the auditor, a family assistant, the first-contact desk, a benefits worker (who also holds a
+social-worker role in A1), a worker and a coordinator of another institution, and nobody.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import ReportForm
+from cases.procedure import Stage
+from mopr.tests.factories import PASSWORD, CaseFactory, MemberFactory, ReportFactory
+
+PERSONAS = [
+    "anonymous",
+    "worker_a",
+    "worker_a_2",
+    "worker_a2",
+    "coordinator_a",
+    "head_a",
+    "director_a",
+    "auditor_a",
+    "assistant_a",
+    "first_contact_a",
+    "benefits_a",
+    "outsider",
+    "coordinator_b",
+]
+LOGGED_IN = PERSONAS[1:]
+# Who sees the case of region A1 at all (everyone else gets 404: its existence is not revealed).
+SEES_CASE = {"worker_a", "worker_a_2", "coordinator_a", "head_a", "director_a", "auditor_a"}
+INTAKE = {
+    "worker_a",
+    "worker_a_2",
+    "worker_a2",
+    "coordinator_a",
+    "first_contact_a",
+    "benefits_a",
+    "outsider",
+    "coordinator_b",
+}
+CASE_LIST = {
+    "worker_a",
+    "worker_a_2",
+    "worker_a2",
+    "coordinator_a",
+    "head_a",
+    "director_a",
+    "auditor_a",
+    "outsider",
+    "coordinator_b",
+}
+
+
+def case_rule(allowed: dict[str, int], visible_default: int = 403) -> dict[str, int]:
+    """Anonymous → login; not visible → 404; visible → ``allowed`` or ``visible_default``."""
+    out = {"anonymous": 302}
+    for persona in LOGGED_IN:
+        out[persona] = allowed.get(persona, visible_default) if persona in SEES_CASE else 404
+    return out
+
+
+def role_rule(allowed: set[str], ok: int = 200, refused: int = 403) -> dict[str, int]:
+    return {"anonymous": 302, **{persona: ok if persona in allowed else refused for persona in LOGGED_IN}}
+
+
+@dataclass
+class Spec:
+    expected: dict[str, int]
+    method: str = "get"
+    kwargs: list[str] = field(default_factory=list)  # names of objects in the `world` fixture
+    data: dict = field(default_factory=dict)
+
+
+EXPECTED: dict[str, Spec] = {
+    "home": Spec(role_rule(set(LOGGED_IN))),
+    "login": Spec({"anonymous": 200, **{persona: 302 for persona in LOGGED_IN}}),
+    "logout": Spec({persona: 302 for persona in PERSONAS}, method="post"),
+    "password_change": Spec(role_rule(set(LOGGED_IN))),
+    "cases:list": Spec(role_rule(CASE_LIST)),
+    "cases:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "cases:transition": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk"]),
+    "cases:assign": Spec(case_rule({"coordinator_a": 422}), method="post", kwargs=["pk"]),
+    # The case was accepted already, so nobody may accept it again.
+    "cases:accept": Spec(case_rule({}), method="post", kwargs=["pk"]),
+    "cases:verify": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "report_pk"]),
+    "cases:client_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:member_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:member_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "member_pk"]),
+    "cases:intake": Spec(role_rule(INTAKE)),
+    "cases:queue": Spec(role_rule({"coordinator_a", "coordinator_b"})),
+}
+
+# The admin site has its own gate (is_staff); none of the personas is staff.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns in EXCLUDED_NAMESPACES:
+                continue
+            yield from all_url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_sweep():
+    missing = set(all_url_names()) - set(EXPECTED)
+    assert not missing, f"Views without an entry in the permission sweep: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(org, p):
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    member = MemberFactory(client=case.client, is_head=False, relation="child")
+    report = ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", needs_verification=True)
+    return {"pk": case.pk, "report_pk": report.pk, "member_pk": member.pk}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sweep(client, p, world, name):
+    spec = EXPECTED[name]
+    url = reverse(name, kwargs={k: world[k] for k in spec.kwargs})
+    failures = []
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            assert client.login(username=persona, password=PASSWORD)
+        response = getattr(client, spec.method)(url, spec.data)
+        if response.status_code != spec.expected[persona]:
+            failures.append(f"{persona}: {response.status_code} (expected {spec.expected[persona]})")
+    assert not failures, f"{spec.method.upper()} {url}: " + "; ".join(failures)
+
+
+def test_admin_is_closed_to_staff_without_admin_rights(client, p):
+    client.login(username="director_a", password=PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
