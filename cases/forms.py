@@ -11,7 +11,26 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseFlag, Client, ClientMember, FlagKind, Relation, ReportForm, TargetGroup
+from cases.models import (
+    CaseDocument,
+    CaseFlag,
+    ChildObservation,
+    Client,
+    ClientMember,
+    Diagnosis,
+    DocumentReview,
+    FlagKind,
+    InstitutionContact,
+    Notification,
+    OfficialNote,
+    ParentApartInfo,
+    ProblemArea,
+    Relation,
+    ReportForm,
+    Summons,
+    TargetGroup,
+    Visit,
+)
 from cases.pesel import pesel_birth_date, validate_pesel
 from cases.procedure import CloseReason, Stage
 from mopr.models import Region, Role, User
@@ -211,3 +230,196 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_urgent(self, qs, name, value):
         return qs.filter(urgent=True) if value else qs
+
+
+# --- entries of the case (stage II, III and every stage) ----------------------------------------------
+
+
+class EntryForm(forms.ModelForm):
+    """An entry form knows its case, to offer only that family's members."""
+
+    member_fields: tuple[str, ...] = ()
+    date_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        for name in self.member_fields:
+            self.fields[name].queryset = case.client.members.all()
+        for name in self.date_fields:
+            self.fields[name].validators.append(not_in_future)
+
+
+class VisitForm(EntryForm):
+    date_fields = ("visited_at",)
+
+    class Meta:
+        model = Visit
+        fields = ["visited_at", "place", "place_other", "participants", "outcome", "findings"]
+        widgets = {"visited_at": DateTimeInput(), "findings": forms.Textarea(attrs={"rows": 4})}
+
+
+class SummonsForm(EntryForm):
+    date_fields = ("issued_on",)
+
+    class Meta:
+        model = Summons
+        fields = ["issued_on", "appointment_at", "room", "note"]
+        widgets = {
+            "issued_on": DateInput(),
+            "appointment_at": DateTimeInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NotificationForm(EntryForm):
+    date_fields = ("sent_on", "answered_on")
+
+    class Meta:
+        model = Notification
+        fields = ["service", "service_name", "reason", "sent_on", "sent_how", "answer", "answered_on"]
+        widgets = {
+            "sent_on": DateInput(),
+            "answered_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 4}),
+            "answer": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DocumentReviewForm(EntryForm):
+    date_fields = ("reviewed_on", "document_date")
+
+    class Meta:
+        model = DocumentReview
+        fields = ["kind", "description", "document_date", "reviewed_on", "findings"]
+        widgets = {
+            "document_date": DateInput(),
+            "reviewed_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped as in seed 000 II.3: medical, court, income and debts.
+        labels = dict(DocumentReview.Kind.choices)
+        self.fields["kind"].choices = [("", "—")] + [
+            (str(group), [(k.value, labels[k]) for k in kinds]) for group, kinds in DocumentReview.GROUPS.items()
+        ]
+
+
+class InstitutionContactForm(EntryForm):
+    member_fields = ("member",)
+    date_fields = ("contacted_on",)
+
+    class Meta:
+        model = InstitutionContact
+        fields = ["kind", "institution_name", "member", "contacted_on", "form", "learnt"]
+        widgets = {"contacted_on": DateInput(), "learnt": forms.Textarea(attrs={"rows": 3})}
+
+
+class ParentApartForm(EntryForm):
+    member_fields = ("parent",)
+    date_fields = ("obtained_on",)
+
+    class Meta:
+        model = ParentApartInfo
+        fields = ["parent", "parent_name", "obtained_on", "relation_with_child", "contact_with_child", "view_of_child"]
+        widgets = {
+            "obtained_on": DateInput(),
+            "relation_with_child": forms.Textarea(attrs={"rows": 2}),
+            "contact_with_child": forms.Textarea(attrs={"rows": 2}),
+            "view_of_child": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ChildObservationForm(EntryForm):
+    member_fields = ("child",)
+    date_fields = ("observed_on",)
+
+    class Meta:
+        model = ChildObservation
+        fields = ["child", "observed_on", "observation", "talked_with_child", "consent_given_by", "talk_summary"]
+        widgets = {
+            "observed_on": DateInput(),
+            "observation": forms.Textarea(attrs={"rows": 3}),
+            "talk_summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("talked_with_child") and not (data.get("consent_given_by") or "").strip():
+            self.add_error("consent_given_by", _("Rozmowa z dzieckiem wymaga zgody rodzica – wpisz, kto jej udzielił."))
+        return data
+
+
+class DiagnosisForm(EntryForm):
+    date_fields = ("diagnosed_on",)
+    problem_areas = forms.MultipleChoiceField(
+        label=_("Obszary problemowe"), choices=ProblemArea.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Diagnosis
+        fields = [
+            "diagnosed_on", "facts", "problem_areas", "problem_other", "children_care", "resources",
+            "dysfunctional", "decision", "justification",
+        ]  # fmt: skip
+        widgets = {
+            "diagnosed_on": DateInput(),
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "children_care": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Diagnosis.Decision.NO_PROBLEM and not (data.get("justification") or "").strip():
+            self.add_error("justification", _("Uzasadnij, dlaczego nie podejmujesz pracy socjalnej."))
+        return data
+
+
+class NoteForm(EntryForm):
+    date_fields = ("written_on",)
+
+    class Meta:
+        model = OfficialNote
+        fields = ["written_on", "nothing_changed", "content"]
+        widgets = {"written_on": DateInput(), "content": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].required = False
+        self.fields["content"].help_text = _("Przy zaznaczeniu „bez zmian” treść może zostać pusta.")
+
+
+class FlagForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Oznaczenie"), choices=FlagKind.choices)
+    started_on = forms.DateField(label=_("Data wszczęcia procedury"), widget=DateInput(), validators=[not_in_future])
+    started_by = forms.CharField(label=_("Kto wszczął (instytucja, osoba)"), max_length=160)
+    note = forms.CharField(label=_("Uwagi"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class FlagRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Powód zdjęcia oznaczenia"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class DocumentUploadForm(EntryForm):
+    date_fields = ("document_date",)
+    file = forms.FileField(label=_("Plik (PDF, JPEG, PNG, ODT, DOCX)"))
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "description", "document_date"]
+        widgets = {"document_date": DateInput()}
+
+
+class NotificationAnswerForm(forms.Form):
+    answered_on = forms.DateField(label=_("Data odpowiedzi"), widget=DateInput(), validators=[not_in_future])
+    answer = forms.CharField(label=_("Odpowiedź"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)

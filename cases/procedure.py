@@ -85,6 +85,77 @@ def anonymous_report_verified(move: Move) -> str | None:
     return None
 
 
+def situation_established(move: Move) -> str | None:
+    """II.1: the diagnosis rests on a visit at which the client was met."""
+    from cases.models import Visit
+
+    if not move.case.visits.filter(outcome=Visit.Outcome.MET).exists():
+        return _("Zapisz wizytę, podczas której spotkano klienta – bez niej nie ma podstaw do diagnozy.")
+    return None
+
+
+def mandatory_contacts_done_or_reason(move: Move) -> str | None:
+    """II.4: the district clinic for every child under 7 and the foster-care organiser for
+    every child in foster care are mandatory. The worker may go on without one, but only with
+    the reason recorded in the transition."""
+    missing = mandatory_contacts_missing(move.case)
+    if missing and not move.reason.strip():
+        listed = "; ".join(f"{kind.label} – {member.full_name}" for kind, member in missing)
+        return _("Brakuje obowiązkowych kontaktów: %(list)s. Uzupełnij je albo podaj powód, aby przejść dalej.") % {
+            "list": listed
+        }
+    return None
+
+
+def diagnosis_says_social_work(move: Move) -> str | None:
+    """III → IV only on a diagnosis that found social work needed."""
+    latest = _latest_diagnosis(move.case)
+    if latest is None or latest.decision != latest.Decision.SOCIAL_WORK:
+        return _("Pracę socjalną podejmuje się na podstawie diagnozy stwierdzającej jej potrzebę.")
+    return None
+
+
+def unfounded_only_on_diagnosis(move: Move) -> str | None:
+    """III.2: closing as unfounded needs a diagnosis that found no problem, with its reason."""
+    if move.close_reason != CloseReason.UNFOUNDED:
+        return None
+    latest = _latest_diagnosis(move.case)
+    if latest is None or latest.decision != latest.Decision.NO_PROBLEM:
+        return _("Zgłoszenie uznaje się za nieuzasadnione tylko na podstawie diagnozy, która nie wykazała problemu.")
+    return None
+
+
+def _latest_diagnosis(case: Case):
+    return case.diagnoses.order_by("-diagnosed_on", "-pk").first()
+
+
+def mandatory_contacts_missing(case: Case) -> list:
+    """(kind of institution, child) pairs of the mandatory contacts not yet made (II.4)."""
+    from django.utils import timezone
+
+    from cases.models import InstitutionContact
+
+    kind = InstitutionContact.Kind
+    today = timezone.localdate()
+    made = set(case.institution_contacts.values_list("kind", "member_id"))
+    missing = []
+    for member in case.client.members.all():
+        needed = []
+        if member.birth_date and age_in_years(member.birth_date, today) < 7:
+            needed.append(kind.DISTRICT_CLINIC)
+        if member.in_foster_care:
+            needed.append(kind.FOSTER_CARE)
+        for needed_kind in needed:
+            # A contact about this child, or about the whole family, counts.
+            if (needed_kind, member.pk) not in made and (needed_kind, None) not in made:
+                missing.append((needed_kind, member))
+    return missing
+
+
+def age_in_years(born, today) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def reason_given(move: Move) -> str | None:
     if not move.reason.strip():
         return _("Podaj uzasadnienie.")
@@ -137,17 +208,20 @@ class Transition:
 
 
 S = Stage
-CLOSING = (worker_accepted, close_reason_given, close_reason_fits_stage, reason_given)
+CLOSING = (worker_accepted, close_reason_given, close_reason_fits_stage, unfounded_only_on_diagnosis, reason_given)
 
 TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     # I → II: the worker who accepted the report goes to find out the situation.
     (S.ZGLOSZENIE, S.ROZEZNANIE): Transition(gettext_lazy("Rozpocznij rozeznanie sytuacji"), (worker_accepted,)),
     # II → III: what was found is analysed; an anonymous report must be verified first.
     (S.ROZEZNANIE, S.DIAGNOZA): Transition(
-        gettext_lazy("Przejdź do diagnozy"), (worker_accepted, anonymous_report_verified)
+        gettext_lazy("Przejdź do diagnozy"),
+        (worker_accepted, anonymous_report_verified, situation_established, mandatory_contacts_done_or_reason),
     ),
     # III → IV: social work is needed; it runs on a contract.
-    (S.DIAGNOZA, S.PRACA_SOCJALNA): Transition(gettext_lazy("Podejmij pracę socjalną"), (worker_accepted,)),
+    (S.DIAGNOZA, S.PRACA_SOCJALNA): Transition(
+        gettext_lazy("Podejmij pracę socjalną"), (worker_accepted, diagnosis_says_social_work)
+    ),
     # Refusal of help (seed 003): the environment is monitored.
     (S.ROZEZNANIE, S.MONITORING): Transition(
         gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True

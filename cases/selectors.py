@@ -6,8 +6,27 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseFlag, Client, ClientMember, Report, StageTransition
+from cases.models import (
+    Case,
+    CaseDocument,
+    CaseFlag,
+    ChildObservation,
+    Client,
+    ClientMember,
+    Diagnosis,
+    DocumentReview,
+    InstitutionContact,
+    Notification,
+    OfficialNote,
+    ParentApartInfo,
+    Report,
+    StageTransition,
+    Summons,
+    Visit,
+)
 from cases.procedure import Stage
 from mopr.models import Institution, Region, User
 from mopr.policy import cases_visible_to, clients_searchable_by, regions_coordinated_by
@@ -21,7 +40,7 @@ MEMBERS = Prefetch("client__members", queryset=ClientMember.objects.order_by("-i
 
 def with_list_data(qs: QuerySet[Case]) -> QuerySet[Case]:
     """What a list row shows, in a fixed number of queries whatever the page size."""
-    return qs.select_related("client", "region", "worker").prefetch_related(MEMBERS, ACTIVE_FLAGS)
+    return qs.select_related("client", "region", "worker", "institution").prefetch_related(MEMBERS, ACTIVE_FLAGS)
 
 
 def search_condition(q: str) -> Q:
@@ -73,7 +92,21 @@ def worker_open_cases(*, user: User) -> QuerySet[Case]:
 
 def case_with_details(*, user: User, pk: int) -> QuerySet[Case]:
     """The case detail's queryset; the view fetches through mopr.policy.case_get_for."""
-    return cases_visible_to(user).filter(pk=pk).select_related("client", "region", "worker", "transferred_by")
+    return (
+        cases_visible_to(user)
+        .filter(pk=pk)
+        .select_related("client", "region", "worker", "transferred_by", "institution")
+    )
+
+
+def open_cases_with_deadlines(*, user: User) -> QuerySet[Case]:
+    """The open cases whose deadlines the user follows: their own (a worker), their regions'
+    (a coordinator)."""
+    condition = Q(worker=user, accepted_at__isnull=False)
+    regions = regions_coordinated_by(user)
+    if regions:
+        condition |= Q(region_id__in=regions)
+    return with_list_data(cases_visible_to(user).filter(condition).exclude(stage=Stage.ZAKONCZENIE))
 
 
 def client_members(*, client: Client) -> list[ClientMember]:
@@ -116,88 +149,230 @@ def region_for_street(*, institution: Institution, street: str) -> Region | None
 @dataclass(frozen=True)
 class TimelineItem:
     at: datetime.datetime | datetime.date
-    kind: str  # a key for the template and for filtering the case folder
+    kind: str  # a key of TIMELINE_KINDS: filters the case folder
     title: str
     text: str
     author: User | str | None
     obj: object = None
 
     @property
+    def has_time(self) -> bool:
+        return isinstance(self.at, datetime.datetime)
+
+    @property
     def sort_key(self) -> datetime.datetime:
         if isinstance(self.at, datetime.datetime):
             return self.at
-        from django.utils import timezone
+        # A dated entry without a time sorts after the timed events of the same day.
+        return timezone.make_aware(datetime.datetime.combine(self.at, datetime.time.max))
 
-        return timezone.make_aware(datetime.datetime.combine(self.at, datetime.time.min))
+
+TIMELINE_KINDS = {
+    "report": _("Zgłoszenia"),
+    "transfer": _("Przekazanie i przyjęcie"),
+    "transition": _("Zmiany etapu"),
+    "visit": _("Wizyty"),
+    "summons": _("Wezwania"),
+    "notification": _("Zawiadomienia służb"),
+    "document_review": _("Wgląd w dokumenty"),
+    "contact": _("Kontakty z instytucjami"),
+    "parent_apart": _("Rodzic zamieszkały oddzielnie"),
+    "child": _("Obserwacja dziecka"),
+    "diagnosis": _("Diagnoza"),
+    "note": _("Notatki służbowe"),
+    "flag": _("Oznaczenia"),
+    "document": _("Skany w teczce"),
+}
 
 
-def case_timeline(*, case: Case) -> list[TimelineItem]:
-    """Every entry of the case in date order: reports, the transfer, transitions, flags.
-    A fixed number of queries, one per kind of entry."""
-    from django.utils.translation import gettext as _
+def _d(day: datetime.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
 
+
+def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[TimelineItem]:
+    """Every entry of the case in date order (the karta's section 6 and the case folder).
+    One query per kind of entry, whatever the number of entries."""
+    wanted = kinds or set(TIMELINE_KINDS)
     items: list[TimelineItem] = []
-    for r in Report.objects.filter(case=case).select_related("received_by", "verified_by"):
-        items.append(
-            TimelineItem(
-                r.received_at,
-                "report",
-                _("Zgłoszenie (%(form)s)") % {"form": r.get_form_display()},
-                r.content,
-                r.received_by,
-                r,
-            )
-        )
-        if r.verified_at:
-            items.append(
+    add = items.append
+    if "report" in wanted:
+        for r in Report.objects.filter(case=case).select_related("received_by", "verified_by"):
+            add(
                 TimelineItem(
-                    r.verified_at,
-                    "verification",
-                    _("Weryfikacja zgłoszenia anonimowego"),
-                    r.verification_note,
-                    r.verified_by,
+                    r.received_at,
+                    "report",
+                    _("Zgłoszenie (%(form)s)") % {"form": r.get_form_display()},
+                    r.content,
+                    r.received_by,
                     r,
                 )
             )
-    if case.transferred_at:
-        items.append(
-            TimelineItem(
-                case.transferred_at,
-                "transfer",
-                _("Przekazanie do realizacji przez koordynatora"),
-                _("Przydzielono: %(worker)s") % {"worker": case.worker or "—"},
-                case.transferred_by,
-            )
-        )
-    if case.accepted_at:
-        items.append(TimelineItem(case.accepted_at, "acceptance", _("Przyjęcie do realizacji"), "", case.worker))
-    for t in StageTransition.objects.filter(case=case).select_related("by"):
-        title = _("Etap: %(stage)s") % {"stage": Stage(t.to_stage).label}
-        text = t.reason
-        if t.close_reason:
-            text = f"{t.get_close_reason_display()}. {t.reason}".strip()
-        items.append(TimelineItem(t.at, "transition", title, text, t.by, t))
-    for f in CaseFlag.objects.filter(case=case).select_related("created_by", "removed_by"):
-        items.append(
-            TimelineItem(
-                f.created_at,
-                "flag",
-                _("Oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
-                _("Wszczęto %(date)s, %(who)s. %(note)s")
-                % {"date": f.started_on.strftime("%d.%m.%Y"), "who": f.started_by, "note": f.note},
-                f.created_by,
-                f,
-            )
-        )
-        if f.removed_at:
-            items.append(
+            if r.verified_at:
+                add(
+                    TimelineItem(
+                        r.verified_at,
+                        "report",
+                        _("Weryfikacja zgłoszenia anonimowego"),
+                        r.verification_note,
+                        r.verified_by,
+                        r,
+                    )
+                )
+    if "transfer" in wanted:
+        if case.transferred_at:
+            add(
                 TimelineItem(
-                    f.removed_at,
+                    case.transferred_at,
+                    "transfer",
+                    _("Przekazanie do realizacji przez koordynatora"),
+                    _("Przydzielono: %(worker)s") % {"worker": case.worker or "—"},
+                    case.transferred_by,
+                )
+            )
+        if case.accepted_at:
+            add(TimelineItem(case.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", case.worker))
+    if "transition" in wanted:
+        for t in StageTransition.objects.filter(case=case).select_related("by"):
+            text = f"{t.get_close_reason_display()}. {t.reason}".strip() if t.close_reason else t.reason
+            add(
+                TimelineItem(
+                    t.at, "transition", _("Etap: %(stage)s") % {"stage": Stage(t.to_stage).label}, text, t.by, t
+                )
+            )
+    if "visit" in wanted:
+        for v in Visit.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    v.visited_at,
+                    "visit",
+                    _("Wizyta: %(outcome)s") % {"outcome": v.get_outcome_display()},
+                    f"{v.get_place_display()}. {v.findings}".strip(),
+                    v.author,
+                    v,
+                )
+            )
+    if "summons" in wanted:
+        for w in Summons.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    w.issued_on,
+                    "summons",
+                    _("Wezwanie do ośrodka"),
+                    _("Termin: %(at)s. %(note)s")
+                    % {"at": timezone.localtime(w.appointment_at).strftime("%d.%m.%Y %H:%M"), "note": w.note},
+                    w.author,
+                    w,
+                )
+            )
+    if "notification" in wanted:
+        for n in Notification.objects.filter(case=case).select_related("author"):
+            text = n.reason + (f"\n{_('Odpowiedź')} ({_d(n.answered_on)}): {n.answer}" if n.answered_on else "")
+            add(
+                TimelineItem(
+                    n.sent_on,
+                    "notification",
+                    _("Zawiadomienie: %(s)s") % {"s": n.get_service_display()},
+                    text,
+                    n.author,
+                    n,
+                )
+            )
+    if "document_review" in wanted:
+        for d in DocumentReview.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    d.reviewed_on,
+                    "document_review",
+                    _("Wgląd: %(k)s") % {"k": d.get_kind_display()},
+                    d.findings,
+                    d.author,
+                    d,
+                )
+            )
+    if "contact" in wanted:
+        for c in InstitutionContact.objects.filter(case=case).select_related("author", "member"):
+            about = f" ({c.member.full_name})" if c.member else ""
+            add(
+                TimelineItem(
+                    c.contacted_on,
+                    "contact",
+                    _("Kontakt: %(k)s%(about)s") % {"k": c.get_kind_display(), "about": about},
+                    f"{c.get_form_display()}. {c.learnt}",
+                    c.author,
+                    c,
+                )
+            )
+    if "parent_apart" in wanted:
+        for i in ParentApartInfo.objects.filter(case=case).select_related("author", "parent"):
+            add(
+                TimelineItem(
+                    i.obtained_on,
+                    "parent_apart",
+                    _("Informacja od rodzica zamieszkałego oddzielnie"),
+                    i.relation_with_child,
+                    i.author,
+                    i,
+                )
+            )
+    if "child" in wanted:
+        for o in ChildObservation.objects.filter(case=case).select_related("author", "child"):
+            text = o.observation
+            if o.talked_with_child:
+                text += "\n" + _("Rozmowa z dzieckiem za zgodą: %(who)s.") % {"who": o.consent_given_by}
+            add(
+                TimelineItem(
+                    o.observed_on, "child", _("Obserwacja dziecka: %(c)s") % {"c": o.child.full_name}, text, o.author, o
+                )
+            )
+    if "diagnosis" in wanted:
+        for g in Diagnosis.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    g.diagnosed_on,
+                    "diagnosis",
+                    _("Diagnoza: %(d)s") % {"d": g.get_decision_display()},
+                    g.facts,
+                    g.author,
+                    g,
+                )
+            )
+    if "note" in wanted:
+        for n in OfficialNote.objects.filter(case=case).select_related("author"):
+            add(TimelineItem(n.written_on, "note", _("Notatka służbowa"), n.content, n.author, n))
+    if "flag" in wanted:
+        for f in CaseFlag.objects.filter(case=case).select_related("created_by", "removed_by"):
+            add(
+                TimelineItem(
+                    f.created_at,
                     "flag",
-                    _("Zdjęto oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
-                    f.removal_reason,
-                    f.removed_by,
+                    _("Oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
+                    _("Wszczęto %(date)s, %(who)s. %(note)s")
+                    % {"date": _d(f.started_on), "who": f.started_by, "note": f.note},
+                    f.created_by,
                     f,
+                )
+            )
+            if f.removed_at:
+                add(
+                    TimelineItem(
+                        f.removed_at,
+                        "flag",
+                        _("Zdjęto oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
+                        f.removal_reason,
+                        f.removed_by,
+                        f,
+                    )
+                )
+    if "document" in wanted:
+        for doc in CaseDocument.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    doc.document_date,
+                    "document",
+                    _("Skan: %(k)s") % {"k": doc.get_kind_display()},
+                    doc.description,
+                    doc.author,
+                    doc,
                 )
             )
     items.sort(key=lambda i: i.sort_key)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import entry_views, views
 
 app_name = "cases"
 
@@ -16,4 +16,19 @@ urlpatterns = [
     path("sprawy/<int:pk>/rodzina/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("zgloszenia/nowe/", views.intake, name="intake"),
     path("zgloszenia/kolejka/", views.queue, name="queue"),
+]
+
+urlpatterns += [
+    path("sprawy/<int:pk>/wpisy/<slug:kind>/dodaj/", entry_views.entry_add, name="entry_add"),
+    path("sprawy/<int:pk>/diagnoza/", entry_views.diagnosis_add, name="diagnosis_add"),
+    path("sprawy/<int:pk>/oznaczenia/dodaj/", entry_views.flag_add, name="flag_add"),
+    path("sprawy/<int:pk>/oznaczenia/<int:flag_pk>/zdejmij/", entry_views.flag_remove, name="flag_remove"),
+    path(
+        "sprawy/<int:pk>/zawiadomienia/<int:notification_pk>/odpowiedz/",
+        entry_views.notification_answer,
+        name="notification_answer",
+    ),
+    path("sprawy/<int:pk>/teczka/", entry_views.case_folder, name="folder"),
+    path("sprawy/<int:pk>/teczka/<int:document_pk>/", entry_views.document_download, name="document"),
+    path("terminy/", entry_views.my_deadlines, name="deadlines"),
 ]

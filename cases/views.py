@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import procedure, selectors, services
+from cases import deadlines, procedure, selectors, services
 from cases.forms import (
     AssignForm,
     CaseFilter,
@@ -35,7 +35,7 @@ from mopr.errors import DomainError
 from mopr.policy import Action
 
 
-def _form_error(form, error: DomainError) -> None:
+def form_error(form, error: DomainError) -> None:
     """Put a service's refusal on the form: at the field it names, else at the top."""
     if error.field and error.field in form.fields:
         form.add_error(error.field, error.message)
@@ -97,8 +97,15 @@ def _detail_context(request, case, **forms):
             workers=policy.workers_assignable_in(case.region),
         )
     case.active_flags = list(case.flags.filter(removed_at__isnull=True))  # as the list rows have them
+    from cases.entry_views import entry_links_for
+
     return {
         "case": case,
+        "deadlines": deadlines.deadlines_for([case])[case.pk],
+        "missing_contacts": procedure.mandatory_contacts_missing(case)
+        if case.stage in (Stage.ROZEZNANIE, Stage.DIAGNOZA)
+        else [],
+        "entry_links": entry_links_for(case) if policy.case_allows(user, case, Action.WRITE) else [],
         "members": selectors.client_members(client=case.client),
         "reports": case.reports.select_related("received_by", "verified_by"),
         "timeline": selectors.case_timeline(case=case),
@@ -127,7 +134,7 @@ def case_transition(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Sprawa przeszła do etapu: %(stage)s.") % {"stage": target.label})
             return redirect("cases:detail", pk=case.pk)
@@ -152,7 +159,7 @@ def case_assign(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -188,7 +195,7 @@ def report_verify(request, pk: int, report_pk: int):
         try:
             services.report_verify(report=report, by=request.user, note=form.cleaned_data["note"])
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Zapisano weryfikację zgłoszenia."))
             return redirect("cases:detail", pk=case.pk)
@@ -297,7 +304,7 @@ def intake(request):
                         report=_report_data(form.cleaned_data),
                     )
                 except DomainError as error:
-                    _form_error(form, error)
+                    form_error(form, error)
                 else:
                     return _after_intake(request, report)
         return render(request, "cases/intake_report.html", {"client": client, "open_case": open_case, "form": form})
@@ -343,7 +350,7 @@ def intake(request):
                             report=_report_data(form.cleaned_data),
                         )
                 except DomainError as error:
-                    _form_error(form, error)
+                    form_error(form, error)
                 else:
                     return _after_intake(request, report)
         return render(

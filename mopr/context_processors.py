@@ -14,5 +14,6 @@ def organisation(request):
             "case_list": policy.user_may_see_case_list(user),
             "intake": policy.user_may_register_reports(user),
             "queue": bool(policy.regions_coordinated_by(user)),
+            "deadlines": policy.user_runs_social_work(user) or bool(policy.regions_coordinated_by(user)),
         }
     }

@@ -39,6 +39,8 @@ class Institution(models.Model):
 
     # Seed 000 IV.1: a contract with a new client within two months of the first contact.
     contract_deadline_months = models.PositiveSmallIntegerField(_("termin kontraktu (miesiące)"), default=2)
+    # Seed 000 II.6: a visit without the child must be repeated; within this many days.
+    repeat_visit_days = models.PositiveSmallIntegerField(_("powtórna wizyta, gdy dziecko nieobecne (dni)"), default=7)
     # Seed 002: the family-assistant intervals.
     assistant_first_visit_days = models.PositiveSmallIntegerField(
         _("pierwsza wspólna wizyta asystenta (dni)"), default=14

@@ -10,7 +10,7 @@ from cases.models import ReportForm, StageTransition
 from cases.procedure import CLOSE_REASONS_BY_STAGE, TRANSITIONS, CloseReason, Move, Stage, refusal
 from cases.services import case_change_stage
 from mopr.errors import StaleVersionError, TransitionRefused
-from mopr.tests.factories import CaseFactory, ReportFactory
+from mopr.tests.factories import CaseFactory, DiagnosisFactory, ReportFactory, VisitFactory
 
 ALL_PAIRS = [(a, b) for a, b in itertools.product(Stage, Stage) if a != b]
 
@@ -23,7 +23,13 @@ def _case(org, p, stage, **kw):
         defaults["social_work_started_at"] = timezone.localdate()
         defaults["close_reason"] = CloseReason.OTHER
     defaults.update(kw)
-    return CaseFactory(**defaults)
+    case = CaseFactory(**defaults)
+    # What the guards of the next moves ask for: the client met (II), a diagnosis (III).
+    if stage in (Stage.ROZEZNANIE, Stage.DIAGNOZA, Stage.PRACA_SOCJALNA, Stage.ZAWIESZENIE, Stage.ZAKONCZENIE):
+        VisitFactory(case=case)
+    if stage in (Stage.DIAGNOZA, Stage.PRACA_SOCJALNA, Stage.ZAWIESZENIE, Stage.ZAKONCZENIE):
+        DiagnosisFactory(case=case)
+    return case
 
 
 def _valid_args(case, target):

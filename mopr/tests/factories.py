@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cases.models import Case, Client, ClientMember, Report, ReportForm, TargetGroup
+from cases.models import Case, Client, ClientMember, Diagnosis, Report, ReportForm, TargetGroup, Visit
 from cases.procedure import Stage
 from mopr.models import Institution, Region, Role, RoleAssignment, User
 
@@ -97,6 +97,30 @@ class ReportFactory(factory.django.DjangoModelFactory):
     reporter_name = "Maria Wiśniewska"
     content = "Sąsiadka zgłasza, że dzieci często zostają same w domu."
     received_by = factory.LazyAttribute(lambda o: o.case.worker or UserFactory(institution=o.case.institution))
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.LazyAttribute(lambda o: o.case.worker)
+    visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    outcome = Visit.Outcome.MET
+    findings = "Rodzina w mieszkaniu dwupokojowym, dzieci zadbane."
+
+
+class DiagnosisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnosis
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.LazyAttribute(lambda o: o.case.worker)
+    diagnosed_on = factory.LazyFunction(timezone.localdate)
+    facts = "Matka samotnie wychowuje dwoje dzieci, bez pracy od roku."
+    problem_areas = ["unemployment", "care_upbringing"]
+    resources = "Wsparcie babci, motywacja do zmiany."
+    decision = Diagnosis.Decision.SOCIAL_WORK
 
 
 __all__ = ["Role"]

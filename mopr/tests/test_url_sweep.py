@@ -13,10 +13,12 @@ social-worker role in A1), a worker and a coordinator of another institution, an
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import ReportForm
+from cases import services
+from cases.models import CaseDocument, FlagKind, Notification, ReportForm
 from cases.procedure import Stage
 from mopr.tests.factories import PASSWORD, CaseFactory, MemberFactory, ReportFactory
 
@@ -48,6 +50,7 @@ INTAKE = {
     "outsider",
     "coordinator_b",
 }
+DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b"}
 CASE_LIST = {
     "worker_a",
     "worker_a_2",
@@ -97,6 +100,14 @@ EXPECTED: dict[str, Spec] = {
     "cases:member_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:member_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "member_pk"]),
     "cases:intake": Spec(role_rule(INTAKE)),
+    "cases:entry_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "kind"]),
+    "cases:diagnosis_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:flag_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:flag_remove": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "flag_pk"]),
+    "cases:notification_answer": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "notification_pk"]),
+    "cases:folder": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "cases:document": Spec(case_rule({}, visible_default=200), kwargs=["pk", "document_pk"]),
+    "cases:deadlines": Spec(role_rule(DEADLINES)),
     "cases:queue": Spec(role_rule({"coordinator_a", "coordinator_b"})),
 }
 
@@ -126,7 +137,35 @@ def world(org, p):
     case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
     member = MemberFactory(client=case.client, is_head=False, relation="child")
     report = ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", needs_verification=True)
-    return {"pk": case.pk, "report_pk": report.pk, "member_pk": member.pk}
+    flag = services.flag_add(
+        case=case, by=p.worker_a, kind=FlagKind.NIEBIESKA_KARTA, started_on=timezone.localdate(), started_by="Policja"
+    )
+    notification = services.notification_send(
+        case=case,
+        by=p.worker_a,
+        notification=Notification(
+            service=Notification.Service.POLICE,
+            service_name="KMP Toruń",
+            reason="Brak kontaktu.",
+            sent_on=timezone.localdate(),
+            sent_how=Notification.SentHow.LETTER,
+        ),
+    )
+    document = services.document_upload(
+        case=case,
+        by=p.worker_a,
+        document=CaseDocument(kind=CaseDocument.Kind.OTHER, description="Skan", document_date=timezone.localdate()),
+        upload=SimpleUploadedFile("skan.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
+    return {
+        "pk": case.pk,
+        "report_pk": report.pk,
+        "member_pk": member.pk,
+        "kind": "notatka",
+        "flag_pk": flag.pk,
+        "notification_pk": notification.pk,
+        "document_pk": document.pk,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

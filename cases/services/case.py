@@ -333,8 +333,6 @@ def case_change_stage(
             locked.closed_at = None
             locked.close_reason = ""
             locked.close_justification = ""
-        if to == Stage.ROZEZNANIE and locked.first_contact_at is None:
-            locked.first_contact_at = timezone.localdate(now)
         if to == Stage.PRACA_SOCJALNA and locked.social_work_started_at is None:
             locked.social_work_started_at = timezone.localdate(now)
         locked.stage = to

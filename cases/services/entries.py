@@ -1,0 +1,269 @@
+"""Writes of the entries of a case: stage II (rozeznanie), the diagnosis, official notes and
+the case folder. Each follows the services' one shape: lock the case, check, save with the
+author as history user, bump the case's version, in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Case,
+    CaseDocument,
+    ChildObservation,
+    Diagnosis,
+    DocumentReview,
+    Entry,
+    InstitutionContact,
+    Notification,
+    OfficialNote,
+    ParentApartInfo,
+    Summons,
+    Visit,
+)
+from cases.procedure import CloseReason, Stage
+from cases.services.case import _lock, _save, case_change_stage
+from mopr.errors import DomainError
+from mopr.models import User
+
+# Entries of the situation are written once the case is being handled and until it closes;
+# an official note may be written at any stage (seed 004: "na każdym etapie").
+WORKING_STAGES = frozenset(
+    {Stage.ROZEZNANIE, Stage.DIAGNOZA, Stage.PRACA_SOCJALNA, Stage.MONITORING, Stage.ZAWIESZENIE}
+)
+
+
+def _not_in_future(value: datetime.date | datetime.datetime | None, field: str) -> None:
+    if value is None:
+        return
+    now = timezone.now() if isinstance(value, datetime.datetime) else timezone.localdate()
+    if value > now:
+        raise DomainError(_("Data nie może być z przyszłości."), field=field)
+
+
+def _entry_save(*, case: Case, by: User, entry: Entry, stages: frozenset[Stage] = WORKING_STAGES) -> Case:
+    """Save ``entry`` in ``case`` (locked) and bump the case's version. Returns the locked case."""
+    locked = _lock(case, None)
+    if Stage(locked.stage) not in stages:
+        if locked.stage == Stage.ZGLOSZENIE:
+            raise DomainError(_("Najpierw rozpocznij rozeznanie sytuacji."))
+        raise DomainError(_("Na etapie „%(stage)s” nie dodaje się tego wpisu.") % {"stage": locked.get_stage_display()})
+    entry.case = locked
+    entry.author = by
+    entry._history_user = by
+    entry.save()
+    _save(locked, by)
+    return locked
+
+
+# --- stage II ---------------------------------------------------------------------------------------
+
+
+def visit_record(*, case: Case, by: User, visit: Visit) -> Visit:
+    _not_in_future(visit.visited_at, "visited_at")
+    if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
+        raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
+    with transaction.atomic():
+        locked = _entry_save(case=case, by=by, entry=visit)
+        # The first contact with the client starts the two-month term of the contract (IV.1).
+        met_on = timezone.localdate(visit.visited_at)
+        if visit.outcome == Visit.Outcome.MET and (locked.first_contact_at is None or met_on < locked.first_contact_at):
+            locked.first_contact_at = met_on
+            _save(locked, by)
+    return visit
+
+
+def summons_issue(*, case: Case, by: User, summons: Summons) -> Summons:
+    """II.2: a written summons to the office, after the client refused contact."""
+    _not_in_future(summons.issued_on, "issued_on")
+    if summons.appointment_at.date() < summons.issued_on:
+        raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
+    with transaction.atomic():
+        refusals = Visit.objects.filter(case=case, outcome=Visit.Outcome.REFUSED)
+        if not refusals.exists():
+            raise DomainError(_("Wezwanie wystawia się po odmowie kontaktu zapisanej w wizycie."))
+        if summons.visit_id is None:
+            summons.visit = refusals.order_by("-visited_at").first()
+        _entry_save(case=case, by=by, entry=summons)
+    return summons
+
+
+def notification_send(*, case: Case, by: User, notification: Notification) -> Notification:
+    _not_in_future(notification.sent_on, "sent_on")
+    _check_answer(notification)
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=notification)
+    return notification
+
+
+def notification_record_answer(
+    *, notification: Notification, by: User, answer: str, answered_on: datetime.date
+) -> Notification:
+    notification.answer, notification.answered_on = answer.strip(), answered_on
+    _check_answer(notification)
+    with transaction.atomic():
+        locked_case = _lock(notification.case, None)
+        notification._history_user = by
+        notification.save()
+        _save(locked_case, by)
+    return notification
+
+
+def _check_answer(notification: Notification) -> None:
+    _not_in_future(notification.answered_on, "answered_on")
+    if notification.answered_on and notification.answered_on < notification.sent_on:
+        raise DomainError(_("Odpowiedź nie może być wcześniejsza niż zawiadomienie."), field="answered_on")
+    if bool(notification.answer.strip()) != bool(notification.answered_on):
+        raise DomainError(_("Podaj datę i treść odpowiedzi."), field="answered_on")
+
+
+def document_review_record(*, case: Case, by: User, review: DocumentReview) -> DocumentReview:
+    _not_in_future(review.reviewed_on, "reviewed_on")
+    _not_in_future(review.document_date, "document_date")
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=review)
+    return review
+
+
+def institution_contact_record(*, case: Case, by: User, contact: InstitutionContact) -> InstitutionContact:
+    _not_in_future(contact.contacted_on, "contacted_on")
+    if contact.member_id and contact.member.client_id != case.client_id:
+        raise DomainError(_("Ta osoba nie należy do rodziny klienta."), field="member")
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=contact)
+    return contact
+
+
+def parent_apart_record(*, case: Case, by: User, info: ParentApartInfo) -> ParentApartInfo:
+    _not_in_future(info.obtained_on, "obtained_on")
+    if info.parent_id is None and not info.parent_name.strip():
+        raise DomainError(_("Wskaż rodzica albo wpisz jego imię i nazwisko."), field="parent")
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=info)
+    return info
+
+
+def child_observation_record(*, case: Case, by: User, observation: ChildObservation) -> ChildObservation:
+    _not_in_future(observation.observed_on, "observed_on")
+    if observation.child.client_id != case.client_id:
+        raise DomainError(_("To dziecko nie należy do rodziny klienta."), field="child")
+    # II.6: a talk with the child only with a parent's consent, and the consent is recorded.
+    if observation.talked_with_child and not observation.consent_given_by.strip():
+        raise DomainError(
+            _("Rozmowa z dzieckiem wymaga zgody rodzica – wpisz, kto jej udzielił."), field="consent_given_by"
+        )
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=observation)
+    return observation
+
+
+# --- stage III -----------------------------------------------------------------------------------------
+
+
+def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_version: int | None = None) -> Diagnosis:
+    """Record the diagnosis and take its decision (III): no problem closes the case as
+    unfounded with the justification; otherwise social work starts (stage IV)."""
+    _not_in_future(diagnosis.diagnosed_on, "diagnosed_on")
+    if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM and not diagnosis.justification.strip():
+        raise DomainError(_("Uzasadnij, dlaczego nie podejmujesz pracy socjalnej."), field="justification")
+    if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
+        raise DomainError(_("Opisz inny problem."), field="problem_other")
+    with transaction.atomic():
+        _lock(case, expected_version)
+        locked = _entry_save(case=case, by=by, entry=diagnosis, stages=frozenset({Stage.DIAGNOZA}))
+        if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM:
+            case_change_stage(
+                case=locked,
+                to=Stage.ZAKONCZENIE,
+                by=by,
+                reason=diagnosis.justification,
+                close_reason=CloseReason.UNFOUNDED,
+            )
+        else:
+            case_change_stage(case=locked, to=Stage.PRACA_SOCJALNA, by=by, reason=diagnosis.justification)
+    return diagnosis
+
+
+# --- every stage -----------------------------------------------------------------------------------------
+
+
+def note_write(*, case: Case, by: User, note: OfficialNote) -> OfficialNote:
+    """An official note at any stage; "nothing has changed" is a valid note (seed 004)."""
+    _not_in_future(note.written_on, "written_on")
+    if note.nothing_changed and not note.content.strip():
+        note.content = str(OfficialNote.NOTHING_CHANGED)
+    if not note.content.strip():
+        raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=note, stages=frozenset(Stage))
+    return note
+
+
+# File types allowed in the folder: the name's extension and the file's first bytes must agree.
+ALLOWED_UPLOADS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+}
+
+
+def _sniff_upload(upload: UploadedFile) -> str:
+    """The content type of an allowed upload, or a DomainError saying why not."""
+    import zipfile
+    from pathlib import PurePath
+
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in ALLOWED_UPLOADS:
+        raise DomainError(_("Dozwolone pliki: PDF, JPEG, PNG, ODT, DOCX."), field="file")
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise DomainError(
+            _("Plik jest za duży (największy dozwolony: %(mb)s MB).") % {"mb": settings.MAX_UPLOAD_MB}, field="file"
+        )
+    if upload.size == 0:
+        raise DomainError(_("Plik jest pusty."), field="file")
+    content_type, magics = ALLOWED_UPLOADS[suffix]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics):
+        raise DomainError(_("Zawartość pliku nie zgadza się z jego rozszerzeniem."), field="file")
+    if suffix in (".odt", ".docx"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        finally:
+            upload.seek(0)
+        marker = "mimetype" if suffix == ".odt" else "[Content_Types].xml"
+        if marker not in names:
+            raise DomainError(_("Zawartość pliku nie zgadza się z jego rozszerzeniem."), field="file")
+    return content_type
+
+
+def document_upload(*, case: Case, by: User, document: CaseDocument, upload: UploadedFile) -> CaseDocument:
+    """Put a scan in the case folder. The file is written by the storage only when the row is
+    saved inside the transaction; a refused upload writes nothing."""
+    _not_in_future(document.document_date, "document_date")
+    document.content_type = _sniff_upload(upload)
+    document.original_name = (upload.name or "plik")[-255:]
+    document.size = upload.size
+    document.file = upload
+    try:
+        with transaction.atomic():
+            _entry_save(case=case, by=by, entry=document, stages=frozenset(Stage))
+    except Exception:
+        # The storage wrote the file when the row was saved; a rollback must not leave it behind.
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+        raise
+    return document
