@@ -61,10 +61,12 @@ def case_list(request):
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else qs
     params = request.GET.copy()
     params.pop("strona", None)
+    page = _page(request, cases)
+    deadlines.annotate(page.object_list)  # marks the overdue rows, in a fixed number of queries
     return render(
         request,
         "cases/case_list.html",
-        {"filter": case_filter, "page": _page(request, cases), "q": q, "query_string": params.urlencode()},
+        {"filter": case_filter, "page": page, "q": q, "query_string": params.urlencode()},
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases import deadlines
 from cases import selectors as case_selectors
 from cases.procedure import Stage
 from mopr import policy
@@ -20,7 +21,7 @@ def home(request):
     context = {"roles": roles}
     if policy.user_runs_social_work(user):
         context["new_reports"] = case_selectors.worker_new_reports(user=user)[:20]
-        context["my_cases"] = case_selectors.worker_open_cases(user=user)[:50]
+        context["my_cases"] = deadlines.annotate(case_selectors.worker_open_cases(user=user)[:50])
     if policy.regions_coordinated_by(user):
         queue = case_selectors.coordinator_queue(user=user)
         context["queue"] = queue[:10]
