@@ -14,6 +14,9 @@ import pytest
 from mopr.models import Institution, Region, Role, User
 from mopr.tests.factories import InstitutionFactory, RegionFactory, UserFactory
 
+# Browser fixtures and helpers (browser, page, check_a11y, screenshot, login): see mopr/tests/browser.py.
+pytest_plugins = ["mopr.tests.browser"]
+
 
 @dataclass
 class Org:

@@ -1,0 +1,161 @@
+"""Shared helpers of the browser tests: the system Chromium through Playwright, axe-core, screenshots.
+
+Loaded for every test by ``pytest_plugins = ["mopr.tests.browser"]`` in the root conftest.py. A browser test::
+
+    pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+    def test_start_page(page, p):
+        login(page, "worker_a")
+        check_a11y(page, "start-worker")
+        screenshot(page, "start-worker")
+
+- ``browser``: Chromium, launched once per pytest process (session scope; under xdist once per worker);
+  skipped where /usr/bin/chromium is missing, except in CI (``CI=true``), where that is a failure;
+- ``page``: a fresh browser context (own cookies) on the ``live_server``: ``page.goto("/sprawy/")`` works;
+- ``check_a11y(page, name)``: runs axe-core on the current page and fails on any WCAG 2.0/2.1 A/AA violation;
+- ``screenshot(page, name)``: a full-page PNG in test-output/screenshots/<name>.png;
+- ``login(page, username)`` / ``logout(page)``: through the real login form and the navbar button.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from mopr.tests.factories import PASSWORD
+
+# Playwright's sync API drives the browser from an asyncio event loop that runs in the test's own thread.
+# Django sees that running loop and refuses every ORM call from this thread (SynchronousOnlyOperation) –
+# the fixtures and assertions that touch the database between two browser steps would all fail. The test
+# code is plain synchronous code that merely shares the thread with Playwright's loop (the live server
+# answers the browser from its own thread), so the safety check is switched off for the test process only.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, headless, once per pytest process."""
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} is missing: install Chromium (apt-get install chromium) to run the browser tests."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} In CI a missing browser is a failure, not a skip.", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page in a fresh context (no cookies) whose relative URLs go to the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw", viewport=VIEWPORT
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.js_errors = []  # uncaught exceptions in the page; check_a11y fails on them too
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+
+
+def check_a11y(page, name: str) -> None:
+    """Fail if axe-core finds a WCAG 2.0/2.1 level A or AA violation on the page as it is now.
+
+    The full axe answer is kept in test-output/axe/<name>.json; the failure message lists, for each
+    violated rule, its id, impact, help text and link, and the CSS selectors of the offending elements.
+    """
+    if page.js_errors:
+        pytest.fail(f"JavaScript errors on {name!r} ({page.url}):\n" + "\n".join(page.js_errors), pytrace=False)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        """async (tags) => {
+            const results = await window.axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+            }));
+        }""",
+        list(WCAG_TAGS),
+    )
+    report = OUTPUT_DIR / "axe" / f"{_slug(name)}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=2))
+    if not violations:
+        return
+    lines = [f"axe-core: {len(violations)} WCAG A/AA rule(s) violated on {name!r} ({page.url}):"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            target = " ".join(" >> ".join(t) if isinstance(t, list) else t for t in node["target"])
+            lines.append(f"    at {target}")
+            lines.append(f"       {node['html'][:200]}")
+            for summary_line in (node["summary"] or "").splitlines():
+                lines.append(f"       {summary_line}")
+    lines.append(f"(full report: {report})")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG to test-output/screenshots/<name>.png and return its path."""
+    path = OUTPUT_DIR / "screenshots" / f"{_slug(name)}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form (from wherever the page is) and wait for the page after it."""
+    if not page.url.endswith("/logowanie/"):
+        page.goto("/logowanie/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zaloguj").click()
+    if "/logowanie/" in page.url:
+        pytest.fail(f"Could not sign in as {username!r}: the login page came back.", pytrace=False)
+
+
+def logout(page) -> None:
+    """Sign out with the navbar's button and wait for the login page."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Wyloguj").click()
+    page.wait_for_url(re.compile(r"/logowanie/"))
