@@ -120,7 +120,24 @@ class HeadMemberForm(MemberForm):
         fields = ["first_name", "last_name", "pesel", "birth_date", "id_document"]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=2, max_num=15, validate_max=True)
+class OptionalMemberForm(MemberForm):
+    """A row of the intake's "other members" section: may stay empty; once begun, it needs names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in ("first_name", "last_name", "pesel", "birth_date")):
+            for name in ("first_name", "last_name"):
+                if not data.get(name):
+                    self.add_error(name, _("To pole jest wymagane."))
+        return data
+
+
+MemberFormSet = forms.formset_factory(OptionalMemberForm, extra=2, max_num=15, validate_max=True)
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -148,7 +165,12 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Zgłoszenie trafi na początek każdej kolejki."),
     )
-    region = forms.ModelChoiceField(label=_("Rejon (RPŚ)"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Rejon (RPŚ)"),
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_("Puste: rejon zostanie ustalony na podstawie ulicy."),
+    )
     target_group = forms.ChoiceField(label=_("Grupa docelowa"), choices=TargetGroup.choices)
 
     def __init__(self, *args, user: User, **kwargs):

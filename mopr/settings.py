@@ -6,6 +6,7 @@ a malformed value stops the process at start instead of running with a surprise.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -123,7 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     # A file, not the shared in-memory database: shared-cache SQLite fails concurrent writers
     # at once instead of waiting, so the concurrency tests would test the wrong thing.
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))}
+    # One file per test process, so two runs in one checkout never share (and destroy) it.
+    _test_db = Path(tempfile.gettempdir()) / f"mopr-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(_test_db))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mopr.User"
