@@ -12,6 +12,8 @@ The rules of this module:
 - ``contract_within_deadline`` – seed 000 IV.1: with a new client the contract is signed no
   later than ``Institution.contract_deadline_months`` after the first contact; shown from the
   first contact on, until a contract is signed.
+- ``court_notification_after_threat`` – seed 000 IV.5: a contract refused or not kept while the
+  welfare of a person or child is threatened: notify the family court, at once.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Facts:
     last_met: dict[int, datetime.datetime] = field(default_factory=dict)
     contract_signed: set[int] = field(default_factory=set)
     new_client: set[int] = field(default_factory=set)
+    court_notification_due: dict[int, datetime.date] = field(default_factory=dict)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -86,16 +89,37 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     )
     facts.new_client = {c.pk for c in cases if first_case_of_client.get(c.client_id) == c.pk}
     facts.contract_signed = _contracts_signed(ids)
+    facts.court_notification_due = _court_notifications_due(ids)
     return facts
 
 
 def _contracts_signed(case_ids: list[int]) -> set[int]:
-    """Cases with a signed social contract. The contract module (issue 4) answers this."""
-    try:
-        from contracts.selectors import cases_with_signed_contract
-    except ImportError:
-        return set()
+    from contracts.selectors import cases_with_signed_contract
+
     return cases_with_signed_contract(case_ids=case_ids)
+
+
+def _court_notifications_due(case_ids: list[int]) -> dict[int, datetime.date]:
+    """Cases whose contract ended in refusal or not kept with the welfare of a person or child
+    threatened (IV.5), and no notification to the family court since: the date it ended."""
+    from cases.models import Notification
+    from contracts.models import Contract
+
+    threatened = dict(
+        Contract.objects.filter(case_id__in=case_ids, welfare_threatened=True, ended_on__isnull=False)
+        .values("case_id")
+        .annotate(last=Max("ended_on"))
+        .values_list("case_id", "last")
+    )
+    if not threatened:
+        return {}
+    notified = dict(
+        Notification.objects.filter(case_id__in=threatened, service=Notification.Service.FAMILY_COURT)
+        .values("case_id")
+        .annotate(last=Max("sent_on"))
+        .values_list("case_id", "last")
+    )
+    return {cid: ended for cid, ended in threatened.items() if not (notified.get(cid) and notified[cid] >= ended)}
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -124,8 +148,15 @@ def contract_within_deadline(case: Case, facts: Facts) -> Deadline | None:
     return Deadline(case, "contract", _("Kontrakt socjalny (nowy klient)"), due)
 
 
+def court_notification_after_threat(case: Case, facts: Facts) -> Deadline | None:
+    ended = facts.court_notification_due.get(case.pk)
+    if ended is None:
+        return None
+    return Deadline(case, "court_notification", _("Zawiadomienie Sądu Rodzinnego – zagrożone dobro (IV.5)"), ended)
+
+
 Rule = Callable[[Case, Facts], Deadline | None]
-RULES: list[Rule] = [repeat_visit, contract_within_deadline]
+RULES: list[Rule] = [repeat_visit, contract_within_deadline, court_notification_after_threat]
 
 
 # --- the engine ------------------------------------------------------------------------------------

@@ -125,6 +125,16 @@ def unfounded_only_on_diagnosis(move: Move) -> str | None:
     return None
 
 
+def completion_rests_on_the_contract(move: Move) -> str | None:
+    """V.1: a case closes as "contract completed" when its last contract ended so."""
+    if move.close_reason != CloseReason.CONTRACT_COMPLETED:
+        return None
+    last = move.case.contracts.order_by("-number").first()
+    if last is None or last.end != "completed":
+        return _("Zakończenie „kontrakt zrealizowany” wymaga kontraktu zakończonego jako zrealizowany.")
+    return None
+
+
 def _latest_diagnosis(case: Case):
     return case.diagnoses.order_by("-diagnosed_on", "-pk").first()
 
@@ -208,7 +218,14 @@ class Transition:
 
 
 S = Stage
-CLOSING = (worker_accepted, close_reason_given, close_reason_fits_stage, unfounded_only_on_diagnosis, reason_given)
+CLOSING = (
+    worker_accepted,
+    close_reason_given,
+    close_reason_fits_stage,
+    unfounded_only_on_diagnosis,
+    completion_rests_on_the_contract,
+    reason_given,
+)
 
 TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     # I → II: the worker who accepted the report goes to find out the situation.

@@ -100,6 +100,10 @@ def _detail_context(request, case, **forms):
         )
     case.active_flags = list(case.flags.filter(removed_at__isnull=True))  # as the list rows have them
     from cases.entry_views import entry_links_for
+    from contracts.selectors import contracts_of, declarations_of
+
+    may_write = policy.case_allows(user, case, Action.WRITE)
+    contracts = list(contracts_of(case=case))
 
     return {
         "case": case,
@@ -107,7 +111,13 @@ def _detail_context(request, case, **forms):
         "missing_contacts": procedure.mandatory_contacts_missing(case)
         if case.stage in (Stage.ROZEZNANIE, Stage.DIAGNOZA)
         else [],
-        "entry_links": entry_links_for(case) if policy.case_allows(user, case, Action.WRITE) else [],
+        "entry_links": entry_links_for(case) if may_write else [],
+        "contracts": contracts,
+        "may_draft_contract": may_write
+        and case.stage == Stage.PRACA_SOCJALNA
+        and all(c.status == c.Status.ENDED for c in contracts),
+        "declarations": declarations_of(case=case),
+        "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": case.reports.select_related("received_by", "verified_by"),
         "timeline": selectors.case_timeline(case=case),

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mopr.models import Institution, Region, RoleAssignment, User
+from mopr.models import AccessLog, Institution, Region, RoleAssignment, User
 
 
 class RegionInline(admin.TabularInline):
@@ -42,3 +42,21 @@ class UserAdmin(BaseUserAdmin):
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "region"]
     list_filter = ["role", "region"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The access log is append-only, in the admin too."""
+
+    list_display = ["at", "user", "action", "what", "case", "address"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

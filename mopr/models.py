@@ -129,3 +129,41 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = f" ({self.region})" if self.region_id else ""
         return f"{self.get_role_display()}{where}"
+
+
+class AccessLog(models.Model):
+    """Append-only: who saw, printed, downloaded or exported what, when, from where.
+
+    Written by ``mopr.services.access_log_write``; never changed or deleted through the
+    application (the model refuses it and the admin shows it read-only)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("wgląd w sprawę")
+        PRINT = "print", _("wydruk")
+        DOWNLOAD = "download", _("pobranie pliku")
+        EXPORT = "export", _("eksport")
+
+    at = models.DateTimeField(_("kiedy"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("kto"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+", null=True)
+    action = models.CharField(_("czynność"), max_length=20, choices=Action.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    what = models.CharField(_("co"), max_length=300)
+    address = models.GenericIPAddressField(_("adres"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wpis dziennika dostępu")
+        verbose_name_plural = _("dziennik dostępu")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "-at"], name="accesslog_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("AccessLog is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("AccessLog is append-only")

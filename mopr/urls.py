@@ -10,6 +10,7 @@ urlpatterns = [
     path("wyloguj/", auth_views.LogoutView.as_view(), name="logout"),
     path("haslo/", views.password_change, name="password_change"),
     path("", include("cases.urls")),
+    path("", include("contracts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -166,6 +166,9 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("data przyjęcia do realizacji"), null=True, blank=True)
     first_contact_at = models.DateField(_("pierwszy kontakt z klientem"), null=True, blank=True)
     social_work_started_at = models.DateField(_("rozpoczęcie pracy socjalnej"), null=True, blank=True)
+    # V.2: before the final closure, a period of "moving away" with fewer contacts.
+    moving_away_since = models.DateField(_("oddalanie się od"), null=True, blank=True)
+    moving_away_plan = models.TextField(_("plan oddalania się (częstotliwość kontaktów)"), blank=True)
     closed_at = models.DateTimeField(_("data zakończenia"), null=True, blank=True)
     close_reason = models.CharField(_("przyczyna zakończenia"), max_length=30, choices=CloseReason.choices, blank=True)
     close_justification = models.TextField(_("uzasadnienie zakończenia"), blank=True)

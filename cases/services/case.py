@@ -330,6 +330,8 @@ def case_change_stage(
             locked.close_justification = reason.strip()
         elif source == Stage.ZAKONCZENIE:
             # Reopening keeps the transition log of the closure; the case itself is open again.
+            locked.moving_away_since = None
+            locked.moving_away_plan = ""
             locked.closed_at = None
             locked.close_reason = ""
             locked.close_justification = ""
@@ -360,6 +362,26 @@ def case_close(
         close_reason=reason,
         expected_version=expected_version,
     )
+
+
+def case_start_moving_away(
+    *, case: Case, by: User, since: datetime.date, plan: str, expected_version: int | None = None
+) -> Case:
+    """V.2: the worker gradually "moves away" – fewer contacts to fix the change – before closing."""
+    if not plan.strip():
+        raise DomainError(_("Opisz, jak będą wyglądały rzadsze kontakty."), field="plan")
+    if since > timezone.localdate():
+        raise DomainError(_("Data nie może być z przyszłości."), field="since")
+    with transaction.atomic():
+        locked = _lock(case, expected_version)
+        if locked.stage != Stage.PRACA_SOCJALNA:
+            raise DomainError(_("Oddalanie się poprzedza zakończenie pracy socjalnej (etap IV)."))
+        if locked.moving_away_since is not None:
+            raise DomainError(_("Okres oddalania się już trwa."))
+        locked.moving_away_since = since
+        locked.moving_away_plan = plan.strip()
+        _save(locked, by)
+    return locked
 
 
 def case_reopen(

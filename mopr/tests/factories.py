@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from cases.models import Case, Client, ClientMember, Diagnosis, Report, ReportForm, TargetGroup, Visit
 from cases.procedure import Stage
+from contracts.models import Action as ContractAction
+from contracts.models import Contract, Goal
 from mopr.models import Institution, Region, Role, RoleAssignment, User
 
 PASSWORD = "haslo-testowe-123"
@@ -121,6 +123,41 @@ class DiagnosisFactory(factory.django.DjangoModelFactory):
     problem_areas = ["unemployment", "care_upbringing"]
     resources = "Wsparcie babci, motywacja do zmiany."
     decision = Diagnosis.Decision.SOCIAL_WORK
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A signed contract with one goal and an action of each side, straight in the database."""
+
+    class Meta:
+        model = Contract
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory, stage="praca_socjalna")
+    kind = Contract.Kind.A
+    status = Contract.Status.SIGNED
+    worker = factory.LazyAttribute(lambda o: o.case.worker)
+    author = factory.LazyAttribute(lambda o: o.case.worker)
+    client_member = factory.LazyAttribute(lambda o: o.case.client.members.first())
+    problems = "Zadłużenie czynszowe, brak pracy."
+    resources = "Motywacja, wsparcie siostry."
+    main_goal = "Usamodzielnienie finansowe rodziny."
+    period_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    period_to = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=150))
+    drafted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    signed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=29))
+
+    @factory.post_generation
+    def parts(self, create, extracted, **kwargs):
+        goal = Goal.objects.create(contract=self, order=1, text="Spłata zaległości czynszowych")
+        for side in (ContractAction.Side.CLIENT, ContractAction.Side.WORKER):
+            ContractAction.objects.create(
+                contract=self,
+                goal=goal,
+                side=side,
+                description=f"Działanie: {side}",
+                deadline=self.period_to,
+                responsible="Jan Nowak",
+            )
 
 
 __all__ = ["Role"]

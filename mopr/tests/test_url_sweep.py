@@ -20,7 +20,8 @@ from django.utils import timezone
 from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm
 from cases.procedure import Stage
-from mopr.tests.factories import PASSWORD, CaseFactory, MemberFactory, ReportFactory
+from contracts import services as services_contracts
+from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
 
 PERSONAS = [
     "anonymous",
@@ -108,6 +109,16 @@ EXPECTED: dict[str, Spec] = {
     "cases:folder": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:document": Spec(case_rule({}, visible_default=200), kwargs=["pk", "document_pk"]),
     "cases:deadlines": Spec(role_rule(DEADLINES)),
+    "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "contracts:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
+    "contracts:sign": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "contract_pk"]),
+    "contracts:evaluate": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "contract_pk"]),
+    "contracts:amend": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "contract_pk"]),
+    "contracts:end": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "contract_pk"]),
+    "contracts:pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
+    "contracts:declaration_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "contracts:declaration_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "declaration_pk"]),
+    "contracts:moving_away": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:queue": Spec(role_rule({"coordinator_a", "coordinator_b"})),
 }
 
@@ -157,7 +168,15 @@ def world(org, p):
         document=CaseDocument(kind=CaseDocument.Kind.OTHER, description="Skan", document_date=timezone.localdate()),
         upload=SimpleUploadedFile("skan.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
+    contract = ContractFactory(case=case)
+    member.in_foster_care = True
+    member.save()
+    declaration = services_contracts.declaration_record(
+        case=case, by=p.worker_a, parent=case.client.head, id_card="ABA300000", signed_on=timezone.localdate()
+    )
     return {
+        "contract_pk": contract.pk,
+        "declaration_pk": declaration.pk,
         "pk": case.pk,
         "report_pk": report.pk,
         "member_pk": member.pk,

@@ -1,0 +1,166 @@
+"""Forms of the contract (after the template of Dz.U. 2010 nr 218 poz. 1439) and the Oświadczenie."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput, VersionedForm, not_in_future
+from contracts.models import Action, Contract, Goal, Resource
+from contracts.validators import id_card_ok
+
+
+class ContractForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Wzór kontraktu"), choices=Contract.Kind.choices, widget=forms.RadioSelect)
+    client_member = forms.ModelChoiceField(label=_("Klient – strona kontraktu"), queryset=None)
+    client_id_document = forms.CharField(
+        label=_("Dokument tożsamości (gdy klient nie ma numeru PESEL)"), required=False, max_length=40
+    )
+    covered_members = forms.ModelMultipleChoiceField(
+        label=_("Członkowie rodziny objęci kontraktem"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    problems = forms.CharField(label=_("Ocena sytuacji: problemy"), widget=forms.Textarea(attrs={"rows": 3}))
+    resources = forms.CharField(
+        label=_("Ocena sytuacji: zasoby i możliwości"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    limitations = forms.CharField(
+        label=_("Ocena sytuacji: ograniczenia"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    main_goal = forms.CharField(label=_("Cel główny"), widget=forms.Textarea(attrs={"rows": 2}))
+    period_from = forms.DateField(label=_("Okres obowiązywania od"), widget=DateInput())
+    period_to = forms.DateField(label=_("Okres obowiązywania do"), widget=DateInput())
+    drafted_on = forms.DateField(label=_("Data sporządzenia"), widget=DateInput(), validators=[not_in_future])
+    resources_used = forms.MultipleChoiceField(
+        label=_("Wykorzystane zasoby"),
+        choices=Resource.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    resources_note = forms.CharField(label=_("Zasoby – szczegóły"), required=False, max_length=300)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = case.client.members.all()
+        self.fields["client_member"].queryset = members
+        self.fields["covered_members"].queryset = members
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("Koniec okresu nie może być przed jego początkiem."))
+        return data
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(label=_("Cel szczegółowy"), required=False, max_length=1000)
+
+
+class ActionForm(forms.Form):
+    side = forms.ChoiceField(label=_("Strona"), choices=[("", "—"), *Action.Side.choices], required=False)
+    description = forms.CharField(label=_("Działanie"), required=False, max_length=1000)
+    deadline = forms.DateField(label=_("Termin"), required=False, widget=DateInput())
+    responsible = forms.CharField(label=_("Osoba odpowiedzialna"), required=False, max_length=160)
+    goal_number = forms.IntegerField(label=_("Nr celu"), required=False, min_value=1, max_value=50)
+
+    def clean(self):
+        data = super().clean()
+        filled = [n for n in ("side", "description", "deadline", "responsible") if data.get(n)]
+        if filled and len(filled) < 4:
+            for name in ("side", "description", "deadline", "responsible"):
+                if not data.get(name):
+                    self.add_error(name, _("To pole jest wymagane."))
+        return data
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=3, max_num=20, validate_max=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_max=True)
+
+
+class SignForm(VersionedForm):
+    signed_on = forms.DateField(label=_("Data podpisania"), widget=DateInput(), validators=[not_in_future])
+    late_reason = forms.CharField(
+        label=_("Powód podpisania po terminie (gdy minęły 2 miesiące od pierwszego kontaktu)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
+class EvaluationForm(VersionedForm):
+    evaluated_on = forms.DateField(label=_("Data ewaluacji"), widget=DateInput(), validators=[not_in_future])
+    with_client = forms.BooleanField(label=_("Ewaluacja z udziałem klienta"), required=False, initial=True)
+    summary = forms.CharField(label=_("Ocena i wnioski"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(contract.goals.all())
+        self.actions = list(contract.actions.all())
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=_("Cel %(n)s: %(text)s") % {"n": goal.order, "text": goal.text},
+                choices=[c for c in Goal.Status.choices if c[0] != Goal.Status.OPEN],
+            )
+            self.fields[f"goal_{goal.pk}_comment"] = forms.CharField(
+                label=_("Komentarz do celu %(n)s") % {"n": goal.order}, required=False, max_length=500
+            )
+        for action in self.actions:
+            self.fields[f"action_{action.pk}"] = forms.ChoiceField(
+                label=_("Działanie (%(side)s): %(text)s")
+                % {"side": action.get_side_display(), "text": action.description},
+                choices=Action.Status.choices,
+                initial=action.status,
+            )
+
+    def goal_statuses(self) -> dict[int, tuple[str, str]]:
+        d = self.cleaned_data
+        return {g.pk: (d[f"goal_{g.pk}"], d.get(f"goal_{g.pk}_comment", "")) for g in self.goals}
+
+    def action_statuses(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data[f"action_{a.pk}"] for a in self.actions}
+
+
+class AmendmentForm(VersionedForm):
+    amended_on = forms.DateField(label=_("Data aneksu"), widget=DateInput(), validators=[not_in_future])
+    reason = forms.CharField(label=_("Powód zmiany"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    main_goal = forms.CharField(label=_("Cel główny"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    period_to = forms.DateField(label=_("Okres obowiązywania do"), widget=DateInput())
+    new_goals = forms.CharField(
+        label=_("Nowe cele szczegółowe (każdy w osobnym wierszu)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class EndForm(VersionedForm):
+    end = forms.ChoiceField(label=_("Sposób zakończenia"), choices=Contract.End.choices)
+    ended_on = forms.DateField(label=_("Data zakończenia"), widget=DateInput(), validators=[not_in_future])
+    reason = forms.CharField(label=_("Uzasadnienie"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    welfare_threatened = forms.BooleanField(
+        label=_("Zagrożone jest dobro osoby lub dziecka – zawiadomię Sąd Rodzinny i inne służby"), required=False
+    )
+
+
+class MovingAwayForm(VersionedForm):
+    since = forms.DateField(label=_("Od kiedy"), widget=DateInput(), validators=[not_in_future])
+    plan = forms.CharField(
+        label=_("Plan rzadszych kontaktów"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class DeclarationForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("Rodzic składający oświadczenie"), queryset=None)
+    id_card = forms.CharField(label=_("Dowód osobisty: seria i numer"), max_length=12)
+    signed_on = forms.DateField(label=_("Data"), widget=DateInput(), validators=[not_in_future])
+    email = forms.EmailField(label=_("Adres e-mail"), required=False)
+    phone = forms.CharField(label=_("Telefon"), required=False, max_length=40)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = case.client.members.filter(in_foster_care=False)
+
+    def clean_id_card(self):
+        value = self.cleaned_data["id_card"].replace(" ", "").upper()
+        if not id_card_ok(value):
+            raise forms.ValidationError(_("Nieprawidłowa seria i numer dowodu osobistego (np. ABC123456)."))
+        return value

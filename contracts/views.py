@@ -1,0 +1,276 @@
+"""Views of the social contract, its evaluations, amendments and end, the Oświadczenie, and the
+"moving away" before closure. Thin: policy, one service, a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import services as case_services
+from cases.selectors import case_with_details
+from cases.views import form_error
+from contracts import selectors, services
+from contracts.forms import (
+    ActionFormSet,
+    AmendmentForm,
+    ContractForm,
+    DeclarationForm,
+    EndForm,
+    EvaluationForm,
+    GoalFormSet,
+    MovingAwayForm,
+    SignForm,
+)
+from contracts.models import Contract, Declaration
+from mopr import pdf, policy
+from mopr.errors import DomainError
+from mopr.models import AccessLog
+from mopr.policy import Action
+from mopr.services import access_log_write
+
+
+def _case(request, pk: int, action: Action = Action.VIEW):
+    return policy.case_get_for(request.user, pk, action, case_with_details(user=request.user, pk=pk))
+
+
+def _contract(case, contract_pk: int) -> Contract:
+    return get_object_or_404(selectors.contracts_of(case=case), pk=contract_pk)
+
+
+def _action_data(rows) -> list[services.ActionData]:
+    return [
+        services.ActionData(
+            side=r["side"], description=r["description"], deadline=r["deadline"], responsible=r["responsible"],
+            goal_index=(r["goal_number"] - 1) if r.get("goal_number") else None,
+        )
+        for r in rows
+        if r and r.get("description")
+    ]  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def contract_new(request, pk: int):
+    case = _case(request, pk, Action.WRITE)
+    today = timezone.localdate()
+    form = ContractForm(
+        request.POST or None,
+        case=case,
+        initial={"version": case.version, "drafted_on": today, "period_from": today, "kind": Contract.Kind.A,
+                 "client_member": case.client.head},
+    )  # fmt: skip
+    goals = GoalFormSet(request.POST or None, prefix="goals")
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and goals.is_valid() and actions.is_valid():
+        d = form.cleaned_data
+        note = d["resources_note"]
+        data = services.ContractData(
+            kind=d["kind"], client_member=d["client_member"], client_id_document=d["client_id_document"],
+            covered_members=list(d["covered_members"]), problems=d["problems"], resources=d["resources"],
+            limitations=d["limitations"], main_goal=d["main_goal"], period_from=d["period_from"],
+            period_to=d["period_to"], drafted_on=d["drafted_on"],
+            goals=[g["text"] for g in goals.cleaned_data if g.get("text")],
+            actions=_action_data(actions.cleaned_data),
+            resources_used=[(kind, note) for kind in d["resources_used"]],
+        )  # fmt: skip
+        try:
+            contract = services.contract_draft(case=case, by=request.user, data=data, expected_version=d["version"])
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Sporządzono kontrakt socjalny. Podpisz go z klientem."))
+            return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
+    return render(
+        request, "contracts/contract_form.html", {"case": case, "form": form, "goals": goals, "actions": actions}
+    )
+
+
+def contract_detail(request, pk: int, contract_pk: int):
+    case = _case(request, pk)
+    contract = _contract(case, contract_pk)
+    may_write = policy.case_allows(request.user, case, Action.WRITE)
+    context = {
+        "case": case,
+        "contract": contract,
+        "may_write": may_write,
+        "deadline": services.contract_deadline(contract),
+    }
+    if may_write and contract.status == Contract.Status.DRAFT:
+        context["sign_form"] = SignForm(initial={"version": contract.version, "signed_on": timezone.localdate()})
+    return render(request, "contracts/contract_detail.html", context)
+
+
+@require_http_methods(["POST"])
+def contract_sign(request, pk: int, contract_pk: int):
+    case = _case(request, pk, Action.WRITE)
+    contract = _contract(case, contract_pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_sign(
+                contract=contract, by=request.user, signed_on=form.cleaned_data["signed_on"],
+                late_reason=form.cleaned_data["late_reason"], expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Kontrakt podpisany; wydrukuj egzemplarz dla klienta."))
+            return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
+    messages.error(request, _("Nie podpisano kontraktu. Popraw zaznaczone pola."))
+    context = {"case": case, "contract": contract, "may_write": True, "sign_form": form,
+               "deadline": services.contract_deadline(contract)}  # fmt: skip
+    return render(request, "contracts/contract_detail.html", context, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def contract_evaluate(request, pk: int, contract_pk: int):
+    case = _case(request, pk, Action.WRITE)
+    contract = _contract(case, contract_pk)
+    form = EvaluationForm(
+        request.POST or None,
+        contract=contract,
+        initial={"version": contract.version, "evaluated_on": timezone.localdate(), "with_client": True},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_evaluate(
+                contract=contract, by=request.user, evaluated_on=form.cleaned_data["evaluated_on"],
+                summary=form.cleaned_data["summary"], with_client=form.cleaned_data["with_client"],
+                goal_statuses=form.goal_statuses(), action_statuses=form.action_statuses(),
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano ewaluację kontraktu."))
+            return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
+    return render(request, "contracts/evaluation_form.html", {"case": case, "contract": contract, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def contract_amend(request, pk: int, contract_pk: int):
+    case = _case(request, pk, Action.WRITE)
+    contract = _contract(case, contract_pk)
+    form = AmendmentForm(
+        request.POST or None,
+        initial={"version": contract.version, "amended_on": timezone.localdate(), "main_goal": contract.main_goal,
+                 "period_to": contract.period_to},
+    )  # fmt: skip
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        d = form.cleaned_data
+        try:
+            services.contract_amend(
+                contract=contract, by=request.user, amended_on=d["amended_on"], reason=d["reason"],
+                main_goal=d["main_goal"], period_to=d["period_to"], new_goals=d["new_goals"].splitlines(),
+                new_actions=_action_data(actions.cleaned_data), expected_version=d["version"],
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano aneks; poprzednia wersja kontraktu pozostaje do wglądu."))
+            return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
+    return render(
+        request, "contracts/amendment_form.html", {"case": case, "contract": contract, "form": form, "actions": actions}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contract_end(request, pk: int, contract_pk: int):
+    case = _case(request, pk, Action.WRITE)
+    contract = _contract(case, contract_pk)
+    form = EndForm(request.POST or None, initial={"version": contract.version, "ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            ended = services.contract_end(
+                contract=contract, by=request.user, end=d["end"], ended_on=d["ended_on"], reason=d["reason"],
+                welfare_threatened=d["welfare_threatened"], expected_version=d["version"],
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            if ended.welfare_threatened:
+                messages.warning(
+                    request,
+                    _("Kontrakt zakończony. Zagrożone dobro osoby lub dziecka: zawiadom Sąd Rodzinny i inne służby."),
+                )
+                return redirect("cases:entry_add", pk=case.pk, kind="zawiadomienie")
+            messages.success(request, _("Kontrakt zakończony."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "contracts/end_form.html", {"case": case, "contract": contract, "form": form})
+
+
+def contract_pdf(request, pk: int, contract_pk: int):
+    """The client's paper copy of the contract (seed 000 IV.1)."""
+    case = _case(request, pk, Action.PRINT)
+    contract = _contract(case, contract_pk)
+    return _pdf_response(
+        request, case, "printouts/contract.html", {"contract": contract, "case": case},
+        title=_("Kontrakt socjalny"), filename=f"kontrakt-{case.number}-{contract.number}",
+    )  # fmt: skip
+
+
+# --- the Oświadczenie ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_new(request, pk: int):
+    case = _case(request, pk, Action.WRITE)
+    form = DeclarationForm(request.POST or None, case=case, initial={"signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_record(case=case, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano oświadczenie; wydrukuj je do podpisu."))
+            return redirect("contracts:declaration_pdf", pk=case.pk, declaration_pk=declaration.pk)
+    return render(request, "contracts/declaration_form.html", {"case": case, "form": form})
+
+
+def declaration_pdf(request, pk: int, declaration_pk: int):
+    case = _case(request, pk, Action.PRINT)
+    declaration = get_object_or_404(Declaration, pk=declaration_pk, case=case)
+    return _pdf_response(
+        request, case, "printouts/declaration.html", {"declaration": declaration},
+        title=_("Oświadczenie"), filename=f"oswiadczenie-{case.number}-{declaration.pk}",
+    )  # fmt: skip
+
+
+def _pdf_response(request, case, template: str, context: dict, *, title: str, filename: str) -> HttpResponse:
+    meta = pdf.PrintMeta(
+        title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
+    )
+    body = pdf.render_pdf(template, context, meta)
+    access_log_write(
+        user=request.user, action=AccessLog.Action.PRINT, what=f"{title} {filename}", case=case, request=request
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    safe = filename.replace("/", "-").replace("Ś", "S")
+    response["Content-Disposition"] = f'inline; filename="{safe}.pdf"'
+    return response
+
+
+# --- moving away before closure ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def moving_away(request, pk: int):
+    case = _case(request, pk, Action.WRITE)
+    form = MovingAwayForm(request.POST or None, initial={"version": case.version, "since": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_start_moving_away(
+                case=case, by=request.user, since=form.cleaned_data["since"], plan=form.cleaned_data["plan"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Rozpoczęto okres oddalania się przed zakończeniem pracy socjalnej."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "contracts/moving_away_form.html", {"case": case, "form": form})
