@@ -182,6 +182,8 @@ TIMELINE_KINDS = {
     "note": _("Notatki służbowe"),
     "flag": _("Oznaczenia"),
     "document": _("Skany w teczce"),
+    "contract": _("Kontrakt socjalny"),
+    "declaration": _("Oświadczenia"),
 }
 
 
@@ -375,5 +377,84 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     doc,
                 )
             )
+    if "contract" in wanted:
+        items.extend(_contract_items(case))
+    if "declaration" in wanted:
+        from contracts.models import Declaration
+
+        for d in Declaration.objects.filter(case=case).select_related("author"):
+            add(
+                TimelineItem(
+                    d.signed_on,
+                    "declaration",
+                    _("Oświadczenie (Załącznik 2): %(n)s") % {"n": d.full_name},
+                    _("Nie zamierza obecnie podejmować starań w celu reintegracji rodziny."),
+                    d.author,
+                    d,
+                )
+            )
+    if "transition" in wanted and case.moving_away_since:
+        add(
+            TimelineItem(
+                case.moving_away_since,
+                "transition",
+                _("Początek oddalania się przed zakończeniem"),
+                case.moving_away_plan,
+                case.worker,
+            )
+        )
     items.sort(key=lambda i: i.sort_key)
     return items
+
+
+def _contract_items(case: Case) -> list[TimelineItem]:
+    """The karta's record of the contract: drafted, signed, each evaluation and amendment, the end."""
+    from contracts.models import Amendment, Contract, Evaluation
+
+    items, ends = [], []  # on one day, the end comes after that day's evaluation
+    for c in Contract.objects.filter(case=case).select_related("author", "worker"):
+        label = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
+        items.append(
+            TimelineItem(c.drafted_on, "contract", _("%(c)s: sporządzenie") % {"c": label}, c.main_goal, c.author, c)
+        )
+        if c.signed_on:
+            items.append(
+                TimelineItem(
+                    c.signed_on,
+                    "contract",
+                    _("%(c)s: podpisanie") % {"c": label},
+                    _("Okres: %(a)s – %(b)s.") % {"a": _d(c.period_from), "b": _d(c.period_to)},
+                    c.worker,
+                    c,
+                )
+            )
+        if c.ended_on:
+            text = f"{c.get_end_display()}. {c.end_reason}"
+            if c.welfare_threatened:
+                text += " " + _("Zagrożone dobro osoby lub dziecka.")
+            ends.append(
+                TimelineItem(c.ended_on, "contract", _("%(c)s: zakończenie") % {"c": label}, text, c.worker, c)
+            )
+    for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract"):
+        items.append(
+            TimelineItem(
+                e.evaluated_on,
+                "contract",
+                _("Ewaluacja kontraktu nr %(n)s") % {"n": e.contract.number},
+                e.summary,
+                e.author,
+                e,
+            )
+        )
+    for a in Amendment.objects.filter(contract__case=case).select_related("author", "contract"):
+        items.append(
+            TimelineItem(
+                a.amended_on,
+                "contract",
+                _("Aneks do kontraktu nr %(n)s") % {"n": a.contract.number},
+                a.reason,
+                a.author,
+                a,
+            )
+        )
+    return items + ends

@@ -339,3 +339,17 @@ def test_contract_pdf_is_the_clients_copy(client, signed, p, tmp_path):
                      "PESEL 44051401359", "strona 1 z"):  # fmt: skip
         assert expected in text
     assert Goal.objects.filter(contract=signed).count() == 3
+
+
+def test_the_timeline_shows_the_contracts_dates(case, p, signed):
+    from cases.selectors import case_timeline
+
+    evaluate(signed, p, ["reached", "reached", "partly"])
+    services.contract_end(contract=signed, by=p.worker_a, end="mutual", ended_on=TODAY(), reason="Porozumienie")
+    titles = [i.title for i in case_timeline(case=case, kinds={"contract"})]
+    assert titles == [
+        "Kontrakt socjalny nr 1: sporządzenie",
+        "Kontrakt socjalny nr 1: podpisanie",
+        "Ewaluacja kontraktu nr 1",
+        "Kontrakt socjalny nr 1: zakończenie",
+    ]
