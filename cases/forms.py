@@ -358,6 +358,12 @@ class ChildObservationForm(EntryForm):
     member_fields = ("child",)
     date_fields = ("observed_on",)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        children = [m.pk for m in self.case.client.members.all() if m.is_child(today)]
+        self.fields["child"].queryset = self.case.client.members.filter(pk__in=children)
+
     class Meta:
         model = ChildObservation
         fields = ["child", "observed_on", "observation", "talked_with_child", "consent_given_by", "talk_summary"]

@@ -135,6 +135,14 @@ def completion_rests_on_the_contract(move: Move) -> str | None:
     return None
 
 
+def no_contract_in_force(move: Move) -> str | None:
+    """V.4: a contract ends by its own act (completion, notice – always with a reason) before
+    the case closes or turns to monitoring."""
+    if move.case.contracts.exclude(status="ended").exists():
+        return _("W sprawie jest niezakończony kontrakt socjalny – najpierw zakończ go z podaniem przyczyny.")
+    return None
+
+
 def _latest_diagnosis(case: Case):
     return case.diagnoses.order_by("-diagnosed_on", "-pk").first()
 
@@ -213,8 +221,9 @@ def reopened_within_procedure(move: Move) -> str | None:
 class Transition:
     label: str
     guards: tuple[Guard, ...] = ()
-    # Extra guards added by later parts of the procedure (diagnosis, contract) register here.
     needs_reason: bool = False
+    # False where the move is made by its own form (the diagnosis decides III → IV).
+    offered: bool = True
 
 
 S = Stage
@@ -224,6 +233,7 @@ CLOSING = (
     close_reason_fits_stage,
     unfounded_only_on_diagnosis,
     completion_rests_on_the_contract,
+    no_contract_in_force,
     reason_given,
 )
 
@@ -237,7 +247,7 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     ),
     # III → IV: social work is needed; it runs on a contract.
     (S.DIAGNOZA, S.PRACA_SOCJALNA): Transition(
-        gettext_lazy("Podejmij pracę socjalną"), (worker_accepted, diagnosis_says_social_work)
+        gettext_lazy("Podejmij pracę socjalną"), (worker_accepted, diagnosis_says_social_work), offered=False
     ),
     # Refusal of help (seed 003): the environment is monitored.
     (S.ROZEZNANIE, S.MONITORING): Transition(
@@ -247,7 +257,9 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
         gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
     ),
     (S.PRACA_SOCJALNA, S.MONITORING): Transition(
-        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"),
+        (worker_accepted, no_contract_in_force, reason_given),
+        needs_reason=True,
     ),
     # The person accepts help after all: back to finding out the situation.
     (S.MONITORING, S.ROZEZNANIE): Transition(
@@ -313,22 +325,24 @@ def transition_for(source: Stage, target: Stage) -> Transition | None:
 
 
 def refusal(move: Move) -> str | None:
-    """Why ``move`` is not allowed, or None. The first failing guard speaks."""
+    """Why ``move`` is not allowed, or None. Every failing guard speaks, so the worker learns
+    at once everything that is missing."""
     transition = transition_for(Stage(move.case.stage), move.target)
     if transition is None:
         return _("Przejście z etapu „%(source)s” do „%(target)s” nie jest dozwolone w procedurze.") % {
             "source": Stage(move.case.stage).label,
             "target": Stage(move.target).label,
         }
-    for guard in transition.guards:
-        why = guard(move)
-        if why:
-            return why
-    return None
+    reasons = [why for guard in transition.guards if (why := guard(move))]
+    return " ".join(reasons) or None
 
 
 def next_steps(case: Case) -> list[tuple[Stage, Transition]]:
     """The moves the table offers from the case's stage (guards are checked on submit, so the
     worker sees every step of the procedure and, if refused, why)."""
     source = Stage(case.stage)
-    return [(target, t) for (src, target), t in TRANSITIONS.items() if src == source]
+    return [(target, t) for (src, target), t in TRANSITIONS.items() if src == source and t.offered]
+
+
+# Closing as unfounded is the diagnosis form's decision (III.2), not a bare choice.
+CLOSE_REASONS_OFFERED = frozenset(CloseReason) - {CloseReason.UNFOUNDED}

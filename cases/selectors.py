@@ -96,6 +96,7 @@ def case_with_details(*, user: User, pk: int) -> QuerySet[Case]:
         cases_visible_to(user)
         .filter(pk=pk)
         .select_related("client", "region", "worker", "transferred_by", "institution")
+        .prefetch_related(ACTIVE_FLAGS)
     )
 
 
@@ -432,9 +433,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
             text = f"{c.get_end_display()}. {c.end_reason}"
             if c.welfare_threatened:
                 text += " " + _("Zagrożone dobro osoby lub dziecka.")
-            ends.append(
-                TimelineItem(c.ended_on, "contract", _("%(c)s: zakończenie") % {"c": label}, text, c.worker, c)
-            )
+            ends.append(TimelineItem(c.ended_on, "contract", _("%(c)s: zakończenie") % {"c": label}, text, c.worker, c))
     for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract"):
         items.append(
             TimelineItem(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import entry_views, views
+from cases import entry_views, print_views, views
 
 app_name = "cases"
 
@@ -31,4 +31,15 @@ urlpatterns += [
     path("sprawy/<int:pk>/teczka/", entry_views.case_folder, name="folder"),
     path("sprawy/<int:pk>/teczka/<int:document_pk>/", entry_views.document_download, name="document"),
     path("terminy/", entry_views.my_deadlines, name="deadlines"),
+]
+
+urlpatterns += [
+    path("sprawy/<int:pk>/karta.pdf", print_views.karta_pdf, name="karta_pdf"),
+    path("sprawy/<int:pk>/karta/podglad/", print_views.karta_preview, name="karta_preview"),
+    path("sprawy/<int:pk>/wezwania/<int:summons_pk>/pdf/", print_views.summons_pdf, name="summons_pdf"),
+    path(
+        "sprawy/<int:pk>/zawiadomienia/<int:notification_pk>/pdf/",
+        print_views.notification_pdf,
+        name="notification_pdf",
+    ),
 ]

@@ -78,6 +78,9 @@ def case_detail(request, pk: int):
 def _detail_context(request, case, **forms):
     user = request.user
     steps = []
+    missing_contacts = (
+        procedure.mandatory_contacts_missing(case) if case.stage in (Stage.ROZEZNANIE, Stage.DIAGNOZA) else []
+    )
     if policy.case_allows(user, case, Action.TRANSITION):
         for target, transition in procedure.next_steps(case):
             form = forms.get(f"transition_{target.value}") or TransitionForm(
@@ -89,7 +92,13 @@ def _detail_context(request, case, **forms):
                     "transition": transition,
                     "form": form,
                     "closing": target == Stage.ZAKONCZENIE,
-                    "close_reasons": [(r, r.label) for r in procedure.CLOSE_REASONS_BY_STAGE.get(case.stage_enum, ())],
+                    "close_reasons": [
+                        (r, r.label)
+                        for r in sorted(procedure.CLOSE_REASONS_BY_STAGE.get(case.stage_enum, ()))
+                        if r in procedure.CLOSE_REASONS_OFFERED
+                    ],
+                    # Going on to the diagnosis without a mandatory contact needs the reason (II.4).
+                    "reason_required": transition.needs_reason or (target == Stage.DIAGNOZA and bool(missing_contacts)),
                 }
             )
     assign_form = None
@@ -98,7 +107,6 @@ def _detail_context(request, case, **forms):
             initial={"version": case.version, "worker": case.worker_id},
             workers=policy.workers_assignable_in(case.region),
         )
-    case.active_flags = list(case.flags.filter(removed_at__isnull=True))  # as the list rows have them
     from cases.entry_views import entry_links_for
     from contracts.selectors import contracts_of, declarations_of
 
@@ -108,9 +116,7 @@ def _detail_context(request, case, **forms):
     return {
         "case": case,
         "deadlines": deadlines.deadlines_for([case])[case.pk],
-        "missing_contacts": procedure.mandatory_contacts_missing(case)
-        if case.stage in (Stage.ROZEZNANIE, Stage.DIAGNOZA)
-        else [],
+        "missing_contacts": missing_contacts,
         "entry_links": entry_links_for(case) if may_write else [],
         "contracts": contracts,
         "may_draft_contract": may_write

@@ -32,6 +32,7 @@ class Contract(models.Model):
         MUTUAL = "mutual", _("rozwiązanie za porozumieniem stron")
         REFUSED_TO_SIGN = "refused_to_sign", _("odmowa podpisania kontraktu")
         NOT_KEPT = "not_kept", _("brak realizacji postanowień kontraktu")
+        EXPIRED = "expired", _("wygaśnięcie – zgon, wyprowadzka lub inna przyczyna niezależna od stron")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contracts")
     kind = models.CharField(_("wzór kontraktu"), max_length=1, choices=Kind.choices)

@@ -197,7 +197,8 @@ def contract_sign(
             )
         locked.status = Contract.Status.SIGNED
         locked.signed_on = signed_on
-        locked.late_reason = late_reason.strip()
+        # The reason belongs only to a contract signed after the term.
+        locked.late_reason = late_reason.strip() if due is not None and signed_on > due else ""
         _save(locked, by)
         _save_case(locked.case, by)
     return locked

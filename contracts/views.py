@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +27,7 @@ from contracts.forms import (
 from contracts.models import Contract, Declaration
 from mopr import pdf, policy
 from mopr.errors import DomainError
-from mopr.models import AccessLog
 from mopr.policy import Action
-from mopr.services import access_log_write
 
 
 def _case(request, pk: int, action: Action = Action.VIEW):
@@ -241,18 +238,8 @@ def declaration_pdf(request, pk: int, declaration_pk: int):
     )  # fmt: skip
 
 
-def _pdf_response(request, case, template: str, context: dict, *, title: str, filename: str) -> HttpResponse:
-    meta = pdf.PrintMeta(
-        title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
-    )
-    body = pdf.render_pdf(template, context, meta)
-    access_log_write(
-        user=request.user, action=AccessLog.Action.PRINT, what=f"{title} {filename}", case=case, request=request
-    )
-    response = HttpResponse(body, content_type="application/pdf")
-    safe = filename.replace("/", "-").replace("Ś", "S")
-    response["Content-Disposition"] = f'inline; filename="{safe}.pdf"'
-    return response
+def _pdf_response(request, case, template: str, context: dict, *, title: str, filename: str):
+    return pdf.pdf_response(request, case=case, template=template, context=context, title=title, filename=filename)
 
 
 # --- moving away before closure ----------------------------------------------------------------------------------

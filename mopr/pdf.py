@@ -1,47 +1,44 @@
 """The one PDF module: every printout (karta, Oświadczenie, contract, letters) is rendered here.
 
 - WeasyPrint, from a Django template that extends ``printouts/base.html`` with its own print
-  stylesheet (``static/print/print.css``; no Bootstrap) and fonts with Polish letters shipped
-  in ``static/`` and embedded in the file;
-- a URL fetcher that refuses the network and every file outside ``static/``;
+  stylesheet (``static/print/print.css``; no Bootstrap) and complete TrueType fonts with the
+  Polish letters, shipped in ``static/fonts`` and embedded in the file;
+- a URL fetcher that refuses the network and every file outside ``static/``
+  (``mopr.pdf_worker``), and a time limit per render (``PDF_RENDER_TIMEOUT`` seconds): the
+  render runs in a helper process that is killed when it overruns;
 - PDF/A-3b, so the copies can go to the archive;
 - A4, a running header with the institution and the case number, "strona X z Y", and
-  "wydrukował(a) … dnia …" in the footer.
+  "Wydrukował(a) … dnia …" in the footer.
+
+The HTML print preview renders the same template with the stylesheet served over HTTP, so it
+shows what the PDF will show.
 """
 
 from __future__ import annotations
 
-import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from mopr.pdf_worker import RenderFailed, RenderTimeout, renderer
 
 PDF_VARIANT = "pdf/a-3b"
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 
-
-class RefusedResource(ValueError):
-    """A printout asked for something outside static/: never fetched."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves file:// URLs inside static/ and nothing else (no network, no other files)."""
-
-    def fetch(self, url, headers=None):
-        if not url.startswith("file://"):
-            raise RefusedResource(f"refused: {url[:100]}")
-        from urllib.parse import unquote, urlsplit
-
-        path = Path(unquote(urlsplit(url).path)).resolve()
-        if not path.is_relative_to(STATIC_DIR) or not path.is_file():
-            raise RefusedResource(f"refused: {path}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+__all__ = [
+    "PDF_VARIANT",
+    "PrintMeta",
+    "RenderFailed",
+    "RenderTimeout",
+    "ascii_filename",
+    "pdf_response",
+    "render_html",
+    "render_pdf",
+]
 
 
 @dataclass(frozen=True)
@@ -52,20 +49,47 @@ class PrintMeta:
     institution: object
     case_number: str = ""
     printed_by: str = ""
-
-    @property
-    def printed_at(self):
-        return timezone.localtime()
+    printed_at: object = field(default_factory=timezone.localtime)
 
 
-def render_html(template: str, context: dict, meta: PrintMeta) -> str:
-    return render_to_string(template, {**context, "meta": meta, "static_root": STATIC_DIR.as_uri()})
+def render_html(template: str, context: dict, meta: PrintMeta, *, for_browser: bool = False) -> str:
+    """The printout's HTML; ``for_browser`` points the stylesheet at /static/ for the preview."""
+    root = static("").rstrip("/") if for_browser else STATIC_DIR.as_uri()
+    return render_to_string(template, {**context, "meta": meta, "static_root": root, "preview": for_browser})
 
 
-def html_to_pdf(html: str, *, title: str = "") -> bytes:
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+def html_to_pdf(html: str) -> bytes:
+    return renderer.render(html, static_dir=str(STATIC_DIR), variant=PDF_VARIANT, timeout=settings.PDF_RENDER_TIMEOUT)
 
 
 def render_pdf(template: str, context: dict, meta: PrintMeta) -> bytes:
-    return html_to_pdf(render_html(template, context, meta), title=meta.title)
+    return html_to_pdf(render_html(template, context, meta))
+
+
+def pdf_response(request, *, case, template: str, context: dict, title: str, filename: str):
+    """Render a printout of ``case`` for ``request.user``, write the print to the access log,
+    and answer with the PDF (inline, so the browser shows it)."""
+    from django.http import HttpResponse
+
+    from mopr.models import AccessLog
+    from mopr.services import access_log_write
+
+    meta = PrintMeta(
+        title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
+    )
+    body = render_pdf(template, context, meta)
+    access_log_write(
+        user=request.user, action=AccessLog.Action.PRINT, what=f"{title}: {filename}", case=case, request=request
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{ascii_filename(filename)}.pdf"'
+    return response
+
+
+def ascii_filename(name: str) -> str:
+    """A file name every browser and file system takes: "RPŚ-1/2026/0001" → "RPS-1-2026-0001"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_." else "-" for ch in plain)

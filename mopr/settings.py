@@ -216,5 +216,8 @@ LOGGING = {
     },
 }
 
+# Seconds one PDF may take to render before it is stopped (mopr/pdf.py).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 30)
+
 # Pages a list shows at once.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

@@ -136,6 +136,13 @@ class ClientMember(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def is_child(self, today) -> bool:
+        """A minor by the birth date, or – without one – a child or grandchild of the family."""
+        if self.birth_date:
+            born = self.birth_date
+            return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18
+        return self.relation in (Relation.CHILD, Relation.GRANDCHILD)
+
 
 class Case(models.Model):
     """A case (sprawa) of social work with one client in one RPŚ."""

@@ -395,9 +395,12 @@ def case_suspend(*, case: Case, by: User, reason: str, expected_version: int | N
 
 
 def case_resume(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
-    return case_change_stage(
-        case=case, to=Stage(case.suspended_from), by=by, reason=reason, expected_version=expected_version
-    )
+    """Resume a suspended case at the stage it was suspended at – read from the locked row."""
+    with transaction.atomic():
+        locked = _lock(case, expected_version)
+        if locked.stage != Stage.ZAWIESZENIE or not locked.suspended_from:
+            raise TransitionRefused(_("Sprawa nie jest zawieszona."))
+        return case_change_stage(case=locked, to=Stage(locked.suspended_from), by=by, reason=reason)
 
 
 # --- flags -------------------------------------------------------------------------------------
@@ -410,6 +413,8 @@ def flag_add(
         raise DomainError(_("Data nie może być z przyszłości."), field="started_on")
     with transaction.atomic():
         locked = _lock(case, None)
+        if locked.is_closed:
+            raise DomainError(_("Sprawa jest zakończona."))
         if locked.flags.filter(kind=kind, removed_at__isnull=True).exists():
             raise DomainError(_("To oznaczenie jest już aktywne."), field="kind")
         flag = CaseFlag(case=locked, kind=kind, started_on=started_on, started_by=started_by, note=note, created_by=by)
@@ -424,6 +429,8 @@ def flag_remove(*, flag: CaseFlag, by: User, reason: str) -> CaseFlag:
         raise DomainError(_("Podaj powód zdjęcia oznaczenia."), field="reason")
     with transaction.atomic():
         locked_case = _lock(flag.case, None)
+        if locked_case.is_closed:
+            raise DomainError(_("Sprawa jest zakończona."))
         locked = CaseFlag.objects.select_for_update().get(pk=flag.pk)
         if locked.removed_at is not None:
             raise DomainError(_("Oznaczenie zostało już zdjęte."))

@@ -152,6 +152,8 @@ def child_observation_record(*, case: Case, by: User, observation: ChildObservat
     _not_in_future(observation.observed_on, "observed_on")
     if observation.child.client_id != case.client_id:
         raise DomainError(_("To dziecko nie należy do rodziny klienta."), field="child")
+    if not observation.child.is_child(observation.observed_on):
+        raise DomainError(_("Obserwacja dotyczy dziecka (osoby niepełnoletniej)."), field="child")
     # II.6: a talk with the child only with a parent's consent, and the consent is recorded.
     if observation.talked_with_child and not observation.consent_given_by.strip():
         raise DomainError(
@@ -175,6 +177,14 @@ def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_ver
         raise DomainError(_("Opisz inny problem."), field="problem_other")
     with transaction.atomic():
         _lock(case, expected_version)
+        # The diagnosis follows the move to stage III; an earlier date would put it before in the karta.
+        entered = case.transitions.filter(to_stage=Stage.DIAGNOZA).order_by("-at").first()
+        if entered and diagnosis.diagnosed_on < timezone.localdate(entered.at):
+            raise DomainError(
+                _("Data diagnozy nie może być wcześniejsza niż przejście do etapu diagnozy (%(d)s).")
+                % {"d": timezone.localdate(entered.at).strftime("%d.%m.%Y")},
+                field="diagnosed_on",
+            )
         locked = _entry_save(case=case, by=by, entry=diagnosis, stages=frozenset({Stage.DIAGNOZA}))
         if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM:
             case_change_stage(

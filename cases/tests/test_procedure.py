@@ -10,7 +10,7 @@ from cases.models import ReportForm, StageTransition
 from cases.procedure import CLOSE_REASONS_BY_STAGE, TRANSITIONS, CloseReason, Move, Stage, refusal
 from cases.services import case_change_stage
 from mopr.errors import StaleVersionError, TransitionRefused
-from mopr.tests.factories import CaseFactory, DiagnosisFactory, ReportFactory, VisitFactory
+from mopr.tests.factories import CaseFactory, ContractFactory, DiagnosisFactory, ReportFactory, VisitFactory
 
 ALL_PAIRS = [(a, b) for a, b in itertools.product(Stage, Stage) if a != b]
 
@@ -36,7 +36,8 @@ def _valid_args(case, target):
     """Arguments that satisfy every guard of the move."""
     kwargs = {"reason": "Uzasadnienie ruchu."}
     if target == Stage.ZAKONCZENIE:
-        kwargs["close_reason"] = sorted(CLOSE_REASONS_BY_STAGE.get(Stage(case.stage), {CloseReason.OTHER}))[0]
+        # Any reason the stage allows that needs no document behind it (a diagnosis, a contract).
+        kwargs["close_reason"] = CloseReason.OTHER if case.stage != Stage.ZAWIESZENIE else CloseReason.MOVED_OUT
     return kwargs
 
 
@@ -118,6 +119,7 @@ def test_close_reason_must_fit_the_stage(org, p, stage, reason):
 
 def test_closing_records_reason_and_reopening_keeps_the_history(org, p):
     case = _case(org, p, Stage.PRACA_SOCJALNA, social_work_started_at=timezone.localdate())
+    ContractFactory(case=case, status="ended", end="completed", ended_on=timezone.localdate())
     case = services.case_close(
         case=case, by=p.worker_a, reason=CloseReason.CONTRACT_COMPLETED, justification="Cele osiągnięte."
     )

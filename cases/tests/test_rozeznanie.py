@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import deadlines, services
 from cases.deadlines import add_months
 from cases.models import (
+    Case,
     CaseFlag,
     ChildObservation,
     Diagnosis,
@@ -326,16 +327,37 @@ def test_no_contract_deadline_for_a_client_known_before(case, p, org):
     assert deadlines.deadlines_for([later])[later.pk] == []
 
 
-def test_deadlines_of_many_cases_in_a_fixed_number_of_queries(org, p, django_assert_max_num_queries):
-    cases = [
-        CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ROZEZNANIE)
-        for _ in range(12)
-    ]
-    for c in cases:
-        VisitFactory(case=c, outcome=Visit.Outcome.CHILD_ABSENT)
+def test_deadlines_of_many_cases_in_a_fixed_number_of_queries(org, p, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from cases.models import Case
 
-    loaded = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("institution"))
-    with django_assert_max_num_queries(3):
-        result = deadlines.deadlines_for(loaded)
-    assert all(result[c.pk] for c in cases)
+    def count(n):
+        cases = [
+            CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ROZEZNANIE)
+            for _ in range(n)
+        ]
+        for c in cases:
+            VisitFactory(case=c, outcome=Visit.Outcome.CHILD_ABSENT)
+        loaded = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("institution"))
+        with CaptureQueriesContext(connection) as queries:
+            result = deadlines.deadlines_for(loaded)
+        assert all(result[c.pk] for c in cases)
+        return len(queries)
+
+    assert count(2) == count(12)
+
+
+def test_resume_reads_the_suspended_stage_from_the_locked_row(case, p):
+    services.case_suspend(case=case, by=p.worker_a, reason="Szpital")
+    stale = Case.objects.get(pk=case.pk)
+    stale.suspended_from = ""  # a stale copy must not decide where the case goes
+    resumed = services.case_resume(case=stale, by=p.worker_a, reason="Powrót")
+    assert resumed.stage == Stage.ROZEZNANIE
+
+
+def test_no_flags_on_a_closed_case(org, p):
+    closed = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ZAKONCZENIE)
+    with pytest.raises(DomainError, match="zakończona"):
+        services.flag_add(case=closed, by=p.worker_a, kind=FlagKind.CHILD_ABUSE, started_on=TODAY(), started_by="x")

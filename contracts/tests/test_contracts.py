@@ -353,3 +353,23 @@ def test_the_timeline_shows_the_contracts_dates(case, p, signed):
         "Ewaluacja kontraktu nr 1",
         "Kontrakt socjalny nr 1: zakończenie",
     ]
+
+
+def test_no_closing_or_monitoring_while_a_contract_is_in_force(case, p, signed):
+    for target in (Stage.ZAKONCZENIE, Stage.MONITORING):
+        with pytest.raises(TransitionRefused, match="niezakończony kontrakt"):
+            case_services.case_change_stage(
+                case=case, to=target, by=p.worker_a, reason="Odmowa", close_reason=CloseReason.REFUSAL
+                if target == Stage.ZAKONCZENIE else None,
+            )  # fmt: skip
+    services.contract_end(contract=signed, by=p.worker_a, end="expired", ended_on=TODAY(), reason="Zgon klienta")
+    closed = case_services.case_close(case=case, by=p.worker_a, reason=CloseReason.DEATH, justification="Zgon")
+    assert closed.stage == Stage.ZAKONCZENIE
+
+
+def test_late_reason_is_kept_only_when_late(case, p):
+    case.first_contact_at = TODAY() - datetime.timedelta(days=10)
+    case.save()
+    contract = draft(case, p)
+    signed = services.contract_sign(contract=contract, by=p.worker_a, signed_on=TODAY(), late_reason="niepotrzebny")
+    assert signed.late_reason == ""

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import CaseDocument, FlagKind, Notification, ReportForm
+from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
 from contracts import services as services_contracts
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
@@ -109,6 +109,10 @@ EXPECTED: dict[str, Spec] = {
     "cases:folder": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:document": Spec(case_rule({}, visible_default=200), kwargs=["pk", "document_pk"]),
     "cases:deadlines": Spec(role_rule(DEADLINES)),
+    "cases:karta_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "cases:karta_preview": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "cases:summons_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "summons_pk"]),
+    "cases:notification_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "notification_pk"]),
     "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "contracts:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
     "contracts:sign": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "contract_pk"]),
@@ -169,6 +173,14 @@ def world(org, p):
         upload=SimpleUploadedFile("skan.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
     contract = ContractFactory(case=case)
+    refused = services.visit_record(
+        case=case, by=p.worker_a, visit=Visit(visited_at=timezone.now(), outcome=Visit.Outcome.REFUSED)
+    )
+    summons = services.summons_issue(
+        case=case,
+        by=p.worker_a,
+        summons=Summons(visit=refused, issued_on=timezone.localdate(), appointment_at=timezone.now()),
+    )
     member.in_foster_care = True
     member.save()
     declaration = services_contracts.declaration_record(
@@ -176,6 +188,7 @@ def world(org, p):
     )
     return {
         "contract_pk": contract.pk,
+        "summons_pk": summons.pk,
         "declaration_pk": declaration.pk,
         "pk": case.pk,
         "report_pk": report.pk,

@@ -1,0 +1,60 @@
+"""Printouts of a case: the Karta Pracy Socjalnej (PDF and its HTML preview), the summons and
+the notification to a service. Who may print is the access policy's decision (Action.PRINT);
+every print goes to the access log (mopr.pdf.pdf_response)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from cases import selectors
+from cases.karta import karta_assemble
+from cases.models import Notification, Summons
+from mopr import pdf, policy
+from mopr.policy import Action
+
+
+def _case(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.PRINT, selectors.case_with_details(user=request.user, pk=pk))
+    return case
+
+
+def karta_pdf(request, pk: int):
+    case = _case(request, pk)
+    return pdf.pdf_response(
+        request, case=case, template="printouts/karta.html", context={"karta": karta_assemble(case=case)},
+        title=_("Karta Pracy Socjalnej"), filename=f"karta-{case.number}",
+    )  # fmt: skip
+
+
+def karta_preview(request, pk: int):
+    """The same template as the PDF, in the browser (the page margins are the browser's)."""
+    case = _case(request, pk)
+    meta = pdf.PrintMeta(
+        title=_("Karta Pracy Socjalnej"), institution=case.institution, case_number=case.number,
+        printed_by=request.user.get_full_name(),
+    )  # fmt: skip
+    html = pdf.render_html(
+        "printouts/karta.html", {"karta": karta_assemble(case=case), "case": case}, meta, for_browser=True
+    )
+    return HttpResponse(html)
+
+
+def summons_pdf(request, pk: int, summons_pk: int):
+    case = _case(request, pk)
+    summons = get_object_or_404(Summons.objects.select_related("author"), pk=summons_pk, case=case)
+    return pdf.pdf_response(
+        request, case=case, template="printouts/summons.html", context={"case": case, "summons": summons},
+        title=_("Wezwanie"), filename=f"wezwanie-{case.number}-{summons.pk}",
+    )  # fmt: skip
+
+
+def notification_pdf(request, pk: int, notification_pk: int):
+    case = _case(request, pk)
+    notification = get_object_or_404(Notification.objects.select_related("author"), pk=notification_pk, case=case)
+    return pdf.pdf_response(
+        request, case=case, template="printouts/notification.html",
+        context={"case": case, "notification": notification},
+        title=_("Zawiadomienie"), filename=f"zawiadomienie-{case.number}-{notification.pk}",
+    )  # fmt: skip
