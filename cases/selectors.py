@@ -155,17 +155,22 @@ class TimelineItem:
     text: str
     author: User | str | None
     obj: object = None
+    # When it was written down: orders the entries of one day that carry a date only.
+    recorded: datetime.datetime | None = None
 
     @property
     def has_time(self) -> bool:
         return isinstance(self.at, datetime.datetime)
 
     @property
-    def sort_key(self) -> datetime.datetime:
+    def sort_key(self) -> tuple[datetime.date, datetime.datetime]:
         if isinstance(self.at, datetime.datetime):
-            return self.at
-        # A dated entry without a time sorts after the timed events of the same day.
-        return timezone.make_aware(datetime.datetime.combine(self.at, datetime.time.max))
+            return (timezone.localdate(self.at), self.at)
+        recorded = self.recorded or getattr(self.obj, "created_at", None)
+        if recorded is None or timezone.localdate(recorded) != self.at:
+            # Written on another day: it goes after that day's timed events.
+            recorded = timezone.make_aware(datetime.datetime.combine(self.at, datetime.time.max))
+        return (self.at, recorded)
 
 
 TIMELINE_KINDS = {
@@ -412,7 +417,14 @@ def _contract_items(case: Case) -> list[TimelineItem]:
     """The karta's record of the contract: drafted, signed, each evaluation and amendment, the end."""
     from contracts.models import Amendment, Contract, Evaluation
 
-    items, ends = [], []  # on one day, the end comes after that day's evaluation
+    items, ends = [], []
+    recorded: dict[tuple[int, str], datetime.datetime] = {}
+    for pk, status, at in (
+        Contract.history.filter(case_id=case.pk, status__in=["signed", "ended"])
+        .order_by("history_date")
+        .values_list("id", "status", "history_date")
+    ):
+        recorded.setdefault((pk, status), at)
     for c in Contract.objects.filter(case=case).select_related("author", "worker"):
         label = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
         items.append(
@@ -427,13 +439,24 @@ def _contract_items(case: Case) -> list[TimelineItem]:
                     _("Okres: %(a)s – %(b)s.") % {"a": _d(c.period_from), "b": _d(c.period_to)},
                     c.worker,
                     c,
+                    recorded.get((c.pk, "signed")),
                 )
             )
         if c.ended_on:
             text = f"{c.get_end_display()}. {c.end_reason}"
             if c.welfare_threatened:
                 text += " " + _("Zagrożone dobro osoby lub dziecka.")
-            ends.append(TimelineItem(c.ended_on, "contract", _("%(c)s: zakończenie") % {"c": label}, text, c.worker, c))
+            ends.append(
+                TimelineItem(
+                    c.ended_on,
+                    "contract",
+                    _("%(c)s: zakończenie") % {"c": label},
+                    text,
+                    c.worker,
+                    c,
+                    recorded.get((c.pk, "ended")),
+                )
+            )
     for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract"):
         items.append(
             TimelineItem(

@@ -2,15 +2,21 @@
 
 WeasyPrint cannot be interrupted from inside Python, so each application process keeps one
 helper process (started with "spawn", so it shares no locks or threads with the server) that
-renders one HTML document at a time. A render that passes the time limit has its process
-killed; the next render starts a fresh one. No Django here: the helper gets the HTML string
-and the folder it may read, nothing else.
+renders one HTML document at a time. It is a plain ``python -m mopr.pdf_worker`` child that
+reads and writes length-prefixed frames on its stdin and stdout, so it shares no locks or
+threads with the server and never re-imports the server's main module. A render that passes
+the time limit has its process killed; the next render starts a fresh one. No Django here:
+the helper gets the HTML string and the folder it may read, nothing else.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import multiprocessing
+import os
+import pickle
+import select
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -53,23 +59,47 @@ def render(html: str, static_dir: str, variant: str) -> bytes:
     return document.write_pdf(pdf_variant=variant)
 
 
-def _serve(connection) -> None:
+def _write(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _read(stream):
+    size = int.from_bytes(_read_exactly(stream, 8), "big")
+    return pickle.loads(_read_exactly(stream, size))
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _serve() -> None:
+    """The helper process: frames in on stdin, frames out on stdout; logs go to stderr."""
     import logging
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.basicConfig(level=logging.ERROR)
     import weasyprint  # noqa: F401 - loaded before "ready", so the time limit covers rendering only
 
-    connection.send(("ready", None))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
+    _write(stdout, ("ready", None))
     while True:
         try:
-            job = connection.recv()
+            job = _read(stdin)
         except EOFError:
             return
         try:
-            connection.send(("ok", render(*job)))
+            _write(stdout, ("ok", render(*job)))
         except Exception as error:  # reported to the caller, who raises it there
-            connection.send(("error", f"{type(error).__name__}: {error}"))
+            _write(stdout, ("error", f"{type(error).__name__}: {error}"))
 
 
 class Renderer:
@@ -77,37 +107,47 @@ class Renderer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._process = None
-        self._connection = None
+        self._process: subprocess.Popen | None = None
+
+    def _wait(self, seconds: float) -> bool:
+        ready, _, _ = select.select([self._process.stdout], [], [], seconds)
+        return bool(ready)
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), daemon=True, name="mopr-pdf")
-        self._process.start()
-        child.close()
-        self._connection = parent
-        if not parent.poll(STARTUP_TIMEOUT) or parent.recv()[0] != "ready":
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "mopr.pdf_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=root
+        )
+        try:
+            if not self._wait(STARTUP_TIMEOUT) or _read(self._process.stdout)[0] != "ready":
+                raise RenderFailed("the render process did not start")
+        except EOFError:
             self._stop()
-            raise RenderFailed("the render process did not start")
+            raise RenderFailed("the render process did not start") from None
+        except RenderFailed:
+            self._stop()
+            raise
 
     def _stop(self) -> None:
         if self._process is not None:
             self._process.kill()
-            self._process.join(timeout=5)
-        self._process = self._connection = None
+            self._process.wait(timeout=5)
+            for stream in (self._process.stdin, self._process.stdout):
+                stream.close()
+        self._process = None
 
     def render(self, html: str, *, static_dir: str, variant: str, timeout: float) -> bytes:
         with self._lock:
-            if self._process is None or not self._process.is_alive():
+            if self._process is None or self._process.poll() is not None:
                 self._start()
-            self._connection.send((html, static_dir, variant))
-            if not self._connection.poll(timeout):
-                self._stop()
-                raise RenderTimeout(f"render took longer than {timeout} s")
             try:
-                status, payload = self._connection.recv()
-            except EOFError:
+                _write(self._process.stdin, (html, static_dir, variant))
+                if not self._wait(timeout):
+                    self._stop()
+                    raise RenderTimeout(f"render took longer than {timeout} s")
+                status, payload = _read(self._process.stdout)
+            except (EOFError, BrokenPipeError):
                 self._stop()
                 raise RenderFailed("the render process ended unexpectedly") from None
             if status != "ok":
@@ -116,3 +156,6 @@ class Renderer:
 
 
 renderer = Renderer()
+
+if __name__ == "__main__":
+    _serve()
