@@ -77,7 +77,13 @@ def pdf_response(request, *, case, template: str, context: dict, title: str, fil
     meta = PrintMeta(
         title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
     )
-    body = render_pdf(template, context, meta)
+    try:
+        body = render_pdf(template, context, meta)
+    except (RenderTimeout, RenderFailed):
+        from django.shortcuts import render
+
+        # Never a 500: the printout failed or took too long; say so and let the user try again.
+        return render(request, "errors/print_failed.html", {"case": case, "title": title}, status=503)
     access_log_write(
         user=request.user, action=AccessLog.Action.PRINT, what=f"{title}: {filename}", case=case, request=request
     )
