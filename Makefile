@@ -46,5 +46,14 @@ migrate: $(VENV)/.installed
 demo: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo
 
+## bench: server-side timings in a database of its own (BENCH_DATABASE_URL; default var/bench.sqlite3)
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+bench: $(VENV)/.installed-dev
+	mkdir -p var
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+	  SECURE_SSL_REDIRECT=false $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
+	  SECURE_SSL_REDIRECT=false $(BIN)/python manage.py bench
+
 clean:
 	rm -rf $(VENV) test-output var/test-uploads
