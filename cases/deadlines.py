@@ -14,6 +14,11 @@ The rules of this module:
   first contact on, until a contract is signed.
 - ``court_notification_after_threat`` – seed 000 IV.5: a contract refused or not kept while the
   welfare of a person or child is threatened: notify the family court, at once.
+- the family assistant (seed 002), each interval the institution's setting: ``first_joint_visit``
+  (14 days from qualification), ``work_plan`` (1 month), ``assistant_visit`` (every 14 days),
+  ``monthly_report`` (by the 10th of the next month), ``periodic_assessment`` (every 6 months),
+  ``change_reported`` (7 days), ``control_visits_after_assistant`` (the worker's, for 2 months
+  after the end), ``court_told_of_non_cooperation`` (a court-ordered assistant).
 """
 
 from __future__ import annotations
@@ -56,6 +61,11 @@ class Facts:
     contract_signed: set[int] = field(default_factory=set)
     new_client: set[int] = field(default_factory=set)
     court_notification_due: dict[int, datetime.date] = field(default_factory=dict)
+    assignments: dict[int, list] = field(default_factory=dict)  # case id → assistant assignments
+    report_months: set[tuple[int, datetime.date]] = field(default_factory=set)
+    open_changes: dict[int, list] = field(default_factory=dict)  # assignment id → untold changes
+    last_visit_any: dict[int, datetime.datetime] = field(default_factory=dict)
+    last_court_notice: dict[int, datetime.date] = field(default_factory=dict)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -90,7 +100,52 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     facts.new_client = {c.pk for c in cases if first_case_of_client.get(c.client_id) == c.pk}
     facts.contract_signed = _contracts_signed(ids)
     facts.court_notification_due = _court_notifications_due(ids)
+    _load_assistant_facts(facts, ids)
     return facts
+
+
+def _load_assistant_facts(facts: Facts, ids: list[int]) -> None:
+    """Seed 002: the assistants' work with these families, in a fixed number of queries."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from assistants.models import Assignment, AssistantVisit, ChangeReport, MonthlyReport, PeriodicAssessment, WorkPlan
+    from cases.models import Notification
+
+    def latest(model, date_field):
+        return Subquery(
+            model.objects.filter(assignment=OuterRef("pk")).order_by(f"-{date_field}").values(date_field)[:1]
+        )
+
+    for a in (
+        Assignment.objects.filter(case_id__in=ids)
+        .select_related("request")
+        .annotate(
+            last_visit=latest(AssistantVisit, "visited_on"),
+            joint_visit=Exists(AssistantVisit.objects.filter(assignment=OuterRef("pk"), joint_with_worker=True)),
+            has_plan=Exists(WorkPlan.objects.filter(assignment=OuterRef("pk"))),
+            last_assessment=latest(PeriodicAssessment, "assessed_on"),
+        )
+    ):
+        facts.assignments.setdefault(a.case_id, []).append(a)
+    facts.report_months = set(
+        MonthlyReport.objects.filter(assignment__case_id__in=ids).values_list("assignment_id", "month")
+    )
+    for change in ChangeReport.objects.filter(
+        assignment__case_id__in=ids, family_told_worker_on__isnull=True, assistant_told_worker_on__isnull=True
+    ):
+        facts.open_changes.setdefault(change.assignment_id, []).append(change)
+    facts.last_visit_any = dict(
+        Visit.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(last=Max("visited_at"))
+        .values_list("case_id", "last")
+    )
+    facts.last_court_notice = dict(
+        Notification.objects.filter(case_id__in=ids, service=Notification.Service.FAMILY_COURT)
+        .values("case_id")
+        .annotate(last=Max("sent_on"))
+        .values_list("case_id", "last")
+    )
 
 
 def _contracts_signed(case_ids: list[int]) -> set[int]:
@@ -155,8 +210,131 @@ def court_notification_after_threat(case: Case, facts: Facts) -> Deadline | None
     return Deadline(case, "court_notification", _("Zawiadomienie Sądu Rodzinnego – zagrożone dobro (IV.5)"), ended)
 
 
-Rule = Callable[[Case, Facts], Deadline | None]
-RULES: list[Rule] = [repeat_visit, contract_within_deadline, court_notification_after_threat]
+# --- the family assistant (seed 002; every interval is the institution's setting) ---------------------
+
+
+def _active(facts: Facts, case: Case) -> list:
+    return [a for a in facts.assignments.get(case.pk, []) if a.ended_on is None]
+
+
+def first_joint_visit(case: Case, facts: Facts) -> list[Deadline]:
+    """The first visit of the assistant with the worker within 14 days of qualification."""
+    days = case.institution.assistant_first_visit_days
+    return [
+        Deadline(case, "assistant_first_visit", _("Pierwsza wspólna wizyta asystenta z pracownikiem"),
+                 a.qualified_on + datetime.timedelta(days=days))
+        for a in _active(facts, case) if not a.joint_visit
+    ]  # fmt: skip
+
+
+def work_plan(case: Case, facts: Facts) -> list[Deadline]:
+    """The plan of work with the family within 1 month of the start."""
+    months = case.institution.assistant_plan_months
+    return [
+        Deadline(case, "assistant_plan", _("Plan pracy z rodziną"), add_months(a.qualified_on, months))
+        for a in _active(facts, case) if not a.has_plan
+    ]  # fmt: skip
+
+
+def assistant_visit(case: Case, facts: Facts) -> list[Deadline]:
+    """Visits at least every 2 weeks."""
+    days = case.institution.assistant_visit_interval_days
+    return [
+        Deadline(case, "assistant_visit", _("Wizyta asystenta w rodzinie"),
+                 (a.last_visit or a.qualified_on) + datetime.timedelta(days=days))
+        for a in _active(facts, case)
+    ]  # fmt: skip
+
+
+def monthly_report(case: Case, facts: Facts) -> list[Deadline]:
+    """The monthly report on the family: the first month without one, due on the institution's
+    day of the following month."""
+    day = case.institution.assistant_monthly_report_day
+    this_month = timezone.localdate().replace(day=1)
+    found = []
+    for a in _active(facts, case):
+        month = a.qualified_on.replace(day=1)
+        while month < this_month:
+            if (a.pk, month) not in facts.report_months:
+                next_month = add_months(month, 1)
+                found.append(Deadline(case, "assistant_monthly_report",
+                                      _("Miesięczne sprawozdanie asystenta za %(m)s") % {"m": month.strftime("%m.%Y")},
+                                      next_month.replace(day=min(day, 28))))  # fmt: skip
+                break
+            month = add_months(month, 1)
+    return found
+
+
+def periodic_assessment(case: Case, facts: Facts) -> list[Deadline]:
+    """The periodic assessment of the family for the head of the centre, at least every 6 months."""
+    months = case.institution.assistant_assessment_months
+    return [
+        Deadline(case, "assistant_assessment", _("Okresowa ocena sytuacji rodziny"),
+                 add_months(a.last_assessment or a.qualified_on, months))
+        for a in _active(facts, case)
+    ]  # fmt: skip
+
+
+def change_reported(case: Case, facts: Facts) -> list[Deadline]:
+    """A change of the family's situation: the family tells the worker within 7 days,
+    otherwise the assistant does."""
+    days = case.institution.family_change_report_days
+    return [
+        Deadline(case, "assistant_change", _("Zmiana sytuacji rodziny – poinformować pracownika socjalnego"),
+                 change.learnt_on + datetime.timedelta(days=days))
+        for a in facts.assignments.get(case.pk, []) for change in facts.open_changes.get(a.pk, [])
+    ]  # fmt: skip
+
+
+def control_visits_after_assistant(case: Case, facts: Facts) -> list[Deadline]:
+    """After the assistant's work ends, the worker's control visits for up to 2 months: one a
+    month from the end or from the last visit, while the period lasts."""
+    if case.stage == Stage.ZAKONCZENIE:
+        return []
+    found = []
+    for a in facts.assignments.get(case.pk, []):
+        if a.ended_on is None:
+            continue
+        period_end = add_months(a.ended_on, case.institution.control_visits_months)
+        last = facts.last_visit_any.get(case.pk)
+        since = max(a.ended_on, timezone.localdate(last)) if last else a.ended_on
+        due = add_months(since, 1)
+        if due <= period_end and timezone.localdate() <= period_end:
+            found.append(Deadline(case, "control_visit", _("Wizyta kontrolna po zakończeniu pracy asystenta"), due))
+    return found
+
+
+def court_told_of_non_cooperation(case: Case, facts: Facts) -> list[Deadline]:
+    """An assistant ordered by a court: the family's non-cooperation is reported to the court."""
+    found = []
+    for a in facts.assignments.get(case.pk, []):
+        if a.request.path == "court" and a.end == "no_cooperation":
+            told = facts.last_court_notice.get(case.pk)
+            if not (told and told >= a.ended_on):
+                label = _("Poinformować sąd o braku współpracy rodziny z asystentem")
+                found.append(Deadline(case, "court_non_cooperation", label, a.ended_on))
+    return found
+
+
+ASSISTANT_RULES = frozenset(
+    {"assistant_first_visit", "assistant_plan", "assistant_visit", "assistant_monthly_report",
+     "assistant_assessment", "assistant_change"}
+)  # fmt: skip
+
+Rule = Callable[[Case, Facts], "Deadline | list[Deadline] | None"]
+RULES: list[Rule] = [
+    repeat_visit,
+    contract_within_deadline,
+    court_notification_after_threat,
+    first_joint_visit,
+    work_plan,
+    assistant_visit,
+    monthly_report,
+    periodic_assessment,
+    change_reported,
+    control_visits_after_assistant,
+    court_told_of_non_cooperation,
+]
 
 
 # --- the engine ------------------------------------------------------------------------------------
@@ -169,7 +347,13 @@ def deadlines_for(cases: Iterable[Case]) -> dict[int, list[Deadline]]:
     facts = load_facts(cases)
     result: dict[int, list[Deadline]] = {}
     for case in cases:
-        found = [d for rule in RULES if (d := rule(case, facts)) is not None]
+        found: list[Deadline] = []
+        for rule in RULES:
+            outcome = rule(case, facts)
+            if isinstance(outcome, list):
+                found.extend(outcome)
+            elif outcome is not None:
+                found.append(outcome)
         result[case.pk] = sorted(found, key=lambda d: d.due)
     return result
 

@@ -52,6 +52,9 @@ class Institution(models.Model):
         _("zgłoszenie zmiany sytuacji przez rodzinę (dni)"), default=7
     )
     control_visits_months = models.PositiveSmallIntegerField(_("wizyty kontrolne po asyście (miesiące)"), default=2)
+    assistant_monthly_report_day = models.PositiveSmallIntegerField(
+        _("miesięczne sprawozdanie asystenta do dnia następnego miesiąca"), default=10
+    )
     # Who approves an assistant: "Dyrektor" in Toruń, "Kierownik MGOPS" in Łask.
     assistant_approver_title = models.CharField(_("zatwierdzający asystenta"), max_length=80, default="Dyrektor")
     assistant_needs_head_opinion = models.BooleanField(_("opinia kierownika działu przed zatwierdzeniem"), default=True)

@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     ACCEPT = "accept"  # the assigned worker accepts the report for handling
     VERIFY = "verify"  # record the verification of an anonymous report
     PRINT = "print"
+    ASSISTANT_WORK = "assistant_work"  # the assigned family assistant records their work
 
 
 INSTITUTION_READERS = frozenset({Role.HEAD_OF_DEPARTMENT, Role.DIRECTOR, Role.AUDITOR})
@@ -143,7 +144,16 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     condition = Q(worker=user)
     if region_ids:
         condition |= Q(region_id__in=region_ids)
+    if roles.has(Role.FAMILY_ASSISTANT):
+        # Seed 002: the assistant sees only the families assigned to them.
+        condition |= Q(pk__in=_assisted_case_ids(user))
     return base.filter(condition)
+
+
+def _assisted_case_ids(user: User):
+    from assistants.models import Assignment
+
+    return Assignment.objects.filter(assistant=user, ended_on__isnull=True).values("case_id")
 
 
 def case_is_visible(user: User, case: Case) -> bool:
@@ -156,7 +166,9 @@ def case_is_visible(user: User, case: Case) -> bool:
         return False
     if case.worker_id == user.pk:
         return True
-    return case.region_id in (roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR))
+    if case.region_id in (roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)):
+        return True
+    return roles.has(Role.FAMILY_ASSISTANT) and _assisted_case_ids(user).filter(case_id=case.pk).exists()
 
 
 def case_allows(user: User, case: Case, action: Action) -> bool:
@@ -175,6 +187,8 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
             return responsible and case.accepted_at is None
         case Action.ASSIGN:
             return coordinates
+        case Action.ASSISTANT_WORK:
+            return roles.has(Role.FAMILY_ASSISTANT) and _assisted_case_ids(user).filter(case_id=case.pk).exists()
     return False
 
 
@@ -265,3 +279,71 @@ def clients_searchable_by(user: User) -> QuerySet:
 def client_allows_edit(user: User, client) -> bool:
     """The client's data is edited by a worker responsible for one of the client's cases."""
     return any(case_allows(user, case, Action.WRITE) for case in client.cases.all())
+
+
+# --- the family assistant (seed 002) ------------------------------------------------------------
+
+
+def user_may_opine(user: User, request) -> bool:
+    """The head of department gives the opinion – never on their own request."""
+    roles = roles_of(user)
+    return (
+        roles.has(Role.HEAD_OF_DEPARTMENT)
+        and request.case.institution_id == roles.institution_id
+        and request.requested_by_id != user.pk
+    )
+
+
+def user_acts_as_approver(user: User) -> tuple[bool, bool]:
+    """(may approve, only by the director's authorisation) for the user's institution."""
+    from assistants.models import Authorisation
+
+    roles = roles_of(user)
+    if roles.institution_id is None or not user.is_active:
+        return False, False
+    if roles.has(Role.DIRECTOR):
+        return True, False
+    authorised = Authorisation.objects.filter(
+        user=user, institution_id=roles.institution_id, revoked_at__isnull=True
+    ).exists()
+    return authorised, authorised
+
+
+def user_may_approve(user: User, request) -> bool:
+    """The director or a person the director authorised – never on their own request."""
+    may, _by_authorisation = user_acts_as_approver(user)
+    return may and request.case.institution_id == user.institution_id and request.requested_by_id != user.pk
+
+
+def user_may_assign_assistant(user: User) -> bool:
+    return user_acts_as_approver(user)[0] or roles_of(user).has(Role.HEAD_OF_DEPARTMENT)
+
+
+def assistants_assignable(institution_id: int) -> QuerySet[User]:
+    from mopr.models import User
+
+    return (
+        User.objects.filter(is_active=True, institution_id=institution_id, role_assignments__role=Role.FAMILY_ASSISTANT)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def assignments_visible_to(user: User) -> QuerySet:
+    """Assignments whose family the user may see: the assistant's own, the visible cases' others."""
+    from assistants.models import Assignment
+
+    return Assignment.objects.filter(case__in=cases_visible_to(user))
+
+
+def requests_visible_to(user: User) -> QuerySet:
+    """Requests of the cases the user sees, and – for the head and the approvers – every request
+    of the institution (their queues)."""
+    from assistants.models import Request
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Request.objects.none()
+    if user_acts_as_approver(user)[0] or roles.has(Role.HEAD_OF_DEPARTMENT):
+        return Request.objects.filter(case__institution_id=roles.institution_id)
+    return Request.objects.filter(case__in=cases_visible_to(user))

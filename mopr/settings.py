@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mopr",
     "cases",
     "contracts",
+    "assistants",
     "registers",
 ]
 
