@@ -36,6 +36,7 @@ from cases.procedure import Stage
 from cases.views import form_error as _form_error
 from mopr import policy
 from mopr.errors import DomainError
+from mopr.models import Role
 from mopr.policy import Action
 
 # --- entries of the case ------------------------------------------------------------------------------
@@ -248,19 +249,29 @@ def document_download(request, pk: int, document_pk: int):
 
 
 def my_deadlines(request):
-    """Overdue and coming deadlines: a worker's own cases, a coordinator's regions."""
+    """Overdue and coming deadlines: a worker's own cases, a coordinator's regions, an assistant's
+    families (the assistant's own duties only)."""
     user = request.user
-    if not (policy.user_runs_social_work(user) or policy.regions_coordinated_by(user)):
-        raise PermissionDenied(_("Terminy prowadzą pracownicy socjalni i koordynatorzy."))
-    cases = selectors.open_cases_with_deadlines(user=user)
-    found = sorted(
-        (d for ds in deadlines.deadlines_for(cases).values() for d in ds), key=lambda d: (d.due, d.case.number)
-    )
+    is_assistant = policy.roles_of(user).has(Role.FAMILY_ASSISTANT)
+    follows_cases = policy.user_runs_social_work(user) or bool(policy.regions_coordinated_by(user))
+    if not (follows_cases or is_assistant):
+        raise PermissionDenied(_("Terminy prowadzą pracownicy socjalni, koordynatorzy i asystenci rodziny."))
+    found = []
+    if follows_cases:
+        cases = selectors.open_cases_with_deadlines(user=user)
+        found += [d for ds in deadlines.deadlines_for(cases).values() for d in ds]
+    if is_assistant:
+        families = selectors.with_list_data(policy.cases_visible_to(user).filter(pk__in=policy.assisted_case_ids(user)))
+        seen = {d.case.pk for d in found}
+        found += [
+            d
+            for ds in deadlines.deadlines_for(families).values()
+            for d in ds
+            if d.rule in deadlines.ASSISTANT_RULES and d.case.pk not in seen
+        ]
+    found.sort(key=lambda d: (d.due, d.case.number))
     return render(
         request,
         "cases/deadlines.html",
-        {
-            "overdue": [d for d in found if d.overdue],
-            "coming": [d for d in found if not d.overdue],
-        },
+        {"overdue": [d for d in found if d.overdue], "coming": [d for d in found if not d.overdue]},
     )

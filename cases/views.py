@@ -123,6 +123,7 @@ def _detail_context(request, case, **forms):
         and case.stage == Stage.PRACA_SOCJALNA
         and all(c.status == c.Status.ENDED for c in contracts),
         "declarations": declarations_of(case=case),
+        "assistant_requests": case.assistant_requests.select_related("assignment__assistant").order_by("-requested_on"),
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": case.reports.select_related("received_by", "verified_by"),

@@ -1,4 +1,5 @@
 from mopr import policy
+from mopr.models import Role
 
 
 def organisation(request):
@@ -14,6 +15,11 @@ def organisation(request):
             "case_list": policy.user_may_see_case_list(user),
             "intake": policy.user_may_register_reports(user),
             "queue": bool(policy.regions_coordinated_by(user)),
-            "deadlines": policy.user_runs_social_work(user) or bool(policy.regions_coordinated_by(user)),
+            "deadlines": policy.user_runs_social_work(user)
+            or bool(policy.regions_coordinated_by(user))
+            or roles.has(Role.FAMILY_ASSISTANT),
+            "assistant": roles.has(Role.FAMILY_ASSISTANT),
+            "assistant_queue": policy.user_may_assign_assistant(user),
+            "director": roles.has(Role.DIRECTOR),
         }
     }

@@ -146,11 +146,11 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         condition |= Q(region_id__in=region_ids)
     if roles.has(Role.FAMILY_ASSISTANT):
         # Seed 002: the assistant sees only the families assigned to them.
-        condition |= Q(pk__in=_assisted_case_ids(user))
+        condition |= Q(pk__in=assisted_case_ids(user))
     return base.filter(condition)
 
 
-def _assisted_case_ids(user: User):
+def assisted_case_ids(user: User):
     from assistants.models import Assignment
 
     return Assignment.objects.filter(assistant=user, ended_on__isnull=True).values("case_id")
@@ -168,7 +168,7 @@ def case_is_visible(user: User, case: Case) -> bool:
         return True
     if case.region_id in (roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)):
         return True
-    return roles.has(Role.FAMILY_ASSISTANT) and _assisted_case_ids(user).filter(case_id=case.pk).exists()
+    return roles.has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
 
 
 def case_allows(user: User, case: Case, action: Action) -> bool:
@@ -188,7 +188,7 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
         case Action.ASSIGN:
             return coordinates
         case Action.ASSISTANT_WORK:
-            return roles.has(Role.FAMILY_ASSISTANT) and _assisted_case_ids(user).filter(case_id=case.pk).exists()
+            return roles.has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
     return False
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("haslo/", views.password_change, name="password_change"),
     path("", include("cases.urls")),
     path("", include("contracts.urls")),
+    path("", include("assistants.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from assistants.models import Assignment, ChangeReport, Request
 from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
@@ -40,7 +41,8 @@ PERSONAS = [
 ]
 LOGGED_IN = PERSONAS[1:]
 # Who sees the case of region A1 at all (everyone else gets 404: its existence is not revealed).
-SEES_CASE = {"worker_a", "worker_a_2", "coordinator_a", "head_a", "director_a", "auditor_a"}
+# The family assistant sees the family once it is assigned to them (the world assigns it).
+SEES_CASE = {"worker_a", "worker_a_2", "coordinator_a", "head_a", "director_a", "auditor_a", "assistant_a"}
 INTAKE = {
     "worker_a",
     "worker_a_2",
@@ -51,7 +53,7 @@ INTAKE = {
     "outsider",
     "coordinator_b",
 }
-DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b"}
+DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a"}
 CASE_LIST = {
     "worker_a",
     "worker_a_2",
@@ -113,6 +115,22 @@ EXPECTED: dict[str, Spec] = {
     "cases:karta_preview": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:summons_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "summons_pk"]),
     "cases:notification_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "notification_pk"]),
+    "assistants:request_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "path"]),
+    "assistants:queue": Spec(role_rule({"head_a", "director_a"})),
+    "assistants:request": Spec(case_rule({}, visible_default=200), kwargs=["pk=request_pk"]),
+    "assistants:interview": Spec(case_rule({"worker_a": 302}), method="post", kwargs=["pk=request_pk"]),
+    "assistants:opinion": Spec(case_rule({}, visible_default=302), method="post", kwargs=["pk=request_pk"]),
+    "assistants:decide": Spec(case_rule({}, visible_default=302), method="post", kwargs=["pk=request_pk"]),
+    "assistants:assign": Spec(case_rule({}, visible_default=302), method="post", kwargs=["pk=request_pk"]),
+    "assistants:reply_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk=request_pk"]),
+    "assistants:mine": Spec(role_rule({"assistant_a"})),
+    "assistants:time_report": Spec(role_rule({"assistant_a"})),
+    "assistants:authorisations": Spec(role_rule({"director_a"})),
+    "assistants:assignment": Spec(case_rule({}, visible_default=200), kwargs=["pk=assignment_pk"]),
+    "assistants:letter_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk=assignment_pk"]),
+    "assistants:end": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=assignment_pk"]),
+    "assistants:work_add": Spec(case_rule({"assistant_a": 200}), kwargs=["pk=assignment_pk", "kind=work_kind"]),
+    "assistants:change_close": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=change_pk"]),
     "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "contracts:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
     "contracts:sign": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "contract_pk"]),
@@ -186,7 +204,25 @@ def world(org, p):
     declaration = services_contracts.declaration_record(
         case=case, by=p.worker_a, parent=case.client.head, id_card="ABA300000", signed_on=timezone.localdate()
     )
+    assistant_request = Request.objects.create(
+        case=case, path=Request.Path.EXTERNAL, status=Request.Status.ORDERED, requested_by=p.worker_a,
+        requested_on=timezone.localdate(), justification="x", institution_name="Szkoła Podstawowa nr 5",
+        received_on=timezone.localdate(), interview_on=timezone.localdate(), support_justified=True,
+        family_wants=True, reply="Rodzina zostanie objęta wsparciem.",
+    )  # fmt: skip
+    assignment = Assignment.objects.create(
+        case=case, request=assistant_request, assistant=p.assistant_a, assigned_by=p.director_a,
+        qualified_on=timezone.localdate(),
+    )  # fmt: skip
+    change = ChangeReport.objects.create(
+        assignment=assignment, author=p.assistant_a, learnt_on=timezone.localdate(), change="Ojciec stracił pracę."
+    )
     return {
+        "request_pk": assistant_request.pk,
+        "assignment_pk": assignment.pk,
+        "change_pk": change.pk,
+        "path": "pracownik",
+        "work_kind": "wizyta",
         "contract_pk": contract.pk,
         "summons_pk": summons.pk,
         "declaration_pk": declaration.pk,
@@ -203,7 +239,9 @@ def world(org, p):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_sweep(client, p, world, name):
     spec = EXPECTED[name]
-    url = reverse(name, kwargs={k: world[k] for k in spec.kwargs})
+    # "pk=request_pk" names the URL's keyword and the world's object; "pk" alone is both.
+    pairs = [k.split("=") if "=" in k else (k, k) for k in spec.kwargs]
+    url = reverse(name, kwargs={url_kw: world[key] for url_kw, key in pairs})
     failures = []
     for persona in PERSONAS:
         client.logout()

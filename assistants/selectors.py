@@ -1,0 +1,59 @@
+"""Reads of the family-assistant procedure, always through the access policy."""
+
+from django.db.models import QuerySet
+
+from assistants.models import Assignment, Request
+from mopr import policy
+from mopr.models import User
+
+
+def request_queue(*, user: User) -> dict[str, QuerySet[Request]]:
+    """The head's requests waiting for an opinion, the approver's waiting for a decision, and
+    the approved ones waiting for an assistant."""
+    visible = policy.requests_visible_to(user).select_related("case", "case__client", "requested_by")
+    roles = policy.roles_of(user)
+    queues = {}
+    if roles.has(policy.Role.HEAD_OF_DEPARTMENT):
+        queues["opinion"] = visible.filter(status=Request.Status.OPINION).exclude(requested_by=user)
+    if policy.user_acts_as_approver(user)[0]:
+        queues["approval"] = visible.filter(status=Request.Status.APPROVAL).exclude(requested_by=user)
+    if policy.user_may_assign_assistant(user):
+        queues["assignment"] = visible.filter(
+            status__in=[Request.Status.APPROVED, Request.Status.ORDERED], assignment__isnull=True
+        )
+    return queues
+
+
+def assignments_of_assistant(*, user: User) -> QuerySet[Assignment]:
+    return (
+        policy.assignments_visible_to(user)
+        .filter(assistant=user)
+        .select_related("case", "case__client", "case__worker", "case__institution")
+        .order_by("ended_on", "-qualified_on")
+    )
+
+
+def assignment_for(*, user: User, pk: int) -> Assignment:
+    from django.http import Http404
+
+    try:
+        return (
+            policy.assignments_visible_to(user)
+            .select_related("case", "case__client", "case__worker", "case__institution", "request", "assistant")
+            .get(pk=pk)
+        )
+    except (Assignment.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def request_for(*, user: User, pk: int) -> Request:
+    from django.http import Http404
+
+    try:
+        return (
+            policy.requests_visible_to(user)
+            .select_related("case", "case__client", "case__worker", "case__institution", "requested_by")
+            .get(pk=pk)
+        )
+    except (Request.DoesNotExist, ValueError):
+        raise Http404 from None

@@ -1,0 +1,402 @@
+"""Views of the family-assistant procedure: the three ways in, the approvers' queue, decisions,
+assignment and its letter, the assistant's families and work, the end, authorisations.
+Thin: the access policy, one service, a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assistants import forms, selectors, services
+from assistants.models import Authorisation, ChangeReport, Request
+from cases import deadlines
+from cases.selectors import case_with_details
+from cases.views import form_error
+from mopr import pdf, policy
+from mopr.errors import DomainError
+from mopr.models import Role, User
+from mopr.policy import Action
+
+
+def _case(request, pk: int, action: Action = Action.WRITE):
+    return policy.case_get_for(request.user, pk, action, case_with_details(user=request.user, pk=pk))
+
+
+# --- the three ways in ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request, pk: int, path: str):
+    """A request by the worker, from an institution, or a court's order – on a case the user writes in."""
+    case = _case(request, pk)
+    form_class = {
+        "pracownik": forms.WorkerRequestForm,
+        "instytucja": forms.ExternalRequestForm,
+        "sad": forms.CourtRequestForm,
+    }.get(path)
+    if form_class is None:
+        raise PermissionDenied(_("Nieznana droga wniosku."))
+    kwargs = {"case": case} if form_class is forms.WorkerRequestForm else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if path == "pracownik":
+                made = services.request_by_worker(case=case, by=request.user, **d)
+            elif path == "instytucja":
+                made = services.request_from_institution(case=case, by=request.user, **d)
+            else:
+                made = services.request_by_court(case=case, by=request.user, **d)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano: %(status)s.") % {"status": made.get_status_display()})
+            return redirect("assistants:request", pk=made.pk)
+    titles = {
+        "pracownik": _lazy("Wniosek o asystenta rodziny"),
+        "instytucja": _lazy("Wniosek instytucji o asystenta"),
+        "sad": _lazy("Asystent przyznany wyrokiem sądu"),
+    }
+    return render(request, "assistants/request_form.html", {"case": case, "form": form, "title": titles[path]})
+
+
+def request_detail(request, pk: int):
+    req = selectors.request_for(user=request.user, pk=pk)
+    user = request.user
+    initial = {"version": req.version}
+    context = {"req": req, "case": req.case, "decisions": req.decisions.select_related("decided_by")}
+    if req.status == Request.Status.INTERVIEW and policy.case_allows(user, req.case, Action.WRITE):
+        context["interview_form"] = forms.InterviewForm(initial=initial | {"interview_on": timezone.localdate()})
+    if req.status == Request.Status.OPINION and policy.user_may_opine(user, req):
+        context["opinion_form"] = forms.OpinionForm(initial=initial)
+    if req.status == Request.Status.APPROVAL and policy.user_may_approve(user, req):
+        context["decision_form"] = forms.DecisionForm(initial=initial)
+    if (
+        req.status in (Request.Status.APPROVED, Request.Status.ORDERED)
+        and not hasattr(req, "assignment")
+        and policy.user_may_assign_assistant(user)
+    ):
+        context["assign_form"] = forms.AssignForm(
+            initial=initial | {"qualified_on": timezone.localdate()},
+            assistants=policy.assistants_assignable(req.case.institution_id),
+        )
+    return render(request, "assistants/request_detail.html", context)
+
+
+def _on_request(request, pk: int, form_class, act, success: str):
+    """The POST handlers of the request page: form, service, message, back to the page."""
+    req = selectors.request_for(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(req, dict(form.cleaned_data))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success)
+        return redirect("assistants:request", pk=req.pk)
+    errors = "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+    )
+    messages.error(request, _("Popraw dane: %(errors)s") % {"errors": errors})
+    return redirect("assistants:request", pk=req.pk)
+
+
+@require_POST
+def request_interview(request, pk: int):
+    req = selectors.request_for(user=request.user, pk=pk)
+    policy.case_get_for(request.user, req.case_id, Action.WRITE)
+    return _on_request(
+        request,
+        pk,
+        forms.InterviewForm,
+        lambda r, d: services.request_record_interview(
+            request=r, by=request.user, expected_version=d.pop("version"), **d
+        ),
+        _("Zapisano wynik rozeznania i odpowiedź dla instytucji."),
+    )
+
+
+@require_POST
+def request_opinion(request, pk: int):
+    return _on_request(
+        request,
+        pk,
+        forms.OpinionForm,
+        lambda r, d: services.request_give_opinion(
+            request=r, by=request.user, positive=d["positive"], comment=d["comment"], expected_version=d["version"]
+        ),
+        _("Zapisano opinię; wniosek czeka na zatwierdzenie."),
+    )
+
+
+@require_POST
+def request_decide(request, pk: int):
+    return _on_request(
+        request,
+        pk,
+        forms.DecisionForm,
+        lambda r, d: services.request_decide(
+            request=r, by=request.user, approve=d["approve"], comment=d["comment"], expected_version=d["version"]
+        ),
+        _("Zapisano decyzję."),
+    )
+
+
+@require_POST
+def request_assign(request, pk: int):
+    req = selectors.request_for(user=request.user, pk=pk)
+    form = forms.AssignForm(request.POST, assistants=policy.assistants_assignable(req.case.institution_id))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            assignment = services.assistant_assign(
+                request=req,
+                by=request.user,
+                assistant=d["assistant"],
+                qualified_on=d["qualified_on"],
+                letter_note=d["letter_note"],
+                expected_version=d["version"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Przydzielono asystenta rodziny; wydrukuj pismo przydzielające."))
+            return redirect("assistants:assignment", pk=assignment.pk)
+    else:
+        messages.error(request, _("Wybierz asystenta i datę zakwalifikowania."))
+    return redirect("assistants:request", pk=req.pk)
+
+
+def request_queue(request):
+    queues = selectors.request_queue(user=request.user)
+    if not queues:
+        raise PermissionDenied(_("Kolejka wniosków o asystenta jest dla kierownika działu i zatwierdzających."))
+    return render(request, "assistants/queue.html", {"queues": queues})
+
+
+def reply_pdf(request, pk: int):
+    """The worker's reply to the institution that asked for an assistant."""
+    req = selectors.request_for(user=request.user, pk=pk)
+    case = policy.case_get_for(request.user, req.case_id, Action.PRINT)
+    if not req.reply:
+        raise PermissionDenied(_("Odpowiedź dla instytucji nie została jeszcze zapisana."))
+    return pdf.pdf_response(
+        request,
+        case=case,
+        template="printouts/assistant_reply.html",
+        context={"req": req, "case": case},
+        title=_("Odpowiedź na wniosek o asystenta"),
+        filename=f"odpowiedz-{case.number}-{req.pk}",
+    )
+
+
+# --- the assistant's families and work -----------------------------------------------------------------
+
+WORK_FORMS = {
+    "wizyta": (forms.VisitForm, services.visit_record, "visit", _lazy("Wizyta asystenta")),
+    "plan": (forms.PlanForm, services.plan_write, "plan", _lazy("Plan pracy z rodziną")),
+    "sprawozdanie": (
+        forms.MonthlyReportForm,
+        services.monthly_report_write,
+        "report",
+        _lazy("Miesięczne sprawozdanie z pracy z rodziną"),
+    ),
+    "ocena": (forms.AssessmentForm, services.assessment_write, "assessment", _lazy("Okresowa ocena sytuacji rodziny")),
+    "zmiana": (forms.ChangeForm, services.change_report_write, "change", _lazy("Zmiana sytuacji rodziny")),
+}
+
+
+def my_families(request):
+    if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
+        raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
+    assignments = list(selectors.assignments_of_assistant(user=request.user))
+    active = [a for a in assignments if a.active]
+    due = deadlines.deadlines_for([a.case for a in active])
+    rows = [(a, [d for d in due.get(a.case_id, []) if d.rule in deadlines.ASSISTANT_RULES]) for a in active]
+    return render(
+        request, "assistants/my_families.html", {"rows": rows, "ended": [a for a in assignments if not a.active]}
+    )
+
+
+def assignment_detail(request, pk: int):
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    case = assignment.case
+    is_assistant = (
+        policy.case_allows(request.user, case, Action.ASSISTANT_WORK) and assignment.assistant_id == request.user.pk
+    )
+    may_end = assignment.active and request.user.pk in (assignment.assistant_id, case.worker_id)
+    due = [d for d in deadlines.deadlines_for([case])[case.pk] if d.rule in deadlines.ASSISTANT_RULES]
+    return render(
+        request,
+        "assistants/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "case": case,
+            "is_assistant": is_assistant and assignment.active,
+            "may_end": may_end,
+            "documents": services.documents_status(assignment),
+            "deadlines": due,
+            "visits": assignment.visits.select_related("author"),
+            "plans": assignment.plans.select_related("author"),
+            "reports": assignment.monthly_reports.select_related("author"),
+            "assessments": assignment.assessments.select_related("author"),
+            "changes": assignment.change_reports.select_related("author"),
+            "work_kinds": [(k, v[3]) for k, v in WORK_FORMS.items()],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def work_add(request, pk: int, kind: str):
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    if kind not in WORK_FORMS:
+        raise PermissionDenied(_("Nieznany rodzaj wpisu."))
+    policy.case_get_for(request.user, assignment.case_id, Action.ASSISTANT_WORK)
+    form_class, record, keyword, title = WORK_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record(assignment=assignment, by=request.user, **{keyword: form.save(commit=False)})
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano: %(what)s.") % {"what": title})
+            return redirect("assistants:assignment", pk=assignment.pk)
+    return render(request, "assistants/work_form.html", {"assignment": assignment, "form": form, "title": title})
+
+
+def _require_participant(user, assignment) -> None:
+    """The assistant and the case's worker record changes and the end; others only read."""
+    if user.pk not in (assignment.assistant_id, assignment.case.worker_id):
+        raise PermissionDenied(_("Zapisuje asystent lub pracownik socjalny rodziny."))
+
+
+@require_http_methods(["GET", "POST"])
+def change_close(request, pk: int):
+    change = get_object_or_404(ChangeReport.objects.select_related("assignment"), pk=pk)
+    assignment = selectors.assignment_for(user=request.user, pk=change.assignment_id)
+    _require_participant(request.user, assignment)
+    form = forms.ChangeCloseForm(
+        request.POST or None,
+        initial={
+            "family_told_worker_on": change.family_told_worker_on,
+            "assistant_told_worker_on": change.assistant_told_worker_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_report_close(
+                change=change,
+                by=request.user,
+                family_told_on=form.cleaned_data["family_told_worker_on"],
+                assistant_told_on=form.cleaned_data["assistant_told_worker_on"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano, kiedy pracownik socjalny został poinformowany."))
+            return redirect("assistants:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "assistants/work_form.html",
+        {"assignment": assignment, "form": form, "title": _("Poinformowanie pracownika o zmianie sytuacji")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, pk: int):
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    _require_participant(request.user, assignment)
+    form = forms.EndForm(
+        request.POST or None, initial={"version": assignment.version, "ended_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.assignment_end(
+                assignment=assignment,
+                by=request.user,
+                end=d["end"],
+                ended_on=d["ended_on"],
+                reason=d["reason"],
+                final_summary=d["final_summary"],
+                expected_version=d["version"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zakończono pracę asystenta; pracownik socjalny prowadzi wizyty kontrolne."))
+            return redirect("cases:detail", pk=assignment.case_id)
+    return render(
+        request,
+        "assistants/work_form.html",
+        {"assignment": assignment, "form": form, "title": _("Zakończenie pracy asystenta z rodziną")},
+    )
+
+
+def letter_pdf(request, pk: int):
+    """The letter assigning the assistant to the family (seed 002, document 2)."""
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    case = policy.case_get_for(request.user, assignment.case_id, Action.PRINT)
+    return pdf.pdf_response(
+        request,
+        case=case,
+        template="printouts/assistant_letter.html",
+        context={"assignment": assignment, "case": case},
+        title=_("Pismo przydzielające asystenta rodziny"),
+        filename=f"asystent-{case.number}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def time_report(request):
+    """The assistant's monthly working time across their families (seed 002, document 6)."""
+    if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
+        raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
+    assignments = selectors.assignments_of_assistant(user=request.user).filter(ended_on__isnull=True)
+    form = forms.TimeReportForm(request.POST or None, assignments=assignments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.time_report_write(assistant=request.user, month=form.cleaned_data["month"], hours=form.hours())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano sprawozdanie z czasu pracy."))
+            return redirect("assistants:mine")
+    return render(request, "assistants/time_report.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def authorisations(request):
+    """The director authorises persons to approve assistant requests in the director's name."""
+    if not policy.roles_of(request.user).has(Role.DIRECTOR):
+        raise PermissionDenied(_("Upoważnień udziela dyrektor."))
+    candidates = User.objects.filter(institution_id=request.user.institution_id, is_active=True).exclude(
+        pk=request.user.pk
+    )
+    form = forms.AuthorisationForm(request.POST or None, users=candidates)
+    if request.method == "POST" and "revoke" in request.POST:
+        granted = get_object_or_404(
+            Authorisation, pk=request.POST.get("revoke"), institution_id=request.user.institution_id
+        )
+        services.authorisation_revoke(director=request.user, authorisation=granted)
+        messages.success(request, _("Cofnięto upoważnienie."))
+        return redirect("assistants:authorisations")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authorisation_grant(director=request.user, user=form.cleaned_data["user"])
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Udzielono upoważnienia."))
+            return redirect("assistants:authorisations")
+    current = Authorisation.objects.filter(
+        institution_id=request.user.institution_id, revoked_at__isnull=True
+    ).select_related("user", "granted_by")
+    return render(request, "assistants/authorisations.html", {"form": form, "current": current})
