@@ -1,0 +1,177 @@
+"""What coordinators, directors and auditors work with (seed 000 IV.3, VI.3 and VII; seeds 003
+and 004): team meetings, inspections, the monitoring of environments that refuse help, time
+accounting, and the log of register exports. The register itself is a read of the cases
+(registers/selectors.py); it has no table of its own.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.models import Case
+from mopr.models import Region
+
+
+class TeamMeeting(models.Model):
+    """The monthly meeting of an RPŚ's workers (seed 000 IV.3), with the note and the attendance list."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("data spotkania"))
+    note = models.TextField(_("notatka służbowa ze spotkania"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("notatkę sporządził(a)")
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="meetings_attended", verbose_name=_("lista obecności")
+    )
+    guests = models.CharField(_("inne osoby obecne"), max_length=300, blank=True)
+    cases_discussed = models.ManyToManyField(
+        Case, related_name="meetings", blank=True, verbose_name=_("omawiane sprawy")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("spotkanie zespołu RPŚ")
+        verbose_name_plural = _("spotkania zespołów RPŚ")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["region", "-held_on"], name="meeting_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.held_on:%d.%m.%Y}"
+
+
+class Inspection(models.Model):
+    """An inspection (kontrola) of a worker's social work by a coordinator or an authorised
+    controller (seed 000 VII), with its protocol."""
+
+    inspected_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspections",
+        verbose_name=_("kontrolowany pracownik"),
+    )  # fmt: skip
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspections")
+    held_on = models.DateField(_("data kontroli"))
+    scope = models.TextField(_("zakres kontroli"))
+    cases = models.ManyToManyField(Case, related_name="inspections", blank=True, verbose_name=_("skontrolowane sprawy"))
+    findings = models.TextField(_("ustalenia"))
+    recommendations = models.TextField(_("zalecenia"), blank=True)
+    follow_up_by = models.DateField(_("termin realizacji zaleceń"), null=True, blank=True)
+    follow_up_done_on = models.DateField(_("zalecenia zrealizowano"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kontrola pracy socjalnej")
+        verbose_name_plural = _("kontrole pracy socjalnej")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Kontrola')} {self.inspected_worker} {self.held_on:%d.%m.%Y}"
+
+
+class RefusalMonitoring(models.Model):
+    """A difficult environment that refuses help (seed 003, MGOPS Strzelce Krajeńskie)."""
+
+    class Decision(models.TextChoices):
+        KEEP_MONITORING = "keep", _("dalszy monitoring środowiska")
+        FAMILY_COURT = "court", _("wystąpienie do sądu rodzinnego o wgląd w sytuację rodziny")
+        CARE_HOME_OR_HOSPITAL = "care_home", _("umieszczenie w domu pomocy społecznej lub w szpitalu")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="refusal_monitorings")
+    # 3. The refusal: the statement taken and the leaflet left.
+    refused_on = models.DateField(_("data odmowy pomocy"))
+    statement_taken = models.BooleanField(_("odebrano oświadczenie o rezygnacji z pomocy"), default=False)
+    leaflet_left = models.BooleanField(_("pozostawiono ulotkę z danymi kontaktowymi ośrodka"), default=False)
+    # 5. The worker's official note to the director.
+    note_to_director = models.TextField(_("notatka służbowa dla dyrektora"))
+    note_written_on = models.DateField(_("data notatki"))
+    # 6. The director's plan of action.
+    plan_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("plan ustalił(a)"),
+    )  # fmt: skip
+    plan_on = models.DateField(_("data planu działania"), null=True, blank=True)
+    contact_close_family = models.TextField(_("kontakt z najbliższą rodziną"), blank=True)
+    contact_neighbours = models.TextField(_("kontakt z sąsiadami lub sołtysem"), blank=True)
+    contact_health = models.TextField(_("kontakt z lekarzem rodzinnym lub pielęgniarką środowiskową"), blank=True)
+    contact_organisations = models.TextField(_("kontakt z organizacjami, do których należy osoba"), blank=True)
+    # 7.–8. The worker's written report and the joint decision.
+    report = models.TextField(_("sprawozdanie z rezultatów działań"), blank=True)
+    report_on = models.DateField(_("data sprawozdania"), null=True, blank=True)
+    decision = models.CharField(_("wspólna decyzja"), max_length=10, choices=Decision.choices, blank=True)
+    decision_on = models.DateField(_("data decyzji"), null=True, blank=True)
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("uzasadnienie decyzji"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("monitoring środowiska odmawiającego pomocy")
+        verbose_name_plural = _("monitoring środowisk odmawiających pomocy")
+        ordering = ["-refused_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Monitoring')} {self.case.number}"
+
+
+class MonitoringDate(models.Model):
+    """6a. The next dates of monitoring the environment, set in the plan; done when visited."""
+
+    monitoring = models.ForeignKey(RefusalMonitoring, on_delete=models.CASCADE, related_name="dates")
+    due_on = models.DateField(_("termin monitoringu"))
+    done_on = models.DateField(_("wykonano"), null=True, blank=True)
+    outcome = models.TextField(_("wynik"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("termin monitoringu")
+        verbose_name_plural = _("terminy monitoringu")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%d.%m.%Y}"
+
+
+class TimeCategory(models.TextChoices):
+    """Time accounting categories of the Toruń pilot (seed 004)."""
+
+    A = "A", _("A – praca socjalna z osobą/rodziną w środowisku")
+    B = "B", _("B – praca socjalna z osobą/rodziną w siedzibie ośrodka")
+    C = "C", _("C – zawarcie umowy współpracy")
+    D = "D", _("D – działania bez udziału osoby/rodziny (np. reprezentowanie interesów klienta)")
+    E = "E", _("E – przygotowanie dokumentacji")
+    F = "F", _("F – doskonalenie zawodowe")
+    G = "G", _("G – urlopy, zwolnienia lekarskie")
+    H = "H", _("H – zadania związane z realizacją projektu")
+    I = "I", _("I – dojazd do klienta i powrót do siedziby")  # noqa: E741 - the seed's letter
+
+
+class TimeEntry(models.Model):
+    """Hours a worker spent on a day in one category (seed 004)."""
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    day = models.DateField(_("dzień"))
+    category = models.CharField(_("kategoria"), max_length=1, choices=TimeCategory.choices)
+    hours = models.DecimalField(_("godziny"), max_digits=4, decimal_places=2)
+    note = models.CharField(_("uwagi"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("czas pracy")
+        verbose_name_plural = _("czas pracy")
+        ordering = ["day", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "day", "category"], name="time_entry_unique"),
+            models.CheckConstraint(condition=models.Q(hours__gt=0) & models.Q(hours__lte=24), name="time_entry_hours"),
+        ]
+        indexes = [models.Index(fields=["worker", "day"], name="time_worker_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.day} {self.category}: {self.hours}"
