@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("contracts.urls")),
     path("", include("assistants.urls")),
+    path("", include("registers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class RegistersConfig(AppConfig):
     name = "registers"
-    verbose_name = "Rejestry"
+    verbose_name = "Rejestry i koordynacja"

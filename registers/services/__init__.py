@@ -1,0 +1,1 @@
+"""Every write of registers, by topic: meetings, inspections, monitoring (seed 003), time (seed 004)."""

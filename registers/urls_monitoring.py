@@ -1,0 +1,3 @@
+"""URLs of the monitoring topic of registers (included by registers/urls.py)."""
+
+urlpatterns: list = []

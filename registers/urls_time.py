@@ -1,0 +1,3 @@
+"""URLs of the time topic of registers (included by registers/urls.py)."""
+
+urlpatterns: list = []
