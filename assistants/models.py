@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, CaseDocument
-from mopr.models import Institution
+from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution
 
 
 class Request(models.Model):
@@ -86,6 +86,9 @@ class Decision(models.Model):
     # Whom the decider acted for: the director, or by the director's authorisation.
     as_authorised = models.BooleanField(_("z upoważnienia dyrektora"), default=False)
 
+    # Written once and never changed, so the row is its own history; bulk writes are refused too.
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("decyzja w sprawie asystenta")
         verbose_name_plural = _("decyzje w sprawie asystenta")
@@ -96,11 +99,11 @@ class Decision(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("Decision is append-only")
+            raise AppendOnlyError("Decision is append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("Decision is append-only")
+        raise AppendOnlyError("Decision is append-only")
 
 
 class Authorisation(models.Model):

@@ -68,12 +68,21 @@ def _after_request(request: Request) -> str:
 
 
 def _open_request_exists(case: Case) -> bool:
+    """A request in progress, one approved or ordered still without its assistant, or an
+    assistant at work: one at a time per family."""
+    in_progress = [Request.Status.INTERVIEW, Request.Status.OPINION, Request.Status.APPROVAL]
+    waiting = [Request.Status.APPROVED, Request.Status.ORDERED]
     return (
-        case.assistant_requests.filter(
-            status__in=[Request.Status.INTERVIEW, Request.Status.OPINION, Request.Status.APPROVAL]
-        ).exists()
+        case.assistant_requests.filter(status__in=in_progress).exists()
+        or case.assistant_requests.filter(status__in=waiting, assignment__isnull=True).exists()
         or case.assistant_assignments.filter(ended_on__isnull=True).exists()
     )
+
+
+def _may_write(case: Case, by: User) -> None:
+    """Requests are filed and checked by the case's worker (seed 002, 1.1 and 1.3)."""
+    if not policy.case_allows(by, case, policy.Action.WRITE):
+        raise DomainError(_("Wniosek składa i rozeznaje pracownik socjalny prowadzący sprawę."))
 
 
 # --- the three ways in -------------------------------------------------------------------------
@@ -90,6 +99,9 @@ def request_by_worker(
 ) -> Request:
     """The worker asks after the diagnosis, with the family's written consent recorded."""
     requested_on = requested_on or timezone.localdate()
+    _may_write(case, by)
+    if consent_on is None:
+        raise DomainError(_("Wniosek wymaga pisemnej zgody rodziny – podaj jej datę."), field="consent_on")
     _not_in_future(consent_on, "consent_on")
     _not_in_future(requested_on, "requested_on")
     if not justification.strip():
@@ -122,6 +134,7 @@ def request_from_institution(
     institution_address: str = "",
 ) -> Request:
     """A school, a psychological-pedagogical clinic or a court asks; the worker checks it."""
+    _may_write(case, by)
     _not_in_future(received_on, "received_on")
     if not institution_name.strip():
         raise DomainError(_("Podaj instytucję wnioskującą."), field="institution_name")
@@ -161,6 +174,7 @@ def request_record_interview(
         raise DomainError(_("Napisz odpowiedź dla instytucji wnioskującej."), field="reply")
     with transaction.atomic():
         locked = _lock(request, expected_version)
+        _may_write(locked.case, by)
         if locked.status != Request.Status.INTERVIEW:
             raise DomainError(_("Wniosek nie czeka na rozeznanie."))
         if locked.received_on and interview_on < locked.received_on:
@@ -182,6 +196,7 @@ def request_by_court(
     *, case: Case, by: User, court_name: str, ruling_reference: str, ruled_on: datetime.date
 ) -> Request:
     """An assistant ordered by a court judgment: no approval; non-cooperation goes back to the court."""
+    _may_write(case, by)
     _not_in_future(ruled_on, "ruled_on")
     if not court_name.strip() or not ruling_reference.strip():
         raise DomainError(_("Podaj sąd oraz sygnaturę i datę orzeczenia."), field="ruling_reference")
@@ -291,8 +306,10 @@ def assistant_assign(
             raise DomainError(_("Asystenta przydziela się po zatwierdzeniu wniosku albo na podstawie wyroku sądu."))
         if hasattr(locked, "assignment"):
             raise DomainError(_("Do tego wniosku przydzielono już asystenta."))
-        if not policy.user_may_assign_assistant(by):
+        if not policy.user_may_assign_assistant(by) or by.institution_id != locked.case.institution_id:
             raise DomainError(_("Asystenta przydziela zatwierdzający lub kierownik działu."))
+        if locked.case.assistant_assignments.filter(ended_on__isnull=True).exists():
+            raise DomainError(_("Z rodziną pracuje już asystent."))
         if not policy.assistants_assignable(locked.case.institution_id).filter(pk=assistant.pk).exists():
             raise DomainError(_("Wybrana osoba nie jest asystentem rodziny w tym ośrodku."), field="assistant")
         assignment = Assignment(
@@ -413,7 +430,11 @@ def assignment_end(
 ) -> Assignment:
     """End the assistant's work (goals reached, no cooperation, moved out, the family resigned)
     with the final report. The worker's control visits follow for up to two months."""
+    if end not in Assignment.End.values:
+        raise DomainError(_("Wybierz przyczynę zakończenia."), field="end")
     end = Assignment.End(end)
+    if ended_on is None:
+        raise DomainError(_("Podaj datę zakończenia."), field="ended_on")
     _not_in_future(ended_on, "ended_on")
     if not reason.strip():
         raise DomainError(_("Podaj uzasadnienie zakończenia."), field="reason")

@@ -252,9 +252,11 @@ def monthly_report(case: Case, facts: Facts) -> list[Deadline]:
     day = case.institution.assistant_monthly_report_day
     this_month = timezone.localdate().replace(day=1)
     found = []
-    for a in _active(facts, case):
+    for a in facts.assignments.get(case.pk, []):
+        # After the end, the reports up to the month of the end are still owed.
+        last = add_months(a.ended_on.replace(day=1), 1) if a.ended_on else this_month
         month = a.qualified_on.replace(day=1)
-        while month < this_month:
+        while month < min(this_month, last):
             if (a.pk, month) not in facts.report_months:
                 next_month = add_months(month, 1)
                 found.append(Deadline(case, "assistant_monthly_report",

@@ -134,6 +134,20 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()}{where}"
 
 
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a record of an append-only log."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses the bulk paths around a log model's save() and delete() guards."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+
 class AccessLog(models.Model):
     """Append-only: who saw, printed, downloaded or exported what, when, from where.
 
@@ -154,6 +168,8 @@ class AccessLog(models.Model):
     what = models.CharField(_("co"), max_length=300)
     address = models.GenericIPAddressField(_("adres"), null=True, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("wpis dziennika dostępu")
         verbose_name_plural = _("dziennik dostępu")
@@ -165,8 +181,8 @@ class AccessLog(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("AccessLog is append-only")
+            raise AppendOnlyError("AccessLog is append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("AccessLog is append-only")
+        raise AppendOnlyError("AccessLog is append-only")

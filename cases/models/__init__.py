@@ -4,6 +4,7 @@ the diagnosis and what every stage uses (entries)."""
 from cases.models.core import (
     AppendOnlyError,
     AppendOnlyModel,
+    AppendOnlyQuerySet,
     Case,
     CaseFlag,
     CaseNumberCounter,
@@ -31,6 +32,7 @@ from cases.models.rozeznanie import (
 __all__ = [
     "AppendOnlyError",
     "AppendOnlyModel",
+    "AppendOnlyQuerySet",
     "Case",
     "CaseDocument",
     "CaseFlag",

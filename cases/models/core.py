@@ -10,15 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.procedure import CloseReason, Stage
-from mopr.models import Institution, Region
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a record of an append-only log."""
+from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution, Region
 
 
 class AppendOnlyModel(models.Model):
     """A log row: written once, never changed or deleted through the application."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

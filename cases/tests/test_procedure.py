@@ -171,3 +171,18 @@ def test_history_names_the_user_also_outside_a_request(org, p):
     case = _case(org, p, Stage.ZGLOSZENIE)
     case_change_stage(case=case, to=Stage.ROZEZNANIE, by=p.worker_a)
     assert case.history.latest().history_user == p.worker_a
+
+
+def test_logs_refuse_bulk_changes_too(org, p):
+    from mopr.models import AccessLog, AppendOnlyError
+    from mopr.services import access_log_write
+
+    case = _case(org, p, Stage.ZGLOSZENIE)
+    case_change_stage(case=case, to=Stage.ROZEZNANIE, by=p.worker_a)
+    access_log_write(user=p.auditor_a, action=AccessLog.Action.PRINT, what="Karta", case=case)
+    for queryset in (StageTransition.objects.all(), AccessLog.objects.all()):
+        with pytest.raises(AppendOnlyError):
+            queryset.update(at=None) if queryset.model is StageTransition else queryset.update(what="x")
+        with pytest.raises(AppendOnlyError):
+            queryset.delete()
+    assert StageTransition.objects.count() == 1 and AccessLog.objects.count() == 1
