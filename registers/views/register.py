@@ -1,0 +1,104 @@
+"""The RPŚ register and its exports (seed 000 VI.3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mopr import pdf
+from mopr.models import AccessLog
+from mopr.services import access_log_write
+from registers import exports, selectors
+from registers.forms import RegisterFilter
+
+
+def _filtered(request):
+    if not selectors.user_may_see_register(request.user):
+        raise PermissionDenied(_("Rejestr prowadzą koordynatorzy RPŚ; wgląd mają dyrektor, kierownik i kontroler."))
+    register = RegisterFilter(
+        request.GET or None, queryset=selectors.register_cases(user=request.user), user=request.user
+    )
+    qs = register.qs if register.is_bound and register.is_valid() else register.queryset
+    return register, qs.order_by(*register.ordering)
+
+
+def register_page(request):
+    register, qs = _filtered(request)
+    params = request.GET.copy()
+    params.pop("strona", None)
+    if register.overdue_only:
+        # Overdue is a matter of today's date: the deadline engine decides it, over the filtered register.
+        want = register.overdue_only == "tak"
+        rows = [c for c in selectors.iterate_rows(qs) if c.overdue == want]
+        page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+    else:
+        page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+        selectors.with_overdue(page.object_list)
+    return render(
+        request,
+        "registers/register.html",
+        {
+            "filter": register,
+            "page": page,
+            "query_string": params.urlencode(),
+            "columns": exports.header(),
+            "pdf_max": exports.PDF_MAX_ROWS,
+        },
+    )
+
+
+def register_export(request, fmt: str):
+    register, qs = _filtered(request)
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    rows = selectors.iterate_rows(qs, overdue_only=register.overdue_only == "tak")
+    if register.overdue_only == "nie":
+        rows = (c for c in rows if not c.overdue)
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    name = f"rejestr-{stamp}"
+    described = register.describe() or _("bez filtrów")
+    access_log_write(
+        user=request.user, action=AccessLog.Action.EXPORT, what=f"Rejestr {fmt.upper()}: {described}", request=request
+    )
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "xlsx":
+        handle = exports.xlsx_file(rows, title=_("Rejestr"))
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    count = qs.count()
+    if count > exports.PDF_MAX_ROWS:
+        return render(
+            request, "registers/export_too_big.html", {"count": count, "max": exports.PDF_MAX_ROWS}, status=413
+        )
+    meta = pdf.PrintMeta(
+        title=_("Rejestr osób i rodzin objętych pracą socjalną"),
+        institution=request.user.institution,
+        printed_by=request.user.get_full_name(),
+    )
+    try:
+        body = pdf.render_pdf(
+            "printouts/register.html",
+            {"rows": [exports.row(c) for c in rows], "header": exports.header(), "filters": described},
+            meta,
+        )
+    except (pdf.RenderTimeout, pdf.RenderFailed):
+        return render(
+            request, "registers/export_too_big.html", {"count": count, "max": exports.PDF_MAX_ROWS}, status=503
+        )
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
