@@ -19,6 +19,11 @@ The rules of this module:
   ``monthly_report`` (by the 10th of the next month), ``periodic_assessment`` (every 6 months),
   ``change_reported`` (7 days), ``control_visits_after_assistant`` (the worker's, for 2 months
   after the end), ``court_told_of_non_cooperation`` (a court-ordered assistant).
+- refusing environments (seed 003): ``monitoring_dates`` – each monitoring date of the
+  director's plan (or of a decision to keep monitoring) is due on its day until the worker
+  records it done, while the case is at the monitoring stage; ``monitoring_court_notice`` – a
+  joint decision to ask the family court to look into the family: notify the family court at
+  once, until a notification to it dated on or after the decision is recorded.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ class Facts:
     open_changes: dict[int, list] = field(default_factory=dict)  # assignment id → untold changes
     last_visit_any: dict[int, datetime.datetime] = field(default_factory=dict)
     last_court_notice: dict[int, datetime.date] = field(default_factory=dict)
+    monitoring_due: dict[int, list[datetime.date]] = field(default_factory=dict)  # not-done monitoring dates
+    monitoring_court_decided: dict[int, datetime.date] = field(default_factory=dict)  # last FAMILY_COURT decision
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -101,6 +108,7 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     facts.contract_signed = _contracts_signed(ids)
     facts.court_notification_due = _court_notifications_due(ids)
     _load_assistant_facts(facts, ids)
+    _load_monitoring_facts(facts, ids)
     return facts
 
 
@@ -146,6 +154,27 @@ def _load_assistant_facts(facts: Facts, ids: list[int]) -> None:
         .annotate(last=Max("sent_on"))
         .values_list("case_id", "last")
     )
+
+
+def _load_monitoring_facts(facts: Facts, ids: list[int]) -> None:
+    """Seed 003: the not-done monitoring dates and the decisions to ask the family court, in one
+    query (the court's notifications are ``last_court_notice``, loaded with the assistant's facts)."""
+    from django.db.models import Q
+
+    from registers.models import RefusalMonitoring
+
+    court = RefusalMonitoring.Decision.FAMILY_COURT
+    rows = (
+        RefusalMonitoring.objects.filter(case_id__in=ids)
+        .filter(Q(decision=court) | Q(dates__done_on__isnull=True))
+        .order_by()
+        .values_list("case_id", "decision", "decision_on", "dates__due_on", "dates__done_on")
+    )
+    for case_id, decision, decision_on, due_on, done_on in rows:
+        if due_on is not None and done_on is None:
+            facts.monitoring_due.setdefault(case_id, []).append(due_on)
+        if decision == court and decision_on > facts.monitoring_court_decided.get(case_id, datetime.date.min):
+            facts.monitoring_court_decided[case_id] = decision_on
 
 
 def _contracts_signed(case_ids: list[int]) -> set[int]:
@@ -318,6 +347,30 @@ def court_told_of_non_cooperation(case: Case, facts: Facts) -> list[Deadline]:
     return found
 
 
+# --- refusing environments (seed 003) ------------------------------------------------------------------
+
+
+def monitoring_dates(case: Case, facts: Facts) -> list[Deadline]:
+    """6a: the next monitoring dates of the plan. Only while the case is monitored: once the person
+    accepts help (back to rozeznanie) or the case closes, the planned visits are no longer due."""
+    if case.stage != Stage.MONITORING:
+        return []
+    label = _("Monitoring środowiska odmawiającego pomocy")
+    return [Deadline(case, "monitoring", label, due) for due in sorted(set(facts.monitoring_due.get(case.pk, [])))]
+
+
+def monitoring_court_notice(case: Case, facts: Facts) -> Deadline | None:
+    """8: the joint decision to ask the family court to look into the family: notify the court."""
+    decided = facts.monitoring_court_decided.get(case.pk)
+    if decided is None or case.stage == Stage.ZAKONCZENIE:
+        return None
+    told = facts.last_court_notice.get(case.pk)
+    if told is not None and told >= decided:
+        return None
+    label = _("Wystąpienie do Sądu Rodzinnego o wgląd w sytuację rodziny (decyzja w monitoringu)")
+    return Deadline(case, "monitoring_court_notice", label, decided)
+
+
 ASSISTANT_RULES = frozenset(
     {"assistant_first_visit", "assistant_plan", "assistant_visit", "assistant_monthly_report",
      "assistant_assessment", "assistant_change"}
@@ -336,6 +389,8 @@ RULES: list[Rule] = [
     change_reported,
     control_visits_after_assistant,
     court_told_of_non_cooperation,
+    monitoring_dates,
+    monitoring_court_notice,
 ]
 
 

@@ -347,3 +347,18 @@ def requests_visible_to(user: User) -> QuerySet:
     if user_acts_as_approver(user)[0] or roles.has(Role.HEAD_OF_DEPARTMENT):
         return Request.objects.filter(case__institution_id=roles.institution_id)
     return Request.objects.filter(case__in=cases_visible_to(user))
+
+
+# --- refusing environments (seed 003) ---------------------------------------------------------------
+
+
+def user_directs_monitoring(user: User, case) -> bool:
+    """The director or the deputy (head of department) of the case's institution sets the plan
+    of action for an environment that refuses help and takes the decision with the worker."""
+    roles = roles_of(user)
+    return (
+        user.is_active
+        and roles.institution_id is not None
+        and roles.institution_id == case.institution_id
+        and bool(roles.institution_roles & {Role.DIRECTOR, Role.HEAD_OF_DEPARTMENT})
+    )
