@@ -352,6 +352,9 @@ def requests_visible_to(user: User) -> QuerySet:
 # --- refusing environments (seed 003) ---------------------------------------------------------------
 
 
+DIRECTING_ROLES = frozenset({Role.DIRECTOR, Role.HEAD_OF_DEPARTMENT})
+
+
 def user_directs_monitoring(user: User, case) -> bool:
     """The director or the deputy (head of department) of the case's institution sets the plan
     of action for an environment that refuses help and takes the decision with the worker."""
@@ -360,5 +363,5 @@ def user_directs_monitoring(user: User, case) -> bool:
         user.is_active
         and roles.institution_id is not None
         and roles.institution_id == case.institution_id
-        and bool(roles.institution_roles & {Role.DIRECTOR, Role.HEAD_OF_DEPARTMENT})
+        and bool(roles.institution_roles & DIRECTING_ROLES)
     )
