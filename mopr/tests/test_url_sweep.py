@@ -23,6 +23,7 @@ from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summo
 from cases.procedure import Stage
 from contracts import services as services_contracts
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
+from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
 
 PERSONAS = [
     "anonymous",
@@ -54,6 +55,19 @@ INTAKE = {
     "coordinator_b",
 }
 DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a"}
+REGISTER = {"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
+MEETINGS = {
+    "worker_a",
+    "worker_a_2",
+    "worker_a2",
+    "coordinator_a",
+    "head_a",
+    "director_a",
+    "auditor_a",
+    "outsider",
+    "coordinator_b",
+}
+INSPECTIONS = {"worker_a", "coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
 CASE_LIST = {
     "worker_a",
     "worker_a_2",
@@ -131,6 +145,59 @@ EXPECTED: dict[str, Spec] = {
     "assistants:end": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=assignment_pk"]),
     "assistants:work_add": Spec(case_rule({"assistant_a": 200}), kwargs=["pk=assignment_pk", "kind=work_kind"]),
     "assistants:change_close": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=change_pk"]),
+    "registers:register": Spec(role_rule(REGISTER)),
+    "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
+    "registers:meetings": Spec(role_rule(MEETINGS)),
+    "registers:meeting_new": Spec(
+        {
+            "anonymous": 302,
+            **{
+                u: 200
+                if u in {"worker_a", "worker_a_2", "coordinator_a"}
+                else 403
+                if u in {"head_a", "director_a", "auditor_a"}
+                else 404
+                for u in LOGGED_IN
+            },
+        },
+        kwargs=["region_pk"],
+    ),
+    "registers:meeting": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
+    "registers:meeting_pdf": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
+    "registers:inspections": Spec(role_rule(INSPECTIONS)),
+    "registers:inspection_new": Spec(
+        {
+            "anonymous": 302,
+            **{
+                u: 200
+                if u in {"coordinator_a", "auditor_a"}
+                else 403
+                if u in {"worker_a", "worker_a_2", "head_a", "director_a"}
+                else 404
+                for u in LOGGED_IN
+            },
+        },
+        kwargs=["region_pk"],
+    ),
+    "registers:inspection": Spec(
+        case_rule({"worker_a_2": 404, "assistant_a": 404}, visible_default=200), kwargs=["pk=inspection_pk"]
+    ),
+    "registers:inspection_pdf": Spec(
+        case_rule({"worker_a_2": 404, "assistant_a": 404}, visible_default=200), kwargs=["pk=inspection_pk"]
+    ),
+    "registers:monitoring_case": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "registers:monitoring_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "registers:monitoring_plan": Spec(
+        case_rule({"head_a": 422, "director_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]
+    ),
+    "registers:monitoring_date_done": Spec(
+        case_rule({"worker_a": 422}), method="post", kwargs=["pk", "monitoring_pk", "date_pk"]
+    ),
+    "registers:monitoring_report": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]),
+    "registers:monitoring_decide": Spec(
+        case_rule({"head_a": 422, "director_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]
+    ),
+    "registers:monitoring_queue": Spec(role_rule({"head_a", "director_a"})),
     "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "contracts:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
     "contracts:sign": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "contract_pk"]),
@@ -217,7 +284,32 @@ def world(org, p):
     change = ChangeReport.objects.create(
         assignment=assignment, author=p.assistant_a, learnt_on=timezone.localdate(), change="Ojciec stracił pracę."
     )
+    meeting = TeamMeeting.objects.create(
+        region=case.region, held_on=timezone.localdate(), note="Notatka", written_by=p.coordinator_a
+    )
+    inspection = Inspection.objects.create(
+        region=case.region,
+        inspected_worker=p.worker_a,
+        inspector=p.coordinator_a,
+        held_on=timezone.localdate(),
+        scope="Akta",
+        findings="Bez uwag",
+    )
+    monitoring = RefusalMonitoring.objects.create(
+        case=case,
+        refused_on=timezone.localdate(),
+        note_to_director="Odmowa.",
+        note_written_on=timezone.localdate(),
+        author=p.worker_a,
+    )
+    monitoring_date = MonitoringDate.objects.create(monitoring=monitoring, due_on=timezone.localdate())
     return {
+        "fmt": "csv",
+        "region_pk": case.region_id,
+        "meeting_pk": meeting.pk,
+        "inspection_pk": inspection.pk,
+        "monitoring_pk": monitoring.pk,
+        "date_pk": monitoring_date.pk,
         "request_pk": assistant_request.pk,
         "assignment_pk": assignment.pk,
         "change_pk": change.pk,
