@@ -5,7 +5,8 @@ loaded for a whole batch of cases at once, one query per kind of fact, so a list
 the database the same number of times whatever its length. Later parts of the procedure
 (contracts, the family assistant, meetings, monitoring) add their facts and rules here.
 
-The rules of this module:
+The rules of this module (of a case; below them, the duties of a region – the monthly team
+meeting and the follow-up of inspections – in ``region_deadlines``):
 
 - ``repeat_visit`` – seed 000 II.6: a visit where the child was absent must be repeated;
   due ``Institution.repeat_visit_days`` after it, until a later visit meets the family.
@@ -423,3 +424,55 @@ def annotate(cases: Iterable[Case]) -> list[Case]:
         case.deadlines = by_case.get(case.pk, [])
         case.overdue = any(d.overdue for d in case.deadlines)
     return cases
+
+
+# --- deadlines of a region, not of a case --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionDeadline:
+    """A duty of an RPŚ team, followed by its coordinator."""
+
+    region: object
+    rule: str
+    label: str
+    due: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < timezone.localdate()
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def team_meeting(region, last_meeting: datetime.date | None) -> RegionDeadline:
+    """Seed 000 IV.3: the workers of an RPŚ meet at least once a month. Due by the end of the
+    month after the last meeting; with none yet, by the end of this month."""
+    due = _month_end(add_months(last_meeting, 1)) if last_meeting else _month_end(timezone.localdate())
+    return RegionDeadline(region, "team_meeting", _("Spotkanie zespołu %(code)s") % {"code": region.code}, due)
+
+
+def region_deadlines(regions) -> dict[int, list[RegionDeadline]]:
+    """The team meeting and the follow-up of inspections, for each region, in two queries."""
+    from registers.models import Inspection, TeamMeeting
+
+    regions = list(regions)
+    ids = [r.pk for r in regions]
+    last = dict(
+        TeamMeeting.objects.filter(region_id__in=ids)
+        .values("region_id")
+        .annotate(last=Max("held_on"))
+        .values_list("region_id", "last")
+    )
+    result = {r.pk: [team_meeting(r, last.get(r.pk))] for r in regions}
+    by_pk = {r.pk: r for r in regions}
+    for inspection in Inspection.objects.filter(
+        region_id__in=ids, follow_up_by__isnull=False, follow_up_done_on__isnull=True
+    ).select_related("inspected_worker"):
+        label = _("Realizacja zaleceń pokontrolnych: %(who)s") % {"who": inspection.inspected_worker}
+        result[inspection.region_id].append(
+            RegionDeadline(by_pk[inspection.region_id], "inspection_follow_up", label, inspection.follow_up_by)
+        )
+    return result

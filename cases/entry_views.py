@@ -270,8 +270,10 @@ def my_deadlines(request):
             if d.rule in deadlines.ASSISTANT_RULES and d.case.pk not in seen
         ]
     found.sort(key=lambda d: (d.due, d.case.number))
+    coordinated = policy.regions_visible_to(user).filter(pk__in=policy.regions_coordinated_by(user))
+    team = sorted((d for ds in deadlines.region_deadlines(coordinated).values() for d in ds), key=lambda d: d.due)
     return render(
         request,
         "cases/deadlines.html",
-        {"overdue": [d for d in found if d.overdue], "coming": [d for d in found if not d.overdue]},
+        {"overdue": [d for d in found if d.overdue], "coming": [d for d in found if not d.overdue], "team": team},
     )

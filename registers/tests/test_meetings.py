@@ -174,3 +174,53 @@ def test_inspection_pages(client, org, p):
     assert login(client, "worker_a").get(reverse("registers:inspection", args=[inspection.pk])).status_code == 200
     assert login(client, "worker_a_2").get(reverse("registers:inspection", args=[inspection.pk])).status_code == 404
     assert login(client, "auditor_a").get(reverse("registers:inspection_pdf", args=[inspection.pk])).status_code == 200
+
+
+def test_a_meeting_is_due_every_month(org, p):
+    import time_machine
+
+    from cases.deadlines import region_deadlines
+
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 12, 0), tick=False):
+        [due] = [d for d in region_deadlines([org.region_a1])[org.region_a1.pk] if d.rule == "team_meeting"]
+        assert due.due == datetime.date(2026, 3, 31) and not due.overdue
+        services.meeting_record(
+            region=org.region_a1,
+            by=p.coordinator_a,
+            held_on=datetime.date(2026, 1, 20),
+            note="Styczeń",
+            attendees=[p.worker_a],
+            cases_discussed=[],
+        )
+        [due] = [d for d in region_deadlines([org.region_a1])[org.region_a1.pk] if d.rule == "team_meeting"]
+        assert due.due == datetime.date(2026, 2, 28) and due.overdue  # February had no meeting
+        services.meeting_record(
+            region=org.region_a1,
+            by=p.coordinator_a,
+            held_on=datetime.date(2026, 3, 5),
+            note="Marzec",
+            attendees=[p.worker_a],
+            cases_discussed=[],
+        )
+        [due] = [d for d in region_deadlines([org.region_a1])[org.region_a1.pk] if d.rule == "team_meeting"]
+        assert due.due == datetime.date(2026, 4, 30)
+
+
+def test_inspection_follow_up_is_a_region_deadline_and_shows_to_the_coordinator(client, org, p):
+    from cases.deadlines import region_deadlines
+
+    services.inspection_record(
+        by=p.coordinator_a,
+        region=org.region_a1,
+        inspected_worker=p.worker_a,
+        held_on=TODAY(),
+        scope="x",
+        cases=[],
+        findings="y",
+        recommendations="Uzupełnić",
+        follow_up_by=TODAY() + datetime.timedelta(days=7),
+    )
+    rules = [d.rule for d in region_deadlines([org.region_a1])[org.region_a1.pk]]
+    assert rules == ["team_meeting", "inspection_follow_up"]
+    page = login(client, "coordinator_a").get(reverse("cases:deadlines")).content.decode()
+    assert "Spotkanie zespołu RPŚ-1" in page and "Realizacja zaleceń pokontrolnych" in page
