@@ -1,5 +1,6 @@
 from mopr import policy
 from mopr.models import Role
+from registers import selectors_time
 
 
 def organisation(request):
@@ -8,6 +9,7 @@ def organisation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = policy.roles_of(user)
+    readers = bool(roles.institution_roles & policy.INSTITUTION_READERS)
     return {
         "nav": {
             "roles": sorted(r.label for r in roles.all),
@@ -21,5 +23,12 @@ def organisation(request):
             "assistant": roles.has(Role.FAMILY_ASSISTANT),
             "assistant_queue": policy.user_may_assign_assistant(user),
             "director": roles.has(Role.DIRECTOR),
+            # Registers and coordination: computed from the roles alone, no query per page.
+            "register": bool(policy.regions_coordinated_by(user)) or readers,
+            "meetings": readers or bool(roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)),
+            "inspections": readers or bool(policy.regions_coordinated_by(user)),
+            "monitoring_queue": bool(roles.institution_roles & policy.DIRECTING_ROLES),
+            "time": selectors_time.user_records_time(user),
+            "time_team": selectors_time.time_scope(user) is not None and not selectors_time.user_records_time(user),
         }
     }

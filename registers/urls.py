@@ -1,13 +1,14 @@
 from django.urls import path
 
 from registers import urls_monitoring, urls_time
-from registers.views import meetings, register
+from registers.views import dashboards, meetings, register
 
 app_name = "registers"
 
 urlpatterns = [
     path("rejestr/", register.register_page, name="register"),
     path("rejestr/eksport.<str:fmt>", register.register_export, name="register_export"),
+    path("pulpit/", dashboards.dashboard, name="dashboard"),
     path("spotkania/", meetings.meeting_list, name="meetings"),
     path("spotkania/nowe/<int:region_pk>/", meetings.meeting_new, name="meeting_new"),
     path("spotkania/<int:pk>/", meetings.meeting_detail, name="meeting"),

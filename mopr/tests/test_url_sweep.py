@@ -55,6 +55,7 @@ INTAKE = {
     "coordinator_b",
 }
 DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a"}
+TIME_STAFF = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "benefits_a", "outsider", "coordinator_b"}
 REGISTER = {"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
 MEETINGS = {
     "worker_a",
@@ -146,6 +147,26 @@ EXPECTED: dict[str, Spec] = {
     "assistants:work_add": Spec(case_rule({"assistant_a": 200}), kwargs=["pk=assignment_pk", "kind=work_kind"]),
     "assistants:change_close": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=change_pk"]),
     "registers:register": Spec(role_rule(REGISTER)),
+    "registers:dashboard": Spec(role_rule(REGISTER)),
+    "registers:time_week": Spec(role_rule(TIME_STAFF)),
+    "registers:time_worker_month": Spec(
+        {
+            "anonymous": 302,
+            **{
+                u: 200
+                if u in {"worker_a", "coordinator_a", "head_a", "director_a", "auditor_a"}
+                else 404
+                if u in {"outsider", "coordinator_b"}
+                else 403
+                for u in LOGGED_IN
+            },
+        },
+        kwargs=["user_id=worker_pk", "month"],
+    ),
+    "registers:time_team_month": Spec(
+        role_rule({"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}), kwargs=["month"]
+    ),
+    "registers:time_caseload": Spec(role_rule(TIME_STAFF | {"head_a", "director_a", "auditor_a"})),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:meetings": Spec(role_rule(MEETINGS)),
     "registers:meeting_new": Spec(
@@ -304,6 +325,8 @@ def world(org, p):
     )
     monitoring_date = MonitoringDate.objects.create(monitoring=monitoring, due_on=timezone.localdate())
     return {
+        "worker_pk": p.worker_a.pk,
+        "month": timezone.localdate(),
         "fmt": "csv",
         "region_pk": case.region_id,
         "meeting_pk": meeting.pk,

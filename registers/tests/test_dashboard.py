@@ -1,0 +1,75 @@
+"""The dashboards: what a coordinator and the director see, with numbers in tables too."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Visit
+from cases.procedure import Stage
+from mopr.tests.factories import PASSWORD, CaseFactory, VisitFactory
+
+URL = reverse("registers:dashboard")
+
+
+def login(client, username):
+    client.logout()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def populate(org, p):
+    now = timezone.now()
+    for _ in range(3):
+        CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=now, stage=Stage.PRACA_SOCJALNA)
+    CaseFactory(region=org.region_a1)  # waiting for assignment
+    late = CaseFactory(region=org.region_a1, worker=p.worker_a_2, accepted_at=now, stage=Stage.ROZEZNANIE)
+    VisitFactory(case=late, outcome=Visit.Outcome.CHILD_ABSENT, visited_at=now - datetime.timedelta(days=40))
+    CaseFactory(region=org.region_a2, worker=p.worker_a2, accepted_at=now, stage=Stage.DIAGNOZA)
+
+
+def test_coordinator_sees_their_regions(client, org, p):
+    populate(org, p)
+    page = login(client, "coordinator_a").get(URL).content.decode()
+    assert "Pulpit koordynatora" in page and "RPŚ-1" in page and "RPŚ-2</th>" not in page
+    assert "<svg" in page and "Liczba spraw na każdym etapie" in page  # a chart and its table
+    assert p.worker_a_2.get_full_name() in page  # overdue by worker
+    assert "Spotkanie zespołu RPŚ-1" in page
+    assert "Obciążenie" not in page  # the director's sections are not the coordinator's
+
+
+def test_director_sees_all_regions_side_by_side(client, org, p):
+    populate(org, p)
+    page = login(client, "director_a").get(URL).content.decode()
+    for expected in (
+        "Pulpit kierownictwa",
+        "RPŚ-1</th>",
+        "RPŚ-2</th>",
+        "Obciążenie pracowników względem normy",
+        "Czas pracy według kategorii",
+        "Czeka na decyzję",
+    ):
+        assert expected in page, expected
+
+
+def test_others_are_refused(client, org, p):
+    for username in ("worker_a", "assistant_a", "first_contact_a"):
+        assert login(client, username).get(URL).status_code == 403
+
+
+def test_fixed_number_of_queries(client, org, p):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, "director_a")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    populate(org, p)
+    few = count()
+    populate(org, p)
+    populate(org, p)
+    assert count() == few
