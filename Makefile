@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 
 ## test: lint, unit, view and browser tests (installs the system Chromium where it is missing)
 test: $(VENV)/.installed-dev browser lint
-	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true DATABASE_URL= $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
