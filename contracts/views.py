@@ -71,7 +71,8 @@ def contract_new(request, pk: int):
             period_to=d["period_to"], drafted_on=d["drafted_on"],
             goals=[g["text"] for g in goals.cleaned_data if g.get("text")],
             actions=_action_data(actions.cleaned_data),
-            resources_used=[(kind, note) for kind in d["resources_used"]],
+            # The kinds ticked, and the details once, as their own entry (not repeated under each kind).
+            resources_used=[(kind, "") for kind in d["resources_used"]] + ([("other", note)] if note.strip() else []),
         )  # fmt: skip
         try:
             contract = services.contract_draft(case=case, by=request.user, data=data, expected_version=d["version"])
