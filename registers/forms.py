@@ -124,11 +124,19 @@ class RegisterFilter(django_filters.FilterSet):
         return (self.form.cleaned_data.get("overdue") or "") if self.is_bound and self.form.is_valid() else ""
 
     def describe(self) -> str:
-        """The filters applied, in words, for the export log and the printout."""
+        """The filters applied, in words, for the export log and the printout: labels, not codes."""
         if not self.is_bound or not self.form.is_valid():
             return ""
         parts = []
         for name, value in self.form.cleaned_data.items():
-            if value not in (None, "", []):
-                parts.append(f"{self.filters[name].label}: {value}")
+            if value in (None, "", []):
+                continue
+            field = self.form.fields[name]
+            if hasattr(value, "strftime"):
+                shown = value.strftime("%d.%m.%Y")
+            elif getattr(field, "choices", None) and not hasattr(value, "pk"):
+                shown = str(dict(field.choices).get(value, value))
+            else:
+                shown = str(value)
+            parts.append(f"{self.filters[name].label}: {shown}")
         return "; ".join(parts)

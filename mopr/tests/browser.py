@@ -98,6 +98,8 @@ def check_a11y(page, name: str) -> None:
     """
     if page.js_errors:
         pytest.fail(f"JavaScript errors on {name!r} ({page.url}):\n" + "\n".join(page.js_errors), pytrace=False)
+    # A button caught mid-fade has no final colours yet: let CSS transitions finish first.
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_JS))
     violations = page.evaluate(

@@ -21,7 +21,9 @@ def _not_in_future(value: datetime.date | None, field: str) -> None:
 
 
 def may_hold_meeting(user: User, region: Region) -> bool:
-    """The coordinator, or a worker of the region the coordinator named, writes the note."""
+    """The coordinator or "a worker the coordinator named" writes the note (seed 000 IV.3). The
+    naming is not recorded here: any social worker of the region may write it, and the note keeps
+    who did."""
     roles = policy.roles_of(user)
     return region.pk in roles.region_ids(Role.COORDINATOR) or region.pk in roles.region_ids(Role.SOCIAL_WORKER)
 
@@ -95,7 +97,8 @@ def inspection_record(
         raise DomainError(_("Kontrolę prowadzi koordynator rejonu lub upoważniony kontroler."))
     if inspected_worker.pk == by.pk:
         raise DomainError(_("Nikt nie kontroluje własnej pracy."), field="inspected_worker")
-    if region.pk not in policy.roles_of(inspected_worker).region_ids(Role.SOCIAL_WORKER):
+    # Social work is inspected: a benefits worker never runs it (seed 001), so is never inspected for it.
+    if not policy.user_runs_social_work(inspected_worker, region):
         raise DomainError(_("Kontrolowany musi być pracownikiem socjalnym tego rejonu."), field="inspected_worker")
     if not scope.strip() or not findings.strip():
         raise DomainError(_("Podaj zakres i ustalenia kontroli."), field="findings")

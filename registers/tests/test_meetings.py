@@ -224,3 +224,16 @@ def test_inspection_follow_up_is_a_region_deadline_and_shows_to_the_coordinator(
     assert rules == ["team_meeting", "inspection_follow_up"]
     page = login(client, "coordinator_a").get(reverse("cases:deadlines")).content.decode()
     assert "Spotkanie zespołu RPŚ-1" in page and "Realizacja zaleceń pokontrolnych" in page
+
+
+def test_a_benefits_worker_is_not_inspected_for_social_work(org, p):
+    with pytest.raises(DomainError, match="pracownikiem socjalnym tego rejonu"):
+        services.inspection_record(
+            by=p.coordinator_a,
+            region=org.region_a1,
+            inspected_worker=p.benefits_a,
+            held_on=TODAY(),
+            scope="x",
+            cases=[],
+            findings="y",
+        )

@@ -230,3 +230,13 @@ def test_register_page_has_a_fixed_number_of_queries(client, org, p, django_asse
     for _ in range(8):
         CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now())
     assert count() == few
+
+
+def test_the_export_log_names_the_filters_in_words(client, cases, org):
+    login(client, "director_a").get(
+        reverse("registers:register_export", args=["csv"]),
+        {"stage": "praca_socjalna", "status": "zakonczone", "reported_from": "2026-11-01", "region": org.region_a1.pk},
+    )
+    what = AccessLog.objects.get(action=AccessLog.Action.EXPORT).what
+    assert "Etap: IV. Praca socjalna" in what and "Sprawy: zakończone" in what
+    assert "Zgłoszenie od: 01.11.2026" in what and "Rejon: RPŚ-1" in what
