@@ -25,9 +25,10 @@ def request_queue(*, user: User) -> dict[str, QuerySet[Request]]:
 
 
 def assignments_of_assistant(*, user: User) -> QuerySet[Assignment]:
+    """The assistant's own assignments, ended ones too: the list of their work, not the case files
+    (those stay visible only while the assignment lasts – mopr.policy)."""
     return (
-        policy.assignments_visible_to(user)
-        .filter(assistant=user)
+        Assignment.objects.filter(assistant=user, case__institution_id=user.institution_id)
         .select_related("case", "case__client", "case__worker", "case__institution")
         .order_by("ended_on", "-qualified_on")
     )

@@ -67,7 +67,7 @@ def _after_request(request: Request) -> str:
     return Request.Status.APPROVAL
 
 
-def _open_request_exists(case: Case) -> bool:
+def request_in_progress(case: Case) -> bool:
     """A request in progress, one approved or ordered still without its assistant, or an
     assistant at work: one at a time per family."""
     in_progress = [Request.Status.INTERVIEW, Request.Status.OPINION, Request.Status.APPROVAL]
@@ -112,7 +112,7 @@ def request_by_worker(
         locked = _lock_case(case, None)
         if locked.stage not in REQUEST_STAGES:
             raise DomainError(_("O asystenta rodziny wnioskuje się po diagnozie, w pracy socjalnej (etap IV)."))
-        if _open_request_exists(locked):
+        if request_in_progress(locked):
             raise DomainError(_("W sprawie jest już wniosek w toku albo asystent pracuje z rodziną."))
         request = Request(
             case=locked, path=Request.Path.WORKER, requested_by=by, requested_on=requested_on,
@@ -142,7 +142,7 @@ def request_from_institution(
         locked = _lock_case(case, None)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
-        if _open_request_exists(locked):
+        if request_in_progress(locked):
             raise DomainError(_("W sprawie jest już wniosek w toku albo asystent pracuje z rodziną."))
         request = Request(
             case=locked, path=Request.Path.EXTERNAL, status=Request.Status.INTERVIEW, requested_by=by,
@@ -204,7 +204,7 @@ def request_by_court(
         locked = _lock_case(case, None)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
-        if _open_request_exists(locked):
+        if request_in_progress(locked):
             raise DomainError(_("W sprawie jest już wniosek w toku albo asystent pracuje z rodziną."))
         request = Request(
             case=locked, path=Request.Path.COURT, status=Request.Status.ORDERED, requested_by=by,

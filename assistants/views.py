@@ -332,6 +332,9 @@ def assignment_end(request, pk: int):
             form_error(form, error)
         else:
             messages.success(request, _("Zakończono pracę asystenta; pracownik socjalny prowadzi wizyty kontrolne."))
+            # The family is no longer the assistant's to see; the worker goes back to the case.
+            if request.user.pk == assignment.assistant_id:
+                return redirect("assistants:mine")
             return redirect("cases:detail", pk=assignment.case_id)
     return render(
         request,

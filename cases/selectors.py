@@ -399,16 +399,26 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     d,
                 )
             )
-    if "transition" in wanted and case.moving_away_since:
-        add(
-            TimelineItem(
-                case.moving_away_since,
-                "transition",
-                _("Początek oddalania się przed zakończeniem"),
-                case.moving_away_plan,
-                case.worker,
-            )
-        )
+    if "transition" in wanted:
+        # From the case's history: a reopening clears the fields, the period stays in the record.
+        seen = set()
+        for since, plan, recorded, user in (
+            case.history.filter(moving_away_since__isnull=False)
+            .order_by("history_date")
+            .values_list("moving_away_since", "moving_away_plan", "history_date", "history_user__username")
+        ):
+            if since not in seen:
+                seen.add(since)
+                add(
+                    TimelineItem(
+                        since,
+                        "transition",
+                        _("Początek oddalania się przed zakończeniem"),
+                        plan,
+                        case.worker or user,
+                        recorded=recorded,
+                    )
+                )
     items.sort(key=lambda i: i.sort_key)
     return items
 

@@ -107,6 +107,7 @@ def _detail_context(request, case, **forms):
             initial={"version": case.version, "worker": case.worker_id},
             workers=policy.workers_assignable_in(case.region),
         )
+    from assistants.services import request_in_progress
     from cases.entry_views import entry_links_for
     from contracts.selectors import contracts_of, declarations_of
 
@@ -124,6 +125,7 @@ def _detail_context(request, case, **forms):
         and all(c.status == c.Status.ENDED for c in contracts),
         "declarations": declarations_of(case=case),
         "assistant_requests": case.assistant_requests.select_related("assignment__assistant").order_by("-requested_on"),
+        "may_request_assistant": may_write and not case.is_closed and not request_in_progress(case),
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": case.reports.select_related("received_by", "verified_by"),

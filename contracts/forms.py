@@ -98,7 +98,8 @@ class EvaluationForm(VersionedForm):
         for goal in self.goals:
             self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
                 label=_("Cel %(n)s: %(text)s") % {"n": goal.order, "text": goal.text},
-                choices=[c for c in Goal.Status.choices if c[0] != Goal.Status.OPEN],
+                # No default: a goal skipped must not be recorded as reached.
+                choices=[("", "—"), *[c for c in Goal.Status.choices if c[0] != Goal.Status.OPEN]],
             )
             self.fields[f"goal_{goal.pk}_comment"] = forms.CharField(
                 label=_("Komentarz do celu %(n)s") % {"n": goal.order}, required=False, max_length=500

@@ -316,9 +316,15 @@ def contract_amend(
             goal = Goal(contract=locked, order=start + i + 1, text=text.strip())
             goal._history_user = by
             goal.save()
+        goals_by_order = {g.order: g for g in locked.goals.all()}
         for a in new_actions:
             action = Action(
-                contract=locked, side=a.side, description=a.description, deadline=a.deadline, responsible=a.responsible
+                contract=locked,
+                side=a.side,
+                description=a.description,
+                deadline=a.deadline,
+                responsible=a.responsible,
+                goal=goals_by_order.get(a.goal_index + 1) if a.goal_index is not None else None,
             )
             action._history_user = by
             action.save()

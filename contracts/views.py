@@ -38,6 +38,14 @@ def _contract(case, contract_pk: int) -> Contract:
     return get_object_or_404(selectors.contracts_of(case=case), pk=contract_pk)
 
 
+def _resources(kinds: list[str], note: str) -> list[tuple[str, str]]:
+    """The kinds ticked, and the details once, as the "other" entry (not repeated under each kind)."""
+    rows = [(kind, "") for kind in kinds if kind != "other"]
+    if note.strip() or "other" in kinds:
+        rows.append(("other", note.strip()))
+    return rows
+
+
 def _action_data(rows) -> list[services.ActionData]:
     return [
         services.ActionData(
@@ -72,7 +80,7 @@ def contract_new(request, pk: int):
             goals=[g["text"] for g in goals.cleaned_data if g.get("text")],
             actions=_action_data(actions.cleaned_data),
             # The kinds ticked, and the details once, as their own entry (not repeated under each kind).
-            resources_used=[(kind, "") for kind in d["resources_used"]] + ([("other", note)] if note.strip() else []),
+            resources_used=_resources(d["resources_used"], note),
         )  # fmt: skip
         try:
             contract = services.contract_draft(case=case, by=request.user, data=data, expected_version=d["version"])

@@ -123,3 +123,19 @@ def test_nobody_approves_their_own_request(client, case, p, org):
     client.post(reverse("assistants:decide", args=[req.pk]), {"version": req.version, "approve": "1", "comment": ""})
     req.refresh_from_db()
     assert req.status == Request.Status.APPROVAL
+
+
+def test_the_case_page_offers_a_request_only_when_one_can_be_filed(client, case, p):
+    as_user(client, "worker_a")
+    url = reverse("cases:detail", args=[case.pk])
+    assert "Wniosek o asystenta" in client.get(url).content.decode()
+    Request.objects.create(
+        case=case,
+        path=Request.Path.COURT,
+        status=Request.Status.ORDERED,
+        requested_by=p.worker_a,
+        requested_on=timezone.localdate(),
+        justification="Wyrok",
+    )
+    page = client.get(url).content.decode()
+    assert "Wniosek o asystenta</a>" not in page and "Wyrok sądu</a>" not in page

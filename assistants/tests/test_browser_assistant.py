@@ -306,15 +306,14 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
         "Cele planu osiągnięte: frekwencja Kacpra 98 %, stały kontakt dziadka z wychowawcą."
     )
     _save(page)
-    # The family is no longer the assistant's: its case answers "not found".
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nie znaleziono strony")
-    _visit(page, "a19-after-end-not-found")
+    # The assistant lands on their families: none active, the ended work listed under "Zakończone";
+    # the family's case itself is no longer theirs to see.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moje rodziny")
+    expect(families).to_contain_text("Nie masz przydzielonych rodzin.")
+    expect(page.locator("main")).to_contain_text(f"{case.number} – osiągnięcie zamierzonych celów")
+    _visit(page, "a19-my-families-after-end")
     response = page.request.get(f"/sprawy/{case.pk}/")
     assert response.status == 404
-    _nav(page, "Moje rodziny")
-    expect(families).to_contain_text("Nie masz przydzielonych rodzin.")
-    expect(page.locator("main")).not_to_contain_text(case.number)
-    _visit(page, "a20-my-families-after-end")
     logout(page)
 
     # The worker: the ended assignment on the case page, and the control visits due.

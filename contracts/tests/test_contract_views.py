@@ -110,3 +110,25 @@ def test_declaration_page(worker, case):
         url, {"parent": parent.pk, "id_card": "ABA300000", "signed_on": timezone.localdate().isoformat()}
     )
     assert response.status_code == 302 and response["Location"].endswith("/pdf/")
+
+
+def test_evaluation_has_no_assumed_status(worker, case):
+    from contracts.forms import EvaluationForm
+    from mopr.tests.factories import ContractFactory
+
+    contract = ContractFactory(case=case)
+    form = EvaluationForm(contract=contract)
+    goal_field = form.fields[f"goal_{contract.goals.get().pk}"]
+    assert goal_field.choices[0] == ("", "—") and goal_field.required
+
+
+def test_other_resource_with_a_note_is_one_entry(worker, case):
+    worker.post(
+        reverse("contracts:new", args=[case.pk]),
+        contract_post(case, resources_used=["project", "other"], resources_note="Klub Integracji Społecznej"),
+    )
+    contract = Contract.objects.get()
+    assert sorted(contract.resources_used.values_list("kind", "description")) == [
+        ("other", "Klub Integracji Społecznej"),
+        ("project", ""),
+    ]

@@ -181,26 +181,42 @@ def test_evaluation_must_judge_every_goal_and_needs_a_signed_contract(case, p, s
     goal = signed.goals.first()
     with pytest.raises(DomainError, match="Oceń każdy cel"):
         services.contract_evaluate(
-            contract=signed, by=p.worker_a, evaluated_on=TODAY(), summary="x", with_client=True,
-            goal_statuses={goal.pk: ("reached", "")}, action_statuses={},
-        )  # fmt: skip
+            contract=signed,
+            by=p.worker_a,
+            evaluated_on=TODAY(),
+            summary="x",
+            with_client=True,
+            goal_statuses={goal.pk: ("reached", "")},
+            action_statuses={},
+        )
 
 
 def test_amendment_keeps_the_earlier_version_readable(signed, p):
     before_goal = signed.main_goal
     amendment = services.contract_amend(
-        contract=signed, by=p.worker_a, amended_on=TODAY(), reason="Nowa praca klienta",
-        main_goal="Utrzymanie zatrudnienia", period_to=signed.period_to + datetime.timedelta(days=30),
-        new_goals=["Opłacanie czynszu na bieżąco"], new_actions=[],
-    )  # fmt: skip
+        contract=signed,
+        by=p.worker_a,
+        amended_on=TODAY(),
+        reason="Nowa praca klienta",
+        main_goal="Utrzymanie zatrudnienia",
+        period_to=signed.period_to + datetime.timedelta(days=30),
+        new_goals=["Opłacanie czynszu na bieżąco"],
+        new_actions=[],
+    )
     signed.refresh_from_db()
     assert signed.main_goal == "Utrzymanie zatrudnienia" and signed.goals.count() == 4
     assert amendment.previous["main_goal"] == before_goal and len(amendment.previous["goals"]) == 3
     with pytest.raises(DomainError, match="powód zmiany"):
         services.contract_amend(
-            contract=signed, by=p.worker_a, amended_on=TODAY(), reason=" ", main_goal="", period_to=signed.period_to,
-            new_goals=[], new_actions=[],
-        )  # fmt: skip
+            contract=signed,
+            by=p.worker_a,
+            amended_on=TODAY(),
+            reason=" ",
+            main_goal="",
+            period_to=signed.period_to,
+            new_goals=[],
+            new_actions=[],
+        )
 
 
 def test_completion_needs_most_goals_reached(signed, p):
@@ -233,19 +249,26 @@ def test_refusal_to_sign_ends_only_a_draft(case, p, signed):
 
 def test_threat_to_welfare_puts_the_family_court_among_the_deadlines(case, p, signed):
     services.contract_end(
-        contract=signed, by=p.worker_a, end="not_kept", ended_on=TODAY(), reason="Brak realizacji",
+        contract=signed,
+        by=p.worker_a,
+        end="not_kept",
+        ended_on=TODAY(),
+        reason="Brak realizacji",
         welfare_threatened=True,
-    )  # fmt: skip
+    )
     [due] = [d for d in deadlines.deadlines_for([case])[case.pk] if d.rule == "court_notification"]
     assert due.due == TODAY()
     case_services.notification_send(
         case=case,
         by=p.worker_a,
         notification=Notification(
-            service=Notification.Service.FAMILY_COURT, service_name="Sąd Rejonowy w Toruniu",
-            reason="Zagrożone dobro dzieci.", sent_on=TODAY(), sent_how=Notification.SentHow.EPUAP,
+            service=Notification.Service.FAMILY_COURT,
+            service_name="Sąd Rejonowy w Toruniu",
+            reason="Zagrożone dobro dzieci.",
+            sent_on=TODAY(),
+            sent_how=Notification.SentHow.EPUAP,
         ),
-    )  # fmt: skip
+    )
     assert not [d for d in deadlines.deadlines_for([case])[case.pk] if d.rule == "court_notification"]
 
 
@@ -335,8 +358,14 @@ def test_contract_pdf_is_the_clients_copy(client, signed, p, tmp_path):
     client.login(username="auditor_a", password=PASSWORD)
     response = client.get(reverse("contracts:pdf", args=[signed.case.pk, signed.pk]))
     text = " ".join(pdf_text(response.content, tmp_path).split())
-    for expected in ("KONTRAKT SOCJALNY", "Rejestracja w PUP", "Zarejestruje się w PUP", "podpis klienta",
-                     "PESEL 44051401359", "strona 1 z"):  # fmt: skip
+    for expected in (
+        "KONTRAKT SOCJALNY",
+        "Rejestracja w PUP",
+        "Zarejestruje się w PUP",
+        "podpis klienta",
+        "PESEL 44051401359",
+        "strona 1 z",
+    ):
         assert expected in text
     assert Goal.objects.filter(contract=signed).count() == 3
 
@@ -359,9 +388,12 @@ def test_no_closing_or_monitoring_while_a_contract_is_in_force(case, p, signed):
     for target in (Stage.ZAKONCZENIE, Stage.MONITORING):
         with pytest.raises(TransitionRefused, match="niezakończony kontrakt"):
             case_services.case_change_stage(
-                case=case, to=target, by=p.worker_a, reason="Odmowa", close_reason=CloseReason.REFUSAL
-                if target == Stage.ZAKONCZENIE else None,
-            )  # fmt: skip
+                case=case,
+                to=target,
+                by=p.worker_a,
+                reason="Odmowa",
+                close_reason=CloseReason.REFUSAL if target == Stage.ZAKONCZENIE else None,
+            )
     services.contract_end(contract=signed, by=p.worker_a, end="expired", ended_on=TODAY(), reason="Zgon klienta")
     closed = case_services.case_close(case=case, by=p.worker_a, reason=CloseReason.DEATH, justification="Zgon")
     assert closed.stage == Stage.ZAKONCZENIE
@@ -373,3 +405,37 @@ def test_late_reason_is_kept_only_when_late(case, p):
     contract = draft(case, p)
     signed = services.contract_sign(contract=contract, by=p.worker_a, signed_on=TODAY(), late_reason="niepotrzebny")
     assert signed.late_reason == ""
+
+
+def test_amended_actions_keep_their_goal(signed, p):
+    services.contract_amend(
+        contract=signed,
+        by=p.worker_a,
+        amended_on=TODAY(),
+        reason="Nowy cel",
+        main_goal="",
+        period_to=signed.period_to,
+        new_goals=["Kurs zawodowy"],
+        new_actions=[
+            services.ActionData(
+                "client", "Zapisze się na kurs", TODAY() + datetime.timedelta(days=20), "Klient", goal_index=3
+            )
+        ],
+    )
+    action = signed.actions.get(description="Zapisze się na kurs")
+    assert action.goal.text == "Kurs zawodowy"
+
+
+def test_the_moving_away_stays_in_the_timeline_after_reopening(case, p, signed):
+    from cases.selectors import case_timeline
+
+    evaluate(signed, p, ["reached", "reached", "reached"])
+    services.contract_end(contract=signed, by=p.worker_a, end="completed", ended_on=TODAY(), reason="Cele osiągnięte")
+    case_services.case_start_moving_away(case=case, by=p.worker_a, since=TODAY(), plan="Raz w miesiącu")
+    closed = case_services.case_close(
+        case=case, by=p.worker_a, reason=CloseReason.CONTRACT_COMPLETED, justification="x"
+    )
+    case_services.case_reopen(case=closed, by=p.worker_a, reason="Efekty nie utrzymały się")
+    titles = [i.title for i in case_timeline(case=case, kinds={"transition"})]
+    moving, closing = titles.index("Początek oddalania się przed zakończeniem"), titles.index("Etap: V. Zakończona")
+    assert moving < closing  # the same day, in the order it happened
