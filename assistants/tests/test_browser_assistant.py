@@ -23,59 +23,34 @@ from assistants.models import Assignment, AssistantVisit, Decision, FinalReport,
 from cases import services
 from cases.models import Case, Client, Diagnosis, Relation, ReportForm, TargetGroup, Visit
 from cases.procedure import Stage
-from mopr.tests.browser import check_a11y, login, logout, screenshot
+from mopr.tests.browser import field_error as _field_error
+from mopr.tests.browser import label, login, logout
+from mopr.tests.browser import nav as _nav
+from mopr.tests.browser import open_case as _open_case
+from mopr.tests.browser import status as _status
+from mopr.tests.browser import visit as _visit
+
+
+def _label(text: str):
+    """Labels here are matched regardless of case (the assistant pages capitalise some)."""
+    return label(text, ignore_case=True)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_MENU = "Menu główne"
 HEAD_PESEL = "44051401359"
 
 
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _visit(page, name: str) -> None:
-    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
-    check_a11y(page, name)
-    screenshot(page, name)
-
-
-def _label(text: str) -> re.Pattern:
-    """A field's label, with crispy-forms' asterisk when the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$", re.IGNORECASE)
-
-
 def _day(days: int = 0) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def _status(page):
-    return page.locator("main .messages [role=status]")
-
-
-def _nav(page, link: str) -> None:
-    page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
 
 
 def _save(page, button: str = "Zapisz") -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=button, exact=True).click()
-
-
-def _field_error(page, field_id: str):
-    """The message shown at a field: marked invalid, and the message tied to it by aria-describedby."""
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(field).to_have_attribute("aria-invalid", "true")
-    described_by = field.get_attribute("aria-describedby") or ""
-    error_ids = [i for i in described_by.split() if i.endswith("_error")]
-    assert error_ids, f"{field_id} has no error message tied to it (aria-describedby={described_by!r})"
-    return page.locator(f"#{error_ids[0]}")
-
-
-def _open_case(page, case: Case) -> None:
-    page.goto(f"/sprawy/{case.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
 
 
 def _assistant_section(page):

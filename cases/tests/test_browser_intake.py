@@ -17,22 +17,14 @@ from playwright.sync_api import expect
 from cases import services
 from cases.models import Case, Client, ClientMember, Report, ReportForm
 from cases.procedure import Stage
-from mopr.tests.browser import check_a11y, login, logout, screenshot
+from mopr.tests.browser import field_error as _field_error
+from mopr.tests.browser import label as _label
+from mopr.tests.browser import login, logout
+from mopr.tests.browser import nav as _nav
+from mopr.tests.browser import visit as _visit
 from mopr.tests.factories import CaseFactory, ReportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MAIN_MENU = "Menu główne"
-
-
-def _visit(page, name: str) -> None:
-    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
-    check_a11y(page, name)
-    screenshot(page, name)
-
-
-def _nav(page, link: str) -> None:
-    page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
 
 
 def _open_new_client_form(page) -> None:
@@ -44,11 +36,6 @@ def _open_new_client_form(page) -> None:
     page.get_by_role("link", name="To nowy klient – wprowadź dane").click()
     expect(page).to_have_url(re.compile(r"\?nowy=1$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Nowe zgłoszenie – nowy klient")
-
-
-def _label(text: str) -> re.Pattern:
-    """A field's label, with crispy-forms' asterisk when the field is required (and the template's whitespace)."""
-    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
 
 
 def _fill_new_client(page, *, pesel: str = "", received_at: str | None = None) -> None:
@@ -80,17 +67,6 @@ def _fill_new_client(page, *, pesel: str = "", received_at: str | None = None) -
 def _submit_new_client(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Zarejestruj klienta i zgłoszenie").click()
-
-
-def _field_error(page, field_id: str):
-    """The message shown at a field: marked invalid, and the message tied to it by aria-describedby."""
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(field).to_have_attribute("aria-invalid", "true")
-    described_by = field.get_attribute("aria-describedby") or ""
-    error_ids = [i for i in described_by.split() if i.endswith("_error")]
-    assert error_ids, f"{field_id} has no error message tied to it (aria-describedby={described_by!r})"
-    return page.locator(f"#{error_ids[0]}")
 
 
 def test_report_from_first_contact_to_situation_assessment(page, p, org):

@@ -40,26 +40,19 @@ from cases.models import (
     Visit,
 )
 from cases.procedure import CloseReason, Stage
-from mopr.tests.browser import check_a11y, login, screenshot
+from mopr.tests.browser import MAIN_MENU, login
+from mopr.tests.browser import field_error as _field_error
+from mopr.tests.browser import label as _label
+from mopr.tests.browser import open_case as _open_case
+from mopr.tests.browser import status as _status
+from mopr.tests.browser import visit as _visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_MENU = "Menu główne"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _visit(page, name: str) -> None:
-    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
-    check_a11y(page, name)
-    screenshot(page, name)
-
-
-def _label(text: str) -> re.Pattern:
-    """A field's label, with crispy-forms' asterisk when the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
 
 
 def _day(days_ago: int) -> str:
@@ -70,26 +63,6 @@ def _day(days_ago: int) -> str:
 def _moment(days_ago: int, at: str = "10:30") -> str:
     """A datetime-local input's value, ``days_ago`` days before today at ``at``."""
     return f"{_day(days_ago)}T{at}"
-
-
-def _status(page):
-    return page.locator("main .messages [role=status]")
-
-
-def _field_error(page, field_id: str):
-    """The message shown at a field: marked invalid, and the message tied to it by aria-describedby."""
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(field).to_have_attribute("aria-invalid", "true")
-    described_by = field.get_attribute("aria-describedby") or ""
-    error_ids = [i for i in described_by.split() if i.endswith("_error")]
-    assert error_ids, f"{field_id} has no error message tied to it (aria-describedby={described_by!r})"
-    return page.locator(f"#{error_ids[0]}")
-
-
-def _open_case(page, case: Case) -> None:
-    page.goto(f"/sprawy/{case.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
 
 
 def _stage_badge(page):

@@ -34,11 +34,15 @@ from cases.models import (
 from cases.procedure import CloseReason, Stage
 from contracts import services as contract_services
 from contracts.models import Action, Amendment, Contract, Evaluation, Goal, Resource
-from mopr.tests.browser import check_a11y, login, screenshot
+from mopr.tests.browser import MAIN_MENU, login
+from mopr.tests.browser import field_error as _field_error
+from mopr.tests.browser import label as _label
+from mopr.tests.browser import open_case as _open_case
+from mopr.tests.browser import status as _status
+from mopr.tests.browser import visit as _visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_MENU = "Menu główne"
 HEAD_PESEL = "44051401359"
 GOALS = [
     "Uregulowanie zaległości czynszowych",
@@ -50,39 +54,8 @@ GOALS = [
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _visit(page, name: str) -> None:
-    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
-    check_a11y(page, name)
-    screenshot(page, name)
-
-
-def _label(text: str) -> re.Pattern:
-    """A field's label, with crispy-forms' asterisk when the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
-
-
 def _day(days: int = 0) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def _status(page):
-    return page.locator("main .messages [role=status]")
-
-
-def _field_error(page, field_id: str):
-    """The message shown at a field: marked invalid, and the message tied to it by aria-describedby."""
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(field).to_have_attribute("aria-invalid", "true")
-    described_by = field.get_attribute("aria-describedby") or ""
-    error_ids = [i for i in described_by.split() if i.endswith("_error")]
-    assert error_ids, f"{field_id} has no error message tied to it (aria-describedby={described_by!r})"
-    return page.locator(f"#{error_ids[0]}")
-
-
-def _open_case(page, case: Case) -> None:
-    page.goto(f"/sprawy/{case.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
 
 
 def _stage_badge(page):

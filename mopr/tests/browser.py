@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from mopr.tests.factories import PASSWORD
 
@@ -161,3 +162,44 @@ def logout(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Wyloguj").click()
     page.wait_for_url(re.compile(r"/logowanie/"))
+
+
+# --- what every browser test does -------------------------------------------------------------------------
+
+MAIN_MENU = "Menu główne"
+
+
+def visit(page, name: str) -> None:
+    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
+    check_a11y(page, name)
+    screenshot(page, name)
+
+
+def label(text: str, *, ignore_case: bool = False) -> re.Pattern:
+    """A field's label, with crispy-forms' asterisk when the field is required."""
+    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$", re.IGNORECASE if ignore_case else 0)
+
+
+def status(page):
+    """The confirmation at the top of the page."""
+    return page.locator("main .messages [role=status]")
+
+
+def nav(page, link: str) -> None:
+    page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
+
+
+def open_case(page, case) -> None:
+    page.goto(f"/sprawy/{case.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
+
+
+def field_error(page, field_id: str):
+    """The message shown at a field: marked invalid, and the message tied to it by aria-describedby."""
+    field = page.locator(f"#{field_id}")
+    expect(field).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described_by = field.get_attribute("aria-describedby") or ""
+    error_ids = [i for i in described_by.split() if i.endswith("_error")]
+    assert error_ids, f"{field_id} has no error message tied to it (aria-describedby={described_by!r})"
+    return page.locator(f"#{error_ids[0]}")

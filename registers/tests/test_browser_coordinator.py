@@ -25,35 +25,18 @@ from playwright.sync_api import expect
 from cases import services
 from cases.models import Case, Client, ReportForm, TargetGroup
 from mopr.models import AccessLog
-from mopr.tests.browser import check_a11y, login, screenshot
+from mopr.tests.browser import MAIN_MENU, login
+from mopr.tests.browser import label as _label
+from mopr.tests.browser import nav as _nav
+from mopr.tests.browser import status as _status
+from mopr.tests.browser import visit as _visit
 from registers import exports
 from registers.models import Inspection, TeamMeeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_MENU = "Menu główne"
-
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _visit(page, name: str) -> None:
-    """Every page the test stops at: no WCAG A/AA violation, and a screenshot to look at.
-
-    Bootstrap's buttons fade between their colours (0.15 s) after a click: axe must judge the colours the
-    page settles on, not a frame in the middle of the fade, so the running transitions are awaited first."""
-    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
-    check_a11y(page, name)
-    screenshot(page, name)
-
-
-def _label(text: str) -> re.Pattern:
-    """A field's label, with crispy-forms' asterisk when the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
-
-
-def _nav(page, link: str) -> None:
-    page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
 
 
 def _coordination(page, item: str) -> None:
@@ -62,10 +45,6 @@ def _coordination(page, item: str) -> None:
     nav.get_by_role("button", name="Koordynacja").click()
     with page.expect_navigation():
         nav.get_by_role("link", name=item, exact=True).click()
-
-
-def _status(page):
-    return page.locator("main .messages [role=status]")
 
 
 def _month_end(day: datetime.date) -> datetime.date:
