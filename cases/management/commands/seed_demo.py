@@ -5,20 +5,39 @@ Every case is built through the services (cases.services, contracts.services), e
 itself would have written. The procedure's guards hold: a diagnosis rests on a visit at which the client was met
 (with the mandatory contacts of II.4), social work starts on a diagnosis, "contract completed" needs a contract
 that ended so. Running it again changes nothing.
+
+The family assistant, the monitoring of refusing environments, the team meetings, the inspections and the time
+accounting are in _demo_more.py; the names, streets and texts in _demo_data.py. One random source with a fixed
+seed draws every detail; the dates count back from today.
 """
 
 import datetime
+import heapq
 import itertools
 import random
 from collections import Counter
 from functools import partial
 
 import time_machine
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assistants.models import Assignment, Request
 from cases import services
+from cases.management.commands import _demo_more as more
+from cases.management.commands._demo_data import (
+    CONTACTS,
+    FIRST_NAMES,
+    GOALS,
+    GROUPS,
+    LAST_NAMES,
+    REFUSAL,
+    REGIONS,
+    REPORTERS,
+    USERS,
+)
 from cases.models import (
     Case,
     Client,
@@ -28,7 +47,6 @@ from cases.models import (
     ProblemArea,
     Relation,
     ReportForm,
-    TargetGroup,
     Visit,
 )
 from cases.pesel import pesel_birth_date, pesel_checksum_ok
@@ -37,113 +55,16 @@ from contracts import services as contracts
 from contracts.models import Contract
 from contracts.validators import id_card_ok
 from mopr.errors import DomainError
-from mopr.models import Institution, Region, Role, RoleAssignment, User
+from mopr.models import Institution, Region, RoleAssignment, User
 from mopr.policy import user_runs_social_work
+from registers.models import Inspection, RefusalMonitoring, TeamMeeting, TimeEntry
 
 PASSWORD = "Demo-mopr-2026"
 SHORT_NAME = "MOPR Toruń"
 MAX_AGE_DAYS = 300  # the oldest report is about ten months old
 BIRTHS_FROM = datetime.date(2026, 1, 1)  # ages count from a fixed day, so names and PESELs never change
 
-# fmt: off
-REGIONS = [  # code, area, streets
-    ("RPŚ-1", "Stare Miasto, Nowe Miasto, Jakubskie Przedmieście",
-     "Szeroka, Żeglarska, Mostowa, Łazienna, Rabiańska, Piekary, Podmurna, Prosta, Ślusarska, Strumykowa, "
-     "Kopernika, Rynek Nowomiejski, Królowej Jadwigi, Wola Zamkowa, Jęczmienna, Lubicka"),
-    ("RPŚ-2", "Chełmińskie Przedmieście, Bydgoskie Przedmieście, Mokre",
-     "Grudziądzka, Legionów, Kościuszki, Matejki, Sienkiewicza, Mickiewicza, Słowackiego, Bema, Łokietka, "
-     "Wybickiego, Moniuszki, Świętopełka, Dąbrowskiego, Czerwona Droga, Bydgoska"),
-    ("RPŚ-3", "Wrzosy, Koniuchy, Rubinkowo, Na Skarpie",
-     "Szosa Chełmińska, Rydygiera, Kasprowicza, Ugory, Szosa Okrężna, Żwirki i Wigury, Kociewska, "
-     "Dziewulskiego, Buszczyńskich, Konstytucji 3 Maja, Lelewela, Heweliusza, Niesiołowskiego, Waryńskiego"),
-]
-SW, CO = Role.SOCIAL_WORKER, Role.COORDINATOR
-USERS = [  # login, first name, last name, title, roles with their region (None: the whole institution)
-    ("pracownik1", "Łucja", "Żółkiewska", "starszy pracownik socjalny", [(SW, "RPŚ-1")]),
-    ("pracownik2", "Tomasz", "Brzeziński", "pracownik socjalny", [(SW, "RPŚ-1")]),
-    ("pracownik3", "Agnieszka", "Ślęzak", "specjalista pracy socjalnej", [(SW, "RPŚ-2")]),
-    ("pracownik4", "Grzegorz", "Brzęczyszczykiewicz", "pracownik socjalny", [(SW, "RPŚ-2")]),
-    ("pracownik5", "Marta", "Gąsiorowska", "starszy pracownik socjalny", [(SW, "RPŚ-3")]),
-    ("pracownik6", "Paweł", "Kaźmierczak", "pracownik socjalny", [(SW, "RPŚ-3")]),
-    ("koordynator1", "Małgorzata", "Wróblewska", "koordynator RPŚ-1", [(CO, "RPŚ-1")]),
-    ("koordynator2", "Dariusz", "Jędrzejczak", "koordynator RPŚ-2", [(CO, "RPŚ-2")]),
-    ("koordynator3", "Bożena", "Szczepańska", "koordynator RPŚ-3", [(CO, "RPŚ-3")]),
-    ("kierownik", "Jolanta", "Kaczmarek", "kierownik Działu Pomocy Środowiskowej", [(Role.HEAD_OF_DEPARTMENT, None)]),
-    ("dyrektor", "Andrzej", "Mańkowski", "dyrektor MOPR", [(Role.DIRECTOR, None)]),
-    ("audytor", "Ewa", "Gołębiowska", "kontroler wewnętrzny", [(Role.AUDITOR, None)]),
-    ("asystent1", "Karolina", "Mączyńska", "asystent rodziny", [(Role.FAMILY_ASSISTANT, None)]),
-    ("asystent2", "Bartłomiej", "Jędrzejewski", "asystent rodziny", [(Role.FAMILY_ASSISTANT, None)]),
-    ("recepcja", "Renata", "Pietrzyk", "pracownik pierwszego kontaktu", [(Role.FIRST_CONTACT, None)]),
-    ("swiadczenia", "Wiesław", "Kubacki", "inspektor ds. świadczeń", [(Role.BENEFITS_WORKER, None)]),
-]
-FIRST_NAMES = {  # (generation, female): names
-    ("old", True): "Stanisława Halina Krystyna Jadwiga Irena Danuta Teresa Wiesława Zofia Genowefa Czesława",
-    ("old", False): "Kazimierz Stanisław Józef Zdzisław Mieczysław Władysław Henryk Ryszard Tadeusz Bolesław",
-    ("mid", True): "Agnieszka Katarzyna Magdalena Joanna Monika Dorota Beata Justyna Paulina Ewelina Żaneta Sylwia",
-    ("mid", False): "Grzegorz Piotr Krzysztof Tomasz Michał Łukasz Marcin Dariusz Sławomir Jarosław Mirosław Artur",
-    ("young", True): "Zuzanna Julia Maja Zofia Hanna Lena Alicja Oliwia Natalia Wiktoria Łucja Amelia Pola",
-    ("young", False): "Antoni Jan Aleksander Franciszek Szymon Jakub Filip Mikołaj Wojciech Kacper Igor Bartosz",
-}
-LAST_NAMES = (  # masculine forms; feminine() makes Kowalska of Kowalski
-    "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański Woźniak Dąbrowski "
-    "Kozłowski Jankowski Mazur Kwiatkowski Krawczyk Piotrowski Grabowski Nowakowski Pawłowski Michalski Król "
-    "Wieczorek Jabłoński Wróbel Majewski Olszewski Stępień Malinowski Jaworski Adamczyk Dudek Nowicki Pawlak "
-    "Górski Witkowski Walczak Sikora Baran Rutkowski Michalak Szewczyk Ostrowski Tomaszewski Pietrzak Zalewski "
-    "Chrząszcz Gębicki Łęcki Żak Sobczak Czarnecki Kubiak Wilczyński Bączkowski Grzywacz Kęsicki Ciechanowski "
-    "Kalinowski Żurawski Śliwiński Błaszczyk Dziedzic Frąckowiak Kołodziej Mrózek Pająk Sędzicki Wąsik Ziółkowski"
-)
 PA = ProblemArea
-GROUPS = {  # kind of household: target group, problem areas, what reports say, who reports from an institution
-    "family": (TargetGroup.FAMILY_WITH_CHILDREN, [PA.CARE_AND_UPBRINGING, PA.POVERTY], [
-        "Sąsiadka zgłasza, że dzieci wieczorami zostają same w mieszkaniu, słychać płacz i krzyki.",
-        "Rodzina prosi o pomoc: zaległości w czynszu, grozi wypowiedzenie najmu, brak pieniędzy na opał.",
-        "Uczeń często opuszcza lekcje, przychodzi do szkoły głodny i za lekko ubrany.",
-    ], ["Szkoła Podstawowa nr 5", "Przedszkole Miejskie nr 8", "Poradnia Psychologiczno-Pedagogiczna"]),
-    "foster_family": (TargetGroup.FAMILY_WITH_CHILDREN, [PA.CARE_AND_UPBRINGING], [
-        "Sąd umieścił najmłodsze dziecko w rodzinie zastępczej; matka deklaruje chęć odzyskania opieki.",
-        "Prośba o pracę z rodzicami dziecka przebywającego w rodzinie zastępczej (powrót dziecka do domu).",
-    ], ["Sąd Rejonowy – kurator", "Organizator rodzinnej pieczy zastępczej"]),
-    "elderly": (TargetGroup.ELDERLY, [PA.LONG_ILLNESS, PA.HOUSEHOLD_HELPLESSNESS], [
-        "Córka mieszkająca w Gdańsku zgłasza, że rodzic mieszkający w Toruniu nie radzi sobie z zakupami i lekami.",
-        "Sąsiedzi zgłaszają, że starsza osoba od kilku dni nie wychodzi z mieszkania i nie otwiera drzwi.",
-        "Samotna osoba po udarze, bez opieki w ciągu dnia; w mieszkaniu zimno.",
-    ], ["Szpital Miejski – oddział wewnętrzny", "Przychodnia rejonowa – pielęgniarka środowiskowa"]),
-    "unemployed": (TargetGroup.UNEMPLOYED, [PA.UNEMPLOYMENT, PA.POVERTY], [
-        "Osoba długotrwale bezrobotna, bez statusu w PUP, prosi o pomoc w znalezieniu pracy i opłaceniu rachunków.",
-        "Po likwidacji zakładu pracy od roku bez zatrudnienia, narastają długi, odcięto gaz.",
-    ], ["Powiatowy Urząd Pracy dla Miasta Torunia"]),
-    "disabled": (TargetGroup.DISABLED, [PA.DISABILITY, PA.HOUSING], [
-        "Matka dorosłego syna z niepełnosprawnością intelektualną prosi o wsparcie – sama choruje.",
-        "Osoba na wózku mieszka na trzecim piętrze bez windy, od miesięcy nie wychodzi z domu.",
-    ], ["Miejski Zespół ds. Orzekania o Niepełnosprawności"]),
-    "addiction": (TargetGroup.ADDICTION, [PA.ADDICTION], [
-        "Rodzina zgłasza nadużywanie alkoholu, brak pieniędzy na utrzymanie, awantury.",
-        "Sąsiedzi skarżą się na osobę nadużywającą alkoholu, mieszkanie jest zaniedbane.",
-    ], ["Policja – dzielnicowy", "Miejska Komisja Rozwiązywania Problemów Alkoholowych"]),
-    "homeless": (TargetGroup.HOMELESS, [PA.HOMELESSNESS, PA.POVERTY], [
-        "Nocuje w altanie na ogródkach działkowych, prosi o miejsce w noclegowni.",
-        "Osoba bezdomna nocuje na klatce schodowej bloku, jest wychłodzona.",
-    ], ["Straż Miejska", "Policja – dzielnicowy"]),
-}
-GOALS = {  # the contract's main goal and its specific goals, by kind of household
-    "family": ("Zapewnienie dzieciom właściwej opieki", ["Regularna nauka dzieci", "Spłata zaległości czynszowych"]),
-    "foster_family": ("Powrót dziecka z pieczy zastępczej", ["Regularne kontakty z dzieckiem", "Stała praca"]),
-    "elderly": ("Samodzielne funkcjonowanie w domu", ["Usługi opiekuńcze", "Regularne leczenie"]),
-    "unemployed": ("Podjęcie zatrudnienia", ["Rejestracja w PUP i udział w szkoleniu", "Spłata zadłużenia"]),
-    "disabled": ("Większa samodzielność", ["Orzeczenie o niepełnosprawności", "Zajęcia w środowiskowym domu"]),
-    "addiction": ("Utrzymanie abstynencji", ["Terapia w poradni uzależnień", "Udział w grupie AA"]),
-    "homeless": ("Wyjście z bezdomności", ["Pobyt w noclegowni", "Mieszkanie treningowe"]),
-}
-REPORTERS = [  # name, relation to the client, contact
-    ("Maria Wiśniewska", "sąsiadka", "tel. 601 234 567"), ("Janusz Ołdakowski", "sąsiad", "tel. 512 908 331"),
-    ("Barbara Kęsik", "krewna", "barbara.kesik@example.pl"), ("Teresa Jóźwiak", "znajoma", "ul. Lubicka 12/4, Toruń"),
-]
-CONTACTS = {  # II.4, the mandatory contacts: the district clinic (children under 7), the foster-care organiser
-    "district_clinic": ("Przychodnia rejonowa", "Dziecko pod stałą opieką lekarza, szczepienia aktualne."),
-    "foster_care": ("Organizator rodzinnej pieczy zastępczej", "Rodzic odwiedza dziecko nieregularnie."),
-}
-# fmt: on
-REFUSAL = "Odmowa współpracy; podpisane oświadczenie o rezygnacji z pomocy, pozostawiono ulotkę. Notatka dla Dyrektora."
 R, D, PS, M = Stage.ROZEZNANIE, Stage.DIAGNOZA, Stage.PRACA_SOCJALNA, Stage.MONITORING
 GAP = {R: (1, 7), D: (7, 20), PS: (5, 15)}  # days before each step forward; the contract within two months
 
@@ -177,6 +98,7 @@ class Story:
         self.worker = demo.users[f"pracownik{2 * no - self.rng.randint(0, 1)}"]
         self.coordinator = demo.users[f"koordynator{no}"]
         self.steps, self.flags, self.case, self.first_report, self.contract_ = [], [], None, None, None
+        self.request, self.assignment, self.monitoring = None, None, None  # _demo_more's records
         self.quiet = (2, 30)  # days between the last step and today
 
     def then(self, days, run):
@@ -400,13 +322,17 @@ def violence(s: Story, until=R, ended=False):
         s.unflag("Zespół interdyscyplinarny zakończył procedurę Niebieskiej Karty – ustanie przemocy.")
 
 
-def refusing_help(s: Story, after=R, then=""):
-    """Seed 003: an environment that refuses help is monitored; later it accepts help or the case closes."""
+def refusing_help(s: Story, after=R, then="", monitoring="planned"):
+    """Seed 003: an environment that refuses help is monitored; later it accepts help or the case closes.
+    One still monitored has the director's plan (_demo_more.monitored): ``monitoring`` "planned", "overdue"
+    (a monitoring date missed) or "decided" (the worker's report and the joint decision)."""
     s.quiet = {"": (10, 120), "closed": (5, 150), "accepted": (2, 20)}[then]
     s.intake().through(after)
     if after == PS:  # IV.5: the client gives notice of the contract while the children's welfare is threatened
         s.end_contract(Contract.End.NOTICE_CLIENT, "Klient wypowiedział kontrakt.", threatened=True)
     s.move(M, REFUSAL, days=(0, 3) if after == PS else (5, 20))
+    if not then:
+        more.monitored(s, monitoring)
     if then == "closed":
         s.close(CloseReason.REFUSAL, "Kolejne wizyty monitorujące – nadal odmowa, brak zagrożenia życia.")
     elif then == "accepted":
@@ -485,8 +411,8 @@ SCENARIOS = [  # (kind of household, scenario); the regions take turns
                           resumed="Terapia ukończona, powrót do domu; kontynuacja kontraktu.")),
     ("family", partial(contract_completed, reopened=True)),
     # monitoring of environments that refuse help (seed 003)
-    ("addiction", refusing_help), ("elderly", refusing_help), ("homeless", partial(refusing_help, after=D)),
-    ("family", partial(refusing_help, after=PS)),
+    ("addiction", partial(refusing_help, monitoring="overdue")), ("elderly", refusing_help),
+    ("homeless", partial(refusing_help, after=D)), ("family", partial(refusing_help, after=PS, monitoring="decided")),
     # suspended
     ("addiction", partial(suspended, at=R, reason="Oddział detoksykacyjny, następnie terapia stacjonarna.")),
     ("elderly", partial(suspended, at=D, reason="Pobyt w szpitalu – oddział wewnętrzny.")),
@@ -501,6 +427,8 @@ SCENARIOS = [  # (kind of household, scenario); the regions take turns
     ("unemployed", partial(closed, at=R, reason=C.MOVED_OUT, justification="Wyjazd do pracy w Niemczech.")),
     ("elderly", partial(closed, at=D, reason=C.DEATH, justification="Zgon w szpitalu (informacja od rodziny).")),
     ("elderly", closed_while_suspended), ("family", came_back),
+    # the family assistant (seed 002): _demo_more
+    *more.ASSISTANT_SCENARIOS,
 ]
 # fmt: on
 
@@ -511,6 +439,8 @@ class Demo:
     def __init__(self):
         self.rng = random.Random(2026)
         self.latest = timezone.now() - datetime.timedelta(hours=1)  # no step may lie in the future
+        self.yesterday = timezone.localdate() - datetime.timedelta(days=1)  # the last day of _demo_more's records
+        self.events, self.order, self.clock = [], itertools.count(), None
         self.last_names = LAST_NAMES.split()
         self.rng.shuffle(self.last_names)
         # The centre and its staff exist before the first report of the demo.
@@ -528,11 +458,10 @@ class Demo:
                 )
                 for code, area, streets in REGIONS
             }
-            self.users = {}
+            self.users, password = {}, make_password(PASSWORD)  # hashed once: the slow hash is most of the run
             for username, first_name, last_name, title, roles in USERS:
                 user = User(username=username, first_name=first_name, last_name=last_name, title=title,
-                            institution=self.institution)  # fmt: skip
-                user.set_password(PASSWORD)
+                            institution=self.institution, password=password)  # fmt: skip
                 user.save()
                 for role, code in roles:
                     RoleAssignment.objects.create(user=user, role=role, region=self.regions.get(code))
@@ -617,16 +546,25 @@ class Demo:
             times = [t - datetime.timedelta(weeks=late.days // 7 + 1) for t in times]
         return times
 
+    def at(self, moment: datetime.datetime, run) -> None:
+        """Run ``run`` at ``moment``: after every step planned for an earlier moment, and never in the future.
+        A step may plan more while it runs (an assignment plans the assistant's visits), never in its past."""
+        assert moment <= self.latest and (self.clock is None or moment >= self.clock), moment
+        heapq.heappush(self.events, (moment, next(self.order), run))
+
     def run(self) -> None:
-        """Plan every story, then run all their steps in time order, so case numbers follow the report dates."""
-        regions, events = itertools.cycle(self.regions.values()), []
-        for n, (key, scenario) in enumerate(SCENARIOS):
+        """Plan every story and the calendar's records, then run all the steps in time order, so case numbers
+        follow the report dates and every history is written in the order the application would have written it."""
+        regions = itertools.cycle(self.regions.values())
+        for key, scenario in SCENARIOS:
             story = Story(self, next(regions), key)
             scenario(story)
-            times = self.timeline(story)
-            events += [(at, n, m, run) for m, (at, (_gap, run)) in enumerate(zip(times, story.steps, strict=True))]
-        for at, _n, _m, run in sorted(events, key=lambda event: event[:3]):
-            with time_machine.travel(at, tick=False):
+            for at, (_gap, run) in zip(self.timeline(story), story.steps, strict=True):
+                self.at(at, run)
+        more.plan_calendar(self)
+        while self.events:
+            self.clock, _order, run = heapq.heappop(self.events)
+            with time_machine.travel(self.clock, tick=False):
                 run()
 
 
@@ -652,6 +590,15 @@ class Command(BaseCommand):
         stages = Counter(Case.objects.filter(institution=demo.institution).values_list("stage", flat=True))
         summary = ", ".join(f"{Stage(stage).label} {stages[stage]}" for stage in Stage)
         self.stdout.write(self.style.SUCCESS(f"Utworzono {SHORT_NAME}: {stages.total()} spraw ({summary})."))
+        records = {
+            "wnioski o asystenta": Request.objects.filter(case__institution=demo.institution),
+            "przydziały asystentów": Assignment.objects.filter(case__institution=demo.institution),
+            "spotkania zespołów": TeamMeeting.objects.filter(region__institution=demo.institution),
+            "kontrole": Inspection.objects.filter(region__institution=demo.institution),
+            "monitoringi środowisk": RefusalMonitoring.objects.filter(case__institution=demo.institution),
+            "wpisy czasu pracy": TimeEntry.objects.filter(worker__institution=demo.institution),
+        }
+        self.stdout.write(self.style.SUCCESS(", ".join(f"{name}: {qs.count()}" for name, qs in records.items()) + "."))
         self.print_logins(demo.institution)
 
     def print_logins(self, institution: Institution) -> None:
