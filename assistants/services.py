@@ -249,6 +249,8 @@ def request_decide(
             raise DomainError(_("Wniosek nie czeka na zatwierdzenie."))
         if locked.requested_by_id == by.pk:
             raise DomainError(_("Nikt nie zatwierdza własnego wniosku."))
+        if locked.decisions.filter(step=Decision.Step.OPINION, decided_by=by).exists():
+            raise DomainError(_("Wniosek zatwierdza ktoś inny niż opiniujący."))
         if not policy.user_may_approve(by, locked):
             raise DomainError(
                 _("Zatwierdza %(who)s albo osoba przez niego upoważniona.")
@@ -392,9 +394,20 @@ def assessment_write(*, assignment: Assignment, by: User, assessment: PeriodicAs
         return _work_save(assignment=assignment, by=by, item=assessment)
 
 
+def _told_after_learnt(learnt_on: datetime.date, *told: tuple[str, datetime.date | None]) -> None:
+    for field, day in told:
+        if day is not None and day < learnt_on:
+            raise DomainError(_("Pracownik nie mógł zostać poinformowany przed powzięciem informacji."), field=field)
+
+
 def change_report_write(*, assignment: Assignment, by: User, change: ChangeReport) -> ChangeReport:
     for name in ("learnt_on", "family_told_worker_on", "assistant_told_worker_on"):
         _not_in_future(getattr(change, name), name)
+    _told_after_learnt(
+        change.learnt_on,
+        ("family_told_worker_on", change.family_told_worker_on),
+        ("assistant_told_worker_on", change.assistant_told_worker_on),
+    )
     with transaction.atomic():
         return _work_save(assignment=assignment, by=by, item=change)
 
@@ -409,6 +422,9 @@ def change_report_close(
         raise DomainError(_("Podaj, kiedy pracownik socjalny został poinformowany."), field="family_told_worker_on")
     with transaction.atomic():
         locked = ChangeReport.objects.select_for_update().get(pk=change.pk)
+        _told_after_learnt(
+            locked.learnt_on, ("family_told_worker_on", family_told_on), ("assistant_told_worker_on", assistant_told_on)
+        )
         if locked.assignment.assistant_id != by.pk and locked.assignment.case.worker_id != by.pk:
             raise DomainError(_("Zapisuje asystent lub pracownik socjalny rodziny."))
         locked.family_told_worker_on = family_told_on

@@ -310,9 +310,13 @@ def user_acts_as_approver(user: User) -> tuple[bool, bool]:
 
 
 def user_may_approve(user: User, request) -> bool:
-    """The director or a person the director authorised – never on their own request."""
+    """The director or a person the director authorised – never on their own request, and not the
+    one who gave the opinion: the chain keeps two pairs of eyes."""
     may, _by_authorisation = user_acts_as_approver(user)
-    return may and request.case.institution_id == user.institution_id and request.requested_by_id != user.pk
+    opined = request.decisions.filter(step="opinion", decided_by=user).exists()
+    return (
+        may and not opined and request.case.institution_id == user.institution_id and request.requested_by_id != user.pk
+    )
 
 
 def user_may_assign_assistant(user: User) -> bool:

@@ -139,3 +139,51 @@ def test_the_case_page_offers_a_request_only_when_one_can_be_filed(client, case,
     )
     page = client.get(url).content.decode()
     assert "Wniosek o asystenta</a>" not in page and "Wyrok sądu</a>" not in page
+
+
+def test_the_one_who_gave_the_opinion_does_not_also_approve(case, p, org):
+    from assistants import services
+    from mopr import policy
+    from mopr.errors import DomainError
+
+    services.authorisation_grant(director=p.director_a, user=p.head_a)
+    req = services.request_by_worker(
+        case=case, by=p.worker_a, justification="Potrzeba", consent_on=timezone.localdate()
+    )
+    req = services.request_give_opinion(request=req, by=p.head_a, positive=True, comment="Zasadne")
+    assert not policy.user_may_approve(p.head_a, req)
+    with pytest.raises(DomainError, match="ktoś inny niż opiniujący"):
+        services.request_decide(request=req, by=p.head_a, approve=True, comment="")
+    assert services.request_decide(request=req, by=p.director_a, approve=True, comment="").status == "approved"
+
+
+def test_the_worker_is_told_after_the_change_was_learnt(case, p):
+    import datetime
+
+    from assistants import services
+    from assistants.models import ChangeReport
+    from mopr.errors import DomainError
+
+    req = Request.objects.create(
+        case=case,
+        path="court",
+        status="ordered",
+        requested_by=p.worker_a,
+        requested_on=timezone.localdate(),
+        justification="Wyrok",
+    )
+    assignment = Assignment.objects.create(
+        case=case,
+        request=req,
+        assistant=p.assistant_a,
+        assigned_by=p.director_a,
+        qualified_on=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    change = ChangeReport(
+        learnt_on=timezone.localdate(),
+        change="Utrata pracy",
+        family_told_worker_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    with pytest.raises(DomainError, match="przed powzięciem") as error:
+        services.change_report_write(assignment=assignment, by=p.assistant_a, change=change)
+    assert error.value.field == "family_told_worker_on"

@@ -133,6 +133,8 @@ def inspection_follow_up_done(*, inspection: Inspection, by: User, done_on: date
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.follow_up_by is None or locked.follow_up_done_on is not None:
             raise DomainError(_("Brak zaleceń do potwierdzenia."))
+        if done_on < locked.held_on:
+            raise DomainError(_("Zalecenia nie mogły zostać zrealizowane przed kontrolą."), field="done_on")
         locked.follow_up_done_on = done_on
         locked._history_user = by
         locked.save()

@@ -237,3 +237,21 @@ def test_a_benefits_worker_is_not_inspected_for_social_work(org, p):
             cases=[],
             findings="y",
         )
+
+
+def test_recommendations_are_not_done_before_the_inspection(org, p):
+    inspection = services.inspection_record(
+        by=p.coordinator_a,
+        region=org.region_a1,
+        inspected_worker=p.worker_a,
+        held_on=TODAY(),
+        scope="x",
+        cases=[],
+        findings="y",
+        recommendations="z",
+        follow_up_by=TODAY() + datetime.timedelta(days=5),
+    )
+    with pytest.raises(DomainError, match="przed kontrolą"):
+        services.inspection_follow_up_done(
+            inspection=inspection, by=p.coordinator_a, done_on=TODAY() - datetime.timedelta(days=1)
+        )
