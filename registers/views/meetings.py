@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.models import Case
 from cases.views import form_error
 from mopr import pdf, policy
 from mopr.errors import DomainError
@@ -59,7 +58,13 @@ def meeting_new(request, region_pk: int):
     if not services.may_hold_meeting(request.user, region):
         raise PermissionDenied(_("Notatkę ze spotkania sporządza koordynator rejonu lub wyznaczony pracownik."))
     attendees = User.objects.filter(pk__in=services.meeting_attendees_allowed(region)).order_by("last_name")
-    cases = Case.objects.filter(region=region).exclude(stage="zakonczenie").select_related("client").order_by("number")
+    cases = (
+        policy.cases_visible_to(request.user)
+        .filter(region=region)
+        .exclude(stage="zakonczenie")
+        .select_related("client")
+        .order_by("number")
+    )
     form = MeetingForm(
         request.POST or None, attendees=attendees, cases=cases, initial={"held_on": timezone.localdate()}
     )
@@ -121,7 +126,7 @@ def inspection_new(request, region_pk: int):
     if not services.may_inspect(request.user, region):
         raise PermissionDenied(_("Kontrolę prowadzi koordynator rejonu lub upoważniony kontroler."))
     workers = policy.workers_assignable_in(region).exclude(pk=request.user.pk)
-    cases = Case.objects.filter(region=region).select_related("client").order_by("number")
+    cases = policy.cases_visible_to(request.user).filter(region=region).select_related("client").order_by("number")
     form = InspectionForm(request.POST or None, workers=workers, cases=cases, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
