@@ -199,12 +199,13 @@ def _d(day: datetime.date | None) -> str:
 
 def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[TimelineItem]:
     """Every entry of the case in date order (the karta's section 6 and the case folder).
-    One query per kind of entry, whatever the number of entries."""
+    One query per kind of entry, whatever the number of entries; each unordered, since the
+    entries are sorted here, in Python, across the kinds."""
     wanted = kinds or set(TIMELINE_KINDS)
     items: list[TimelineItem] = []
     add = items.append
     if "report" in wanted:
-        for r in Report.objects.filter(case=case).select_related("received_by", "verified_by"):
+        for r in Report.objects.filter(case=case).select_related("received_by", "verified_by").order_by():
             add(
                 TimelineItem(
                     r.received_at,
@@ -240,7 +241,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
         if case.accepted_at:
             add(TimelineItem(case.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", case.worker))
     if "transition" in wanted:
-        for t in StageTransition.objects.filter(case=case).select_related("by"):
+        for t in StageTransition.objects.filter(case=case).select_related("by").order_by():
             text = f"{t.get_close_reason_display()}. {t.reason}".strip() if t.close_reason else t.reason
             add(
                 TimelineItem(
@@ -248,7 +249,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "visit" in wanted:
-        for v in Visit.objects.filter(case=case).select_related("author"):
+        for v in Visit.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     v.visited_at,
@@ -260,7 +261,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "summons" in wanted:
-        for w in Summons.objects.filter(case=case).select_related("author"):
+        for w in Summons.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     w.issued_on,
@@ -273,7 +274,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "notification" in wanted:
-        for n in Notification.objects.filter(case=case).select_related("author"):
+        for n in Notification.objects.filter(case=case).select_related("author").order_by():
             text = n.reason + (f"\n{_('Odpowiedź')} ({_d(n.answered_on)}): {n.answer}" if n.answered_on else "")
             add(
                 TimelineItem(
@@ -286,7 +287,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "document_review" in wanted:
-        for d in DocumentReview.objects.filter(case=case).select_related("author"):
+        for d in DocumentReview.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     d.reviewed_on,
@@ -298,7 +299,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "contact" in wanted:
-        for c in InstitutionContact.objects.filter(case=case).select_related("author", "member"):
+        for c in InstitutionContact.objects.filter(case=case).select_related("author", "member").order_by():
             about = f" ({c.member.full_name})" if c.member else ""
             add(
                 TimelineItem(
@@ -311,7 +312,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "parent_apart" in wanted:
-        for i in ParentApartInfo.objects.filter(case=case).select_related("author", "parent"):
+        for i in ParentApartInfo.objects.filter(case=case).select_related("author", "parent").order_by():
             add(
                 TimelineItem(
                     i.obtained_on,
@@ -323,7 +324,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "child" in wanted:
-        for o in ChildObservation.objects.filter(case=case).select_related("author", "child"):
+        for o in ChildObservation.objects.filter(case=case).select_related("author", "child").order_by():
             text = o.observation
             if o.talked_with_child:
                 text += "\n" + _("Rozmowa z dzieckiem za zgodą: %(who)s.") % {"who": o.consent_given_by}
@@ -333,7 +334,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "diagnosis" in wanted:
-        for g in Diagnosis.objects.filter(case=case).select_related("author"):
+        for g in Diagnosis.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     g.diagnosed_on,
@@ -345,10 +346,10 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "note" in wanted:
-        for n in OfficialNote.objects.filter(case=case).select_related("author"):
+        for n in OfficialNote.objects.filter(case=case).select_related("author").order_by():
             add(TimelineItem(n.written_on, "note", _("Notatka służbowa"), n.content, n.author, n))
     if "flag" in wanted:
-        for f in CaseFlag.objects.filter(case=case).select_related("created_by", "removed_by"):
+        for f in CaseFlag.objects.filter(case=case).select_related("created_by", "removed_by").order_by():
             add(
                 TimelineItem(
                     f.created_at,
@@ -372,7 +373,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     )
                 )
     if "document" in wanted:
-        for doc in CaseDocument.objects.filter(case=case).select_related("author"):
+        for doc in CaseDocument.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     doc.document_date,
@@ -388,7 +389,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
     if "declaration" in wanted:
         from contracts.models import Declaration
 
-        for d in Declaration.objects.filter(case=case).select_related("author"):
+        for d in Declaration.objects.filter(case=case).select_related("author").order_by():
             add(
                 TimelineItem(
                     d.signed_on,
@@ -435,7 +436,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
         .values_list("id", "status", "history_date")
     ):
         recorded.setdefault((pk, status), at)
-    for c in Contract.objects.filter(case=case).select_related("author", "worker"):
+    for c in Contract.objects.filter(case=case).select_related("author", "worker").order_by().order_by():
         label = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
         items.append(
             TimelineItem(c.drafted_on, "contract", _("%(c)s: sporządzenie") % {"c": label}, c.main_goal, c.author, c)
@@ -467,7 +468,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
                     recorded.get((c.pk, "ended")),
                 )
             )
-    for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract"):
+    for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract").order_by():
         items.append(
             TimelineItem(
                 e.evaluated_on,
@@ -478,7 +479,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
                 e,
             )
         )
-    for a in Amendment.objects.filter(contract__case=case).select_related("author", "contract"):
+    for a in Amendment.objects.filter(contract__case=case).select_related("author", "contract").order_by():
         items.append(
             TimelineItem(
                 a.amended_on,
