@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from assistants.models import Assignment, AssistantVisit, Decision, FinalReport, Request, WorkPlan
 from cases import services
-from cases.models import Case, Client, Diagnosis, Relation, ReportForm, TargetGroup, Visit
+from cases.models import Case, Diagnosis
 from cases.procedure import Stage
 from mopr.tests.browser import field_error as _field_error
 from mopr.tests.browser import label, login, logout
@@ -29,6 +29,7 @@ from mopr.tests.browser import nav as _nav
 from mopr.tests.browser import open_case as _open_case
 from mopr.tests.browser import status as _status
 from mopr.tests.browser import visit as _visit
+from mopr.tests.scenarios import grandfather_in_diagnoza
 
 
 def _label(text: str):
@@ -37,8 +38,6 @@ def _label(text: str):
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-HEAD_PESEL = "44051401359"
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -58,60 +57,14 @@ def _assistant_section(page):
 
 
 def _case_in_social_work(org, p) -> Case:
-    """A grandfather (with a PESEL) raising his 15-year-old grandson at ul. Mostowa. Two weeks ago
-    the school phoned worker_a, who runs the case at once; the worker met the family, diagnosed
-    the need of social work ten days ago – so that everything done in the browser comes after it."""
-    today = timezone.localdate()
-    two_weeks_ago = timezone.now() - datetime.timedelta(days=14)
-    with time_machine.travel(two_weeks_ago, tick=False):
-        client = services.client_create(
-            institution=org.inst_a,
-            by=p.worker_a,
-            kind=Client.Kind.FAMILY,
-            address=services.AddressData(
-                city="Toruń", street="Mostowa", house_number="14", flat_number="6", postal_code="87-100"
-            ),
-            members=[
-                services.MemberData(first_name="Henryk", last_name="Wiśniewski", pesel=HEAD_PESEL),
-                services.MemberData(
-                    first_name="Kacper",
-                    last_name="Wiśniewski",
-                    birth_date=today.replace(year=today.year - 15, day=1),
-                    relation=Relation.GRANDCHILD,
-                ),
-            ],
-        )
-        report = services.report_register(
-            by=p.worker_a,
-            client=client,
-            region=org.region_a1,
-            target_group=TargetGroup.FAMILY_WITH_CHILDREN,
-            report=services.ReportData(
-                received_at=timezone.now() - datetime.timedelta(minutes=30),
-                form=ReportForm.PHONE,
-                content="Pedagog szkolny: Kacper opuszcza lekcje, dziadek nie radzi sobie z wychowaniem wnuka.",
-                reporter_name="Ewa Zielińska",
-                reporter_contact="Szkoła Podstawowa nr 7, tel. 56 600 10 20",
-                reporter_relation="pedagog szkolny",
-            ),
-        )
-    case = report.case
-    assert case.worker == p.worker_a and case.accepted_at is not None
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=1), tick=False):
-        case = services.case_change_stage(case=case, to=Stage.ROZEZNANIE, by=p.worker_a)
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=3), tick=False):
-        services.visit_record(
-            case=case,
-            by=p.worker_a,
-            visit=Visit(
-                visited_at=timezone.now() - datetime.timedelta(hours=2),
-                outcome=Visit.Outcome.MET,
-                participants="Henryk Wiśniewski, Kacper Wiśniewski",
-                findings="Dziadek zmęczony, wnuk zamknięty w sobie; brak rutyny dnia, zaległości w szkole.",
-            ),
-        )
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=4), tick=False):
-        case = services.case_change_stage(case=case, to=Stage.DIAGNOZA, by=p.worker_a)
+    """The grandfather's case, diagnosed ten days ago as needing social work and an assistant."""
+    case, _client, began = grandfather_in_diagnoza(
+        org,
+        p,
+        report="Pedagog szkolny: Kacper opuszcza lekcje, dziadek nie radzi sobie z wychowaniem wnuka.",
+        findings="Dziadek zmęczony, wnuk zamknięty w sobie; brak rutyny dnia, zaległości w szkole.",
+    )
+    with time_machine.travel(began + datetime.timedelta(days=4), tick=False):
         services.diagnosis_record(
             case=case,
             by=p.worker_a,

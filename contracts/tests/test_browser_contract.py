@@ -26,10 +26,7 @@ from cases.models import (
     Diagnosis,
     Notification,
     Relation,
-    ReportForm,
     StageTransition,
-    TargetGroup,
-    Visit,
 )
 from cases.procedure import CloseReason, Stage
 from contracts import services as contract_services
@@ -40,10 +37,10 @@ from mopr.tests.browser import label as _label
 from mopr.tests.browser import open_case as _open_case
 from mopr.tests.browser import status as _status
 from mopr.tests.browser import visit as _visit
+from mopr.tests.scenarios import HEAD_PESEL, grandfather_in_diagnoza
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEAD_PESEL = "44051401359"
 GOALS = [
     "Uregulowanie zaległości czynszowych",
     "Regularne uczęszczanie Kacpra do szkoły",
@@ -93,62 +90,12 @@ def _fill_action(page, row: int, *, side: str = "", description: str = "", deadl
 
 
 def _case_in_diagnoza(org, p) -> tuple[Case, Client]:
-    """A grandfather (with a PESEL) raising his 15-year-old grandson at ul. Żeglarska. Two weeks ago
-    the school phoned worker_a, who thereby runs the case at once; the next day the situation
-    assessment started, two days later the worker met the family, and the day after the case went
-    to the diagnosis – so that everything done in the browser comes after it."""
-    today = timezone.localdate()
-    two_weeks_ago = timezone.now() - datetime.timedelta(days=14)
-    with time_machine.travel(two_weeks_ago, tick=False):
-        client = services.client_create(
-            institution=org.inst_a,
-            by=p.worker_a,
-            kind=Client.Kind.FAMILY,
-            address=services.AddressData(
-                city="Toruń", street="Żeglarska", house_number="9", flat_number="2", postal_code="87-100"
-            ),
-            members=[
-                services.MemberData(first_name="Henryk", last_name="Wiśniewski", pesel=HEAD_PESEL),
-                services.MemberData(
-                    first_name="Kacper",
-                    last_name="Wiśniewski",
-                    birth_date=today.replace(year=today.year - 15, day=1),
-                    relation=Relation.GRANDCHILD,
-                ),
-            ],
-        )
-        report = services.report_register(
-            by=p.worker_a,
-            client=client,
-            region=org.region_a1,
-            target_group=TargetGroup.FAMILY_WITH_CHILDREN,
-            report=services.ReportData(
-                received_at=timezone.now() - datetime.timedelta(minutes=30),
-                form=ReportForm.PHONE,
-                content="Pedagog szkolny: Kacper opuszcza lekcje, dziadek nie radzi sobie z opłatami i zdrowiem.",
-                reporter_name="Ewa Zielińska",
-                reporter_contact="Szkoła Podstawowa nr 7, tel. 56 600 10 20",
-                reporter_relation="pedagog szkolny",
-            ),
-        )
-    case = report.case
-    assert case.worker == p.worker_a and case.accepted_at is not None
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=1), tick=False):
-        case = services.case_change_stage(case=case, to=Stage.ROZEZNANIE, by=p.worker_a)
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=3), tick=False):
-        services.visit_record(
-            case=case,
-            by=p.worker_a,
-            visit=Visit(
-                visited_at=timezone.now() - datetime.timedelta(hours=2),
-                outcome=Visit.Outcome.MET,
-                participants="Henryk Wiśniewski, Kacper Wiśniewski",
-                findings="Mieszkanie zadbane; zaległości w czynszu za pół roku; dziadek po zawale.",
-            ),
-        )
-    with time_machine.travel(two_weeks_ago + datetime.timedelta(days=4), tick=False):
-        case = services.case_change_stage(case=case, to=Stage.DIAGNOZA, by=p.worker_a)
-    case.refresh_from_db()
+    case, client, _began = grandfather_in_diagnoza(
+        org,
+        p,
+        report="Pedagog szkolny: Kacper opuszcza lekcje, dziadek nie radzi sobie z opłatami i zdrowiem.",
+        findings="Mieszkanie zadbane; zaległości w czynszu za pół roku; dziadek po zawale.",
+    )
     return case, client
 
 
