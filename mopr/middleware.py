@@ -1,4 +1,12 @@
+import time
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 
 class NoStoreMiddleware:
@@ -14,3 +22,86 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# Session keys written at login by mopr.services.session_start: the start and the last request
+# (seconds since the epoch), the two limits (seconds), whether TOTP is needed.
+SESSION_STARTED, SESSION_SEEN, SESSION_LIMITS, SESSION_2FA = "mopr_started", "mopr_seen", "mopr_limits", "mopr_2fa"
+# The last-seen time is written at most this often, not on every request.
+_SEEN_RESOLUTION = 30
+
+
+def _login_redirect(request):
+    target = reverse("login")
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(target)
+
+
+class SessionLimitsMiddleware:
+    """Ends a session after the institution's idle time and after its absolute lifetime.
+
+    The limits are read from the institution once per session and kept in it, so a page costs
+    no extra query; a change of the setting applies from the next login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            if SESSION_LIMITS not in session:
+                # A session from before this rule: start counting now.
+                from mopr.services import session_start
+
+                session_start(request=request, user=user)
+            idle, lifetime = session[SESSION_LIMITS]
+            seen, started = session.get(SESSION_SEEN, now), session.get(SESSION_STARTED, now)
+            if now - seen > idle or now - started > lifetime:
+                logout(request)
+                messages.info(request, _("Sesja wygasła. Zaloguj się ponownie."))
+                return _login_redirect(request)
+            if now - seen >= _SEEN_RESOLUTION:
+                session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A user whose role requires TOTP (or who turned it on) reaches nothing but the code page
+    until the code is given; one who must have it and has none is sent to set it up."""
+
+    _OPEN = ("login", "logout", "otp_verify", "otp_setup", "password_change")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():
+            from mopr import policy
+
+            match = getattr(request, "resolver_match", None)
+            if match is None:
+                from django.urls import Resolver404, resolve
+
+                try:
+                    match = resolve(request.path_info)
+                except Resolver404:
+                    match = None
+            name = match.url_name if match else None
+            if name not in self._OPEN and not request.path.startswith("/static/"):
+                needed = request.session.get(SESSION_2FA)
+                if needed is None:
+                    needed = policy.user_needs_second_factor(user)
+                    request.session[SESSION_2FA] = needed
+                if needed:
+                    from django_otp import user_has_device
+
+                    view = "otp_verify" if user_has_device(user, confirmed=True) else "otp_setup"
+                    target = reverse(view)
+                    if request.method == "GET":
+                        target += "?" + urlencode({"next": request.get_full_path()})
+                    return redirect(target)
+        return self.get_response(request)

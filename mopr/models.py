@@ -26,6 +26,11 @@ class Role(models.TextChoices):
         return frozenset({cls.SOCIAL_WORKER, cls.COORDINATOR})
 
 
+def default_otp_roles() -> list[str]:
+    """Issue 8: by default the director, the coordinators and the auditors must use TOTP."""
+    return [Role.DIRECTOR.value, Role.COORDINATOR.value, Role.AUDITOR.value]
+
+
 class Institution(models.Model):
     """A welfare centre (MOPR / MOPS / MGOPS). The procedure's terms that differ between
     centres are its settings, with the values of the seeds as defaults."""
@@ -67,6 +72,15 @@ class Institution(models.Model):
     )
     session_idle_minutes = models.PositiveSmallIntegerField(_("wylogowanie po bezczynności (minuty)"), default=30)
     retention_years = models.PositiveSmallIntegerField(_("okres przechowywania zamkniętych spraw (lata)"), default=10)
+    session_max_hours = models.PositiveSmallIntegerField(
+        _("najdłuższa sesja (godziny)"), default=10, help_text=_("Po tym czasie trzeba zalogować się ponownie.")
+    )
+    otp_required_roles = models.JSONField(
+        _("role z obowiązkowym drugim składnikiem (TOTP)"),
+        default=default_otp_roles,
+        blank=True,
+        help_text=_('Lista kodów ról, np. ["director", "coordinator", "auditor"]. Pozostali mogą włączyć TOTP sami.'),
+    )
 
     class Meta:
         verbose_name = _("ośrodek")
@@ -159,12 +173,23 @@ class AccessLog(models.Model):
         PRINT = "print", _("wydruk")
         DOWNLOAD = "download", _("pobranie pliku")
         EXPORT = "export", _("eksport")
+        SEARCH = "search", _("przeszukanie dziennika")
+        LOGIN = "login", _("logowanie")
+        LOGIN_FAILED = "login_failed", _("nieudane logowanie")
+        LOGOUT = "logout", _("wylogowanie")
+        PASSWORD = "password", _("zmiana hasła")
+        OTP = "otp", _("drugi składnik (TOTP)")
+        ANONYMISE = "anonymise", _("anonimizacja")
 
     at = models.DateTimeField(_("kiedy"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("kto"))
+    # Empty only for a failed login under a name no account has; ``username`` keeps what was typed.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("kto"), null=True)
+    username = models.CharField(_("login"), max_length=150, blank=True)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+", null=True)
     action = models.CharField(_("czynność"), max_length=20, choices=Action.choices)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    # The person whose data was seen (GDPR art. 15: "who viewed this person's data and when").
+    client = models.ForeignKey("cases.Client", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     what = models.CharField(_("co"), max_length=300)
     address = models.GenericIPAddressField(_("adres"), null=True, blank=True)
 
@@ -174,7 +199,12 @@ class AccessLog(models.Model):
         verbose_name = _("wpis dziennika dostępu")
         verbose_name_plural = _("dziennik dostępu")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["case", "-at"], name="accesslog_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "-at"], name="accesslog_case_idx"),
+            models.Index(fields=["client", "-at"], name="accesslog_client_idx"),
+            models.Index(fields=["institution", "-at"], name="accesslog_inst_idx"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"

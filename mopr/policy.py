@@ -369,3 +369,42 @@ def user_directs_monitoring(user: User, case) -> bool:
         and roles.institution_id == case.institution_id
         and bool(roles.institution_roles & DIRECTING_ROLES)
     )
+
+
+# --- accounts: the second factor and the access log -----------------------------------------
+
+
+def user_needs_second_factor(user: User) -> bool:
+    """TOTP is required for the roles the institution chose, and for anyone who turned it on."""
+    from django_otp import user_has_device
+
+    if user_has_device(user, confirmed=True):
+        return True
+    required = set(user.institution.otp_required_roles or []) if user.institution_id else set()
+    return bool(required & {role.value for role in roles_of(user).all})
+
+
+# Who may search the access log and print a person's report of it (issue 8, GDPR art. 15).
+ACCESS_LOG_READERS = frozenset({Role.DIRECTOR, Role.AUDITOR})
+
+
+def user_may_read_access_log(user: User) -> bool:
+    return bool(roles_of(user).institution_roles & ACCESS_LOG_READERS)
+
+
+def access_log_visible_to(user: User):
+    """The rows of the access log a director or an auditor may search: their institution's."""
+    from mopr.models import AccessLog
+
+    if not user_may_read_access_log(user):
+        return AccessLog.objects.none()
+    return AccessLog.objects.filter(institution_id=user.institution_id)
+
+
+def clients_visible_to(user: User):
+    """The clients whose access report a log reader may print: the institution's."""
+    from cases.models import Client
+
+    if not user_may_read_access_log(user):
+        return Client.objects.none()
+    return Client.objects.filter(institution_id=user.institution_id)

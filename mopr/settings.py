@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "mopr",
     "cases",
     "contracts",
@@ -89,11 +93,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it says why the session ended; then the second factor, then the page.
+    "mopr.middleware.SessionLimitsMiddleware",
+    "mopr.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mopr.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mopr.urls"
@@ -131,6 +142,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mopr.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked (django-axes).
+    "mopr.auth.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -143,7 +159,27 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common passwords dressed up (Haslo123!, Q1w2e3r4t5y6, Toruń2026!) are refused too.
+    {"NAME": "mopr.auth.GuessablePasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) and the second factor (django-otp) -----------------------
+# After AXES_FAILURE_LIMIT failed logins of one user name from one address the login is
+# locked until an administrator releases it (admin: "Próby dostępu", or `manage.py axes_reset`),
+# unless AXES_COOLOFF_HOURS sets a time after which it releases itself.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+_axes_cooloff = env_int("AXES_COOLOFF_HOURS", 0)
+AXES_COOLOFF_TIME = _axes_cooloff or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address comes from its header (README: Production).
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("USE_X_FORWARDED_FOR", False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("USE_X_FORWARDED_FOR", False) else ["REMOTE_ADDR"]
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "mopr")
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -188,12 +224,30 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# The cookie's own limit; the institution's idle time and absolute lifetime are enforced per
+# request by mopr.middleware.SessionLimitsMiddleware.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "mopr.errors_views.csrf_failure"
+
+# Content-Security-Policy (django-csp): everything from this server, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- Forms, messages, logging ---------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -60,6 +60,10 @@ class Client(models.Model):
     # Names, PESELs and address folded to lower-case ASCII ("Łódź" → "lodz"): the search
     # column, refreshed by cases.services on every write of the client or its members.
     search_text = models.TextField(editable=False, default="")
+    # Optimistic lock of the client's own data (see Case.version).
+    version = models.PositiveIntegerField(default=1)
+    # Set when the retention rule removed the personal data (cases/services/retention.py).
+    anonymised_at = models.DateTimeField(_("zanonimizowano"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The search column is derived data; keeping it out of the history lets the service
     # refresh it with a plain UPDATE without losing anything an auditor needs.
@@ -119,6 +123,7 @@ class ClientMember(models.Model):
     in_foster_care = models.BooleanField(_("w pieczy zastępczej"), default=False)
     lives_apart = models.BooleanField(_("zamieszkuje oddzielnie"), default=False)
     id_document = models.CharField(_("dowód osobisty (seria i nr)"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -181,6 +186,7 @@ class Case(models.Model):
     # Optimistic lock: every write through the services bumps it; a form carries the value it
     # was loaded at, and a save over a newer version is refused instead of overwriting.
     version = models.PositiveIntegerField(default=1)
+    anonymised_at = models.DateTimeField(_("zanonimizowano"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -22,6 +22,9 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"MOPR-{n}")
     city = "Toruń"
     address = "ul. Konstytucji 3 Maja 42, 87-100 Toruń"
+    # The model's default asks the director, coordinators and auditors for TOTP; the personas of
+    # most tests log in with a password only. mopr/tests/test_auth.py tests the default.
+    otp_required_roles = factory.LazyFunction(list)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,94 @@
+"""Authentication pieces of our own: the throttled backend and the password rule.
+
+The rest of issue 8's authentication comes from libraries: django-axes (lockout),
+django-otp (TOTP), Django's session hash (other sessions end when the password changes).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class ThrottledBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every login that comes with a request.
+
+    The login form and the admin's login always pass the request. Only Django's test client
+    authenticates without one; it is let through to the password check, which still applies.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "qazwsxedcrfvtgbyhnujmikolp")
+# Words that a Polish office's passwords are made of (the common list is English).
+_LOCAL_WORDS = {
+    "haslo", "haselko", "password", "mopr", "mops", "mgops", "pomoc", "spoleczna", "torun", "warszawa",
+    "krakow", "lodz", "wroclaw", "poznan", "gdansk", "polska", "kochanie", "zaq1", "admin", "dyrektor",
+    "pracownik", "socjalny", "asystent", "koordynator", "urzad", "osrodek", "wiosna", "lato",
+    "jesien", "zima", "styczen", "luty", "marzec", "kwiecien", "czerwiec", "lipiec", "sierpien",
+    "wrzesien", "pazdziernik", "listopad", "grudzien", "qwerty", "abc", "test", "welcome", "witaj",
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _is_keyboard_walk(text: str) -> bool:
+    return len(text) >= 6 and any(text in row or text in row[::-1] for row in _KEYBOARD_ROWS)
+
+
+class GuessablePasswordValidator:
+    """Refuses a password that is a common word or list password dressed up with digits,
+    symbols, leetspeak or repetition (the shapes of breached passwords), and keyboard walks.
+
+    Long passphrases pass: four ordinary words make a strong password, so there is no rule
+    about character classes (NIST SP 800-63B)."""
+
+    def __init__(self):
+        self._common = CommonPasswordValidator().passwords
+
+    def _core_words(self, password: str) -> set[str]:
+        folded = _fold(password)
+        letters = re.sub(r"[^a-z0-9@$!]", "", folded)
+        stripped = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", folded)  # digits and symbols around a word
+        cores = {letters, stripped, letters.translate(_LEET), stripped.translate(_LEET)}
+        # "abcabcabcabc", "hasłohasło": a short piece repeated.
+        for core in list(cores):
+            for size in range(1, len(core) // 2 + 1):
+                if core and len(core) % size == 0 and core[:size] * (len(core) // size) == core:
+                    cores.add(core[:size])
+                    break
+        return {c for c in cores if c}
+
+    def validate(self, password: str, user=None) -> None:
+        cores = self._core_words(password)
+        walk = re.sub(r"[^a-z0-9]", "", _fold(password))
+        if (
+            any(c in self._common or c in _LOCAL_WORDS for c in cores)
+            or _is_keyboard_walk(walk)
+            or len(set(walk)) <= 3
+            # "Q1w2e3r4t5y6": a walk with a digit typed after every letter.
+            or _is_keyboard_walk("".join(walk[::2]))
+        ):
+            raise ValidationError(
+                _(
+                    "To hasło jest zbyt łatwe do odgadnięcia (popularne słowo lub ciąg klawiszy z dodanymi "
+                    "cyframi czy znakami). Wybierz np. kilka zwykłych słów, które nie tworzą znanego zwrotu."
+                ),
+                code="password_guessable",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Hasło nie może być popularnym słowem ani ciągiem klawiszy, także z dopisanymi cyframi.")
