@@ -36,8 +36,9 @@ from cases.procedure import Stage
 from cases.views import form_error as _form_error
 from mopr import policy
 from mopr.errors import DomainError
-from mopr.models import Role
+from mopr.models import AccessLog, Role
 from mopr.policy import Action
+from mopr.services import access_log_case_view
 
 # --- entries of the case ------------------------------------------------------------------------------
 
@@ -200,6 +201,8 @@ def notification_answer(request, pk: int, notification_pk: int):
 def case_folder(request, pk: int):
     """Every entry and every scan in one chronological list, filterable by kind."""
     case = policy.case_get_for(request.user, pk, Action.VIEW, selectors.case_with_details(user=request.user, pk=pk))
+    if request.method == "GET":
+        access_log_case_view(request=request, case=case, what="Teczka sprawy")
     may_write = policy.case_allows(request.user, case, Action.WRITE)
     upload_form = None
     if may_write:
@@ -238,10 +241,20 @@ def document_download(request, pk: int, document_pk: int):
     """A scan leaves the server only through here, after the access policy allowed it."""
     case = policy.case_get_for(request.user, pk, Action.VIEW)
     document = get_object_or_404(CaseDocument, pk=document_pk, case=case)
+    if not document.file:  # the scan was removed with the personal data (retention)
+        raise Http404
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    access_log_case_view(
+        # The file's number and kind, not its name: a name may hold a surname, and the log is
+        # append-only, so anonymisation could never remove it.
+        request=request,
+        case=case,
+        what=f"Plik nr {document.pk} ({document.get_kind_display()})",
+        action=AccessLog.Action.DOWNLOAD,
+    )
     return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
 
 

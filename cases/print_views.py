@@ -13,6 +13,7 @@ from cases.karta import karta_assemble
 from cases.models import Notification, Summons
 from mopr import pdf, policy
 from mopr.policy import Action
+from mopr.services import access_log_case_view
 
 
 def _case(request, pk: int):
@@ -31,6 +32,7 @@ def karta_pdf(request, pk: int):
 def karta_preview(request, pk: int):
     """The same template as the PDF, in the browser (the page margins are the browser's)."""
     case = _case(request, pk)
+    access_log_case_view(request=request, case=case, what="Podgląd karty pracy socjalnej")
     meta = pdf.PrintMeta(
         title=_("Karta Pracy Socjalnej"), institution=case.institution, case_number=case.number,
         printed_by=request.user.get_full_name(),

@@ -48,8 +48,10 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     """The access log is append-only, in the admin too."""
 
-    list_display = ["at", "user", "action", "what", "case", "address"]
-    list_filter = ["action"]
+    list_display = ["at", "user", "username", "action", "what", "case", "client", "address"]
+    list_filter = ["action", "institution"]
+    search_fields = ["username", "what", "case__number", "address"]
+    list_select_related = ["user", "case", "client"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request, obj=None):

@@ -29,7 +29,12 @@ class ThrottledBackend(AxesStandaloneBackend):
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
-_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "qazwsxedcrfvtgbyhnujmikolp")
+# Key positions on a QWERTY keyboard (the rows are shifted as on the real one).
+_KEYS = {
+    ch: (x + shift, y)
+    for y, (row, shift) in enumerate((("1234567890", 0.0), ("qwertyuiop", 0.5), ("asdfghjkl", 0.75), ("zxcvbnm", 1.25)))
+    for x, ch in enumerate(row)
+}
 # Words that a Polish office's passwords are made of (the common list is English).
 _LOCAL_WORDS = {
     "haslo", "haselko", "password", "mopr", "mops", "mgops", "pomoc", "spoleczna", "torun", "warszawa",
@@ -46,7 +51,12 @@ def _fold(text: str) -> str:
 
 
 def _is_keyboard_walk(text: str) -> bool:
-    return len(text) >= 6 and any(text in row or text in row[::-1] for row in _KEYBOARD_ROWS)
+    """"qwerty", "1qaz2wsx", "zaq12wsxcde3": nearly every key next to the one before."""
+    keys = [_KEYS[c] for c in text if c in _KEYS]
+    if len(keys) < 8:
+        return False
+    near = sum(abs(a[0] - b[0]) <= 1.0 and abs(a[1] - b[1]) <= 1 for a, b in zip(keys, keys[1:], strict=False))
+    return near >= 0.8 * (len(keys) - 1)
 
 
 class GuessablePasswordValidator:
@@ -72,15 +82,20 @@ class GuessablePasswordValidator:
                     break
         return {c for c in cores if c}
 
+    def _known(self, word: str) -> bool:
+        return word in self._common or word in _LOCAL_WORDS
+
     def validate(self, password: str, user=None) -> None:
         cores = self._core_words(password)
         walk = re.sub(r"[^a-z0-9]", "", _fold(password))
+        # "Haslo123!Haslo": one or two known words with digits and symbols between them.
+        plain = {w for w in re.split(r"[^a-z]+", _fold(password)) if w}
+        leet = {w for w in re.split(r"[^a-z]+", _fold(password).translate(_LEET)) if w}
         if (
-            any(c in self._common or c in _LOCAL_WORDS for c in cores)
+            any(self._known(c) for c in cores)
+            or any(0 < len(ws) <= 2 and all(self._known(w) for w in ws) for ws in (plain, leet))
             or _is_keyboard_walk(walk)
             or len(set(walk)) <= 3
-            # "Q1w2e3r4t5y6": a walk with a digit typed after every letter.
-            or _is_keyboard_walk("".join(walk[::2]))
         ):
             raise ValidationError(
                 _(

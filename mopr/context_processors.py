@@ -1,4 +1,5 @@
 from mopr import policy
+from mopr.middleware import SESSION_2FA
 from mopr.models import Role
 from registers import selectors_time
 
@@ -8,6 +9,9 @@ def organisation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if request.session.get(SESSION_2FA) and not user.is_verified():
+        # Between the password and the code: nothing but the way out.
+        return {"nav": {"pending_second_factor": True, "institution": user.institution}}
     roles = policy.roles_of(user)
     readers = bool(roles.institution_roles & policy.INSTITUTION_READERS)
     return {
@@ -23,6 +27,8 @@ def organisation(request):
             "assistant": roles.has(Role.FAMILY_ASSISTANT),
             "assistant_queue": policy.user_may_assign_assistant(user),
             "director": roles.has(Role.DIRECTOR),
+            "retention": policy.user_may_anonymise(user),
+            "access_log": policy.user_may_read_access_log(user),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": bool(policy.regions_coordinated_by(user)) or readers,
             "meetings": readers or bool(roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)),

@@ -72,7 +72,7 @@ class SecondFactorMiddleware:
     """A user whose role requires TOTP (or who turned it on) reaches nothing but the code page
     until the code is given; one who must have it and has none is sent to set it up."""
 
-    _OPEN = ("login", "logout", "otp_verify", "otp_setup", "password_change")
+    _OPEN = ("login", "logout", "otp_verify", "otp_setup")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -178,6 +178,8 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
     roles = roles_of(user)
     responsible = case.worker_id == user.pk and user_runs_social_work(user)
     coordinates = case.region_id in roles.region_ids(Role.COORDINATOR)
+    if case.anonymised_at is not None and action not in (Action.VIEW, Action.PRINT):
+        return False  # what is left of an anonymised case is statistics: read only
     match action:
         case Action.VIEW | Action.PRINT:
             return True
@@ -208,6 +210,8 @@ def action_refusal(user: User, case: Case, action: Action) -> str:
     """Why the action is refused, in words for the user."""
     from django.utils.translation import gettext as _
 
+    if case.anonymised_at is not None:
+        return _("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać.")
     if action in (Action.WRITE, Action.TRANSITION, Action.VERIFY):
         if case.worker_id != user.pk:
             return _("Wpisy w sprawie dodaje tylko pracownik socjalny prowadzący sprawę.")
@@ -374,14 +378,18 @@ def user_directs_monitoring(user: User, case) -> bool:
 # --- accounts: the second factor and the access log -----------------------------------------
 
 
-def user_needs_second_factor(user: User) -> bool:
-    """TOTP is required for the roles the institution chose, and for anyone who turned it on."""
-    from django_otp import user_has_device
-
-    if user_has_device(user, confirmed=True):
-        return True
+def user_role_requires_second_factor(user: User) -> bool:
+    """The institution requires TOTP of one of the user's roles (by default director,
+    coordinator, auditor: Institution.otp_required_roles)."""
     required = set(user.institution.otp_required_roles or []) if user.institution_id else set()
     return bool(required & {role.value for role in roles_of(user).all})
+
+
+def user_needs_second_factor(user: User) -> bool:
+    """TOTP is asked at login of the roles the institution chose, and of anyone who turned it on."""
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True) or user_role_requires_second_factor(user)
 
 
 # Who may search the access log and print a person's report of it (issue 8, GDPR art. 15).
@@ -408,3 +416,12 @@ def clients_visible_to(user: User):
     if not user_may_read_access_log(user):
         return Client.objects.none()
     return Client.objects.filter(institution_id=user.institution_id)
+
+
+# --- retention: anonymising closed cases (issue 8, item 9) ------------------------------------
+
+
+def user_may_anonymise(user: User) -> bool:
+    """Only the director of an institution lists the cases past retention and anonymises them."""
+    roles = roles_of(user)
+    return user.is_active and roles.institution_id is not None and Role.DIRECTOR in roles.institution_roles

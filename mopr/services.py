@@ -58,3 +58,92 @@ def session_start(*, request, user: User) -> None:
         (inst.session_max_hours if inst else 10) * 3600,
     ]
     session[SESSION_2FA] = policy.user_needs_second_factor(user)
+
+
+def access_log_case_view(*, request, case, what: str, action: str = AccessLog.Action.VIEW) -> AccessLog:
+    """A look at a case's page or file: one row, named after what was seen (issue 8.1)."""
+    return access_log_write(user=request.user, action=action, what=f"{what}: {case.number}", case=case, request=request)
+
+
+# --- the second factor (TOTP, django-otp) -------------------------------------------------------
+
+
+def totp_device_start(*, user: User):
+    """A new, unconfirmed TOTP key for the user's authenticator app; earlier unconfirmed ones go."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Aplikacja uwierzytelniająca", confirmed=False)
+
+
+def _token_ok(device, token: str) -> bool:
+    """django-otp's own throttling slows down guessing: after a wrong code the next try waits."""
+    allowed, _details = device.verify_is_allowed()
+    return bool(allowed) and device.verify_token(token)
+
+
+def totp_device_confirm(*, request, device, token: str) -> None:
+    """The first right code proves the app holds the key: the device is confirmed and this
+    session counts as verified."""
+    from django.db import transaction
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mopr.errors import DomainError
+    from mopr.middleware import SESSION_2FA
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user)
+        if not _token_ok(device, token):
+            raise DomainError("Kod się nie zgadza. Sprawdź czas w telefonie i podaj nowy kod.", field="token")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=request.user, confirmed=True).exclude(pk=device.pk).delete()
+        access_log_write(user=request.user, action=AccessLog.Action.OTP, what="Włączenie TOTP", request=request)
+    otp_login(request, device)
+    request.session[SESSION_2FA] = True
+
+
+def totp_verify(*, request, token: str) -> None:
+    """The code at login. A wrong code is logged like a failed login."""
+    from django_otp import devices_for_user
+    from django_otp import login as otp_login
+
+    from mopr.errors import DomainError
+
+    for device in devices_for_user(request.user, confirmed=True):
+        if _token_ok(device, token):
+            otp_login(request, device)
+            access_log_write(user=request.user, action=AccessLog.Action.OTP, what="Kod TOTP", request=request)
+            return
+    access_log_write(user=request.user, action=AccessLog.Action.LOGIN_FAILED, what="Błędny kod TOTP", request=request)
+    raise DomainError("Kod się nie zgadza albo wygasł. Podaj kod, który aplikacja pokazuje teraz.", field="token")
+
+
+def totp_device_remove(*, request, token: str) -> None:
+    """Turning TOTP off: only for whom the institution does not require it, and with a code."""
+    from django_otp import devices_for_user
+
+    from mopr import policy
+    from mopr.errors import DomainError
+    from mopr.middleware import SESSION_2FA
+
+    user = request.user
+    if policy.user_role_requires_second_factor(user):
+        raise DomainError("Ośrodek wymaga drugiego składnika dla Twojej roli; nie można go wyłączyć.")
+    devices = list(devices_for_user(user, confirmed=True))
+    if not any(_token_ok(d, token) for d in devices):
+        raise DomainError("Kod się nie zgadza.", field="token")
+    for device in devices:
+        device.delete()
+    access_log_write(user=user, action=AccessLog.Action.OTP, what="Wyłączenie TOTP", request=request)
+    request.session[SESSION_2FA] = False
+
+
+def password_changed(*, request, user: User) -> None:
+    """After a password change this session stays; every other session of the user ends
+    (Django checks the password hash kept in each session), and the change is logged."""
+    from django.contrib.auth import update_session_auth_hash
+
+    update_session_auth_hash(request, user)
+    access_log_write(user=user, action=AccessLog.Action.PASSWORD, what="Zmiana hasła", request=request)

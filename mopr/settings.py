@@ -233,7 +233,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "mopr.errors_views.csrf_failure"
 
-# Content-Security-Policy (django-csp): everything from this server, nothing inline.
+# Content-Security-Policy (django-csp): everything from this server, nothing inline: no <script> code,
+# <style> block, style="" attribute, on…="" handler or javascript: URL in a page (scripts and styles are files
+# under static/). mopr/tests/test_headers.py scans the templates and the rendered pages for them, and every
+# browser test fails on a violation the browser reports.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -268,6 +271,8 @@ LOGGING = {
         # WeasyPrint narrates every render at INFO; only its warnings matter here.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes reports every successful login at INFO; the access log has them already.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mopr import views
+from mopr import account_views, log_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("logowanie/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("wyloguj/", auth_views.LogoutView.as_view(), name="logout"),
-    path("haslo/", views.password_change, name="password_change"),
+    path("konto/", account_views.account, name="account"),
+    path("haslo/", account_views.password_change, name="password_change"),
+    path("logowanie/kod/", account_views.otp_verify, name="otp_verify"),
+    path("konto/dwuskladnikowe/", account_views.otp_setup, name="otp_setup"),
+    path("konto/dwuskladnikowe/wylacz/", account_views.otp_disable, name="otp_disable"),
+    path("dziennik-dostepu/", log_views.access_log, name="access_log"),
+    path("dziennik-dostepu/klient/<int:client_pk>.pdf", log_views.client_access_pdf, name="access_log_client_pdf"),
     path("", include("cases.urls")),
     path("", include("contracts.urls")),
     path("", include("assistants.urls")),

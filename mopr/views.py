@@ -1,12 +1,7 @@
 """The start page of each role and the account pages."""
 
-from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import Count
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
 
 from cases import deadlines
 from cases import selectors as case_selectors
@@ -36,14 +31,3 @@ def home(request):
             policy.reports_registered_by(user).select_related("case", "case__region").order_by("-received_at")[:20]
         )
     return render(request, "mopr/home.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Hasło zostało zmienione."))
-        return redirect("home")
-    return render(request, "registration/password_change.html", {"form": form})

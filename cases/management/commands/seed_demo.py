@@ -448,6 +448,9 @@ class Demo:
             self.institution = Institution.objects.create(
                 name="Miejski Ośrodek Pomocy Rodzinie w Toruniu", short_name=SHORT_NAME, city="Toruń",
                 address="ul. Konstytucji 3 Maja 42, 87-100 Toruń",
+                # A demo for trying every role with a password; README ("Security") says how to
+                # switch the second factor on. A real institution starts with the default roles.
+                otp_required_roles=[],
             )  # fmt: skip
             self.regions = {
                 code: Region.objects.create(
