@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import entry_views, print_views, views
+from cases import entry_views, print_views, retention_views, views
 
 app_name = "cases"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("sprawy/<int:pk>/rodzina/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("zgloszenia/nowe/", views.intake, name="intake"),
     path("zgloszenia/kolejka/", views.queue, name="queue"),
+    path("sprawy/retencja/", retention_views.retention_list, name="retention"),
+    path("sprawy/retencja/anonimizuj/", retention_views.retention_anonymise, name="retention_anonymise"),
 ]
 
 urlpatterns += [
