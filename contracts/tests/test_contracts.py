@@ -350,7 +350,7 @@ def test_declaration_pdf_has_the_seed_wording_and_is_logged(client, case, p, tmp
         "Łucja Żółkiewska, legitymujący/a się dowodem osobistym Seria i Nr ABA300000 oświadczam, że w obecnej "
         "chwili nie zamierzam podejmować starań w celu reintegracji rodziny" in text
     )
-    log = AccessLog.objects.get()
+    log = AccessLog.objects.get(action=AccessLog.Action.PRINT)
     assert (log.user, log.action, log.case) == (p.worker_a, AccessLog.Action.PRINT, case)
 
 

@@ -12,6 +12,8 @@ Loaded for every test by ``pytest_plugins = ["mopr.tests.browser"]`` in the root
 - ``browser``: Chromium, launched once per pytest process (session scope; under xdist once per worker);
   skipped where /usr/bin/chromium is missing, except in CI (``CI=true``), where that is a failure;
 - ``page``: a fresh browser context (own cookies) on the ``live_server``: ``page.goto("/sprawy/")`` works;
+  every Content-Security-Policy violation the page reports in its console fails the test (in ``check_a11y``
+  and, for the ones after the last check, when the test ends);
 - ``check_a11y(page, name)``: runs axe-core on the current page and fails on any WCAG 2.0/2.1 A/AA violation;
 - ``screenshot(page, name)``: a full-page PNG in test-output/screenshots/<name>.png;
 - ``login(page, username)`` / ``logout(page)``: through the real login form and the navbar button.
@@ -19,6 +21,7 @@ Loaded for every test by ``pytest_plugins = ["mopr.tests.browser"]`` in the root
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -47,6 +50,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+# What Chromium writes to the console when the Content-Security-Policy blocks something: "… violates the
+# following Content Security Policy directive …" (older versions: "Refused to apply inline style …").
+CSP_CONSOLE_MARKERS = ("Content Security Policy", "Refused to")
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -78,13 +84,43 @@ def page(browser, live_server):
         base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw", viewport=VIEWPORT
     )
     context.set_default_timeout(TIMEOUT_MS)
+    # Every page of the context (a test may open a second tab) reports what the Content-Security-Policy
+    # blocked; check_a11y and the end of the test fail on it.
+    watched = []
+    context.on("page", lambda new_page: _watch_csp(new_page, watched))
     page = context.new_page()
+    _watch_csp(page, watched)
     page.js_errors = []  # uncaught exceptions in the page; check_a11y fails on them too
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     try:
         yield page
+        for each in watched:
+            fail_on_csp_violations(each, "the end of the test")
     finally:
         context.close()
+
+
+def _watch_csp(page, watched: list) -> None:
+    if hasattr(page, "csp_violations"):
+        return
+    page.csp_violations = []
+    page.on("console", lambda message: _record_csp_violation(page, message))
+    watched.append(page)
+
+
+def _record_csp_violation(page, message) -> None:
+    if any(marker in message.text for marker in CSP_CONSOLE_MARKERS):
+        where = (message.location or {}).get("url") or page.url
+        page.csp_violations.append(f"{message.text} ({where})")
+
+
+def fail_on_csp_violations(page, name: str) -> None:
+    """Fail if the page reported that its Content-Security-Policy blocked a script, a style or a load:
+    an inline script, a style="" attribute, an on…="" handler, a javascript: URL, a resource elsewhere."""
+    found = getattr(page, "csp_violations", None)
+    if found:
+        page.csp_violations = []
+        pytest.fail(f"Content-Security-Policy violations on {name!r}:\n" + "\n".join(found), pytrace=False)
 
 
 def _slug(name: str) -> str:
@@ -99,10 +135,13 @@ def check_a11y(page, name: str) -> None:
     """
     if page.js_errors:
         pytest.fail(f"JavaScript errors on {name!r} ({page.url}):\n" + "\n".join(page.js_errors), pytrace=False)
+    fail_on_csp_violations(page, name)
     # A button caught mid-fade has no final colours yet: let CSS transitions finish first.
     page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern; a <script> tag
+        # (page.add_script_tag) would be an inline script, refused by the policy.
+        page.evaluate(_axe_source())
     violations = page.evaluate(
         """async (tags) => {
             const results = await window.axe.run(document, {
@@ -135,6 +174,11 @@ def check_a11y(page, name: str) -> None:
                 lines.append(f"       {summary_line}")
     lines.append(f"(full report: {report})")
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 def screenshot(page, name: str) -> Path:
