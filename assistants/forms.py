@@ -134,7 +134,7 @@ class ChangeForm(forms.ModelForm):
         }
 
 
-class ChangeCloseForm(forms.Form):
+class ChangeCloseForm(VersionedForm):
     family_told_worker_on = forms.DateField(
         label=_("Rodzina poinformowała pracownika"), widget=DateInput(), required=False
     )

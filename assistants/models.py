@@ -293,6 +293,9 @@ class ChangeReport(Work):
     change = models.TextField(_("zmiana sytuacji (finansowej, zawodowej, struktury rodziny…)"))
     family_told_worker_on = models.DateField(_("rodzina poinformowała pracownika"), null=True, blank=True)
     assistant_told_worker_on = models.DateField(_("asystent poinformował pracownika"), null=True, blank=True)
+    # The one item of the assistant's work edited after it is written (the dates the worker was
+    # told, by the assistant or the worker): its form carries the version, so neither overwrites the other.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

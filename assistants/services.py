@@ -413,15 +413,23 @@ def change_report_write(*, assignment: Assignment, by: User, change: ChangeRepor
 
 
 def change_report_close(
-    *, change: ChangeReport, by: User, family_told_on: datetime.date | None, assistant_told_on: datetime.date | None
+    *,
+    change: ChangeReport,
+    by: User,
+    family_told_on: datetime.date | None,
+    assistant_told_on: datetime.date | None,
+    expected_version: int | None = None,
 ) -> ChangeReport:
-    """The family told the worker, or – after 7 days – the assistant did."""
+    """The family told the worker, or – after 7 days – the assistant did. The assistant and the
+    worker both may record it: a form loaded before the other's save is refused (stale version)."""
     _not_in_future(family_told_on, "family_told_worker_on")
     _not_in_future(assistant_told_on, "assistant_told_worker_on")
     if not family_told_on and not assistant_told_on:
         raise DomainError(_("Podaj, kiedy pracownik socjalny został poinformowany."), field="family_told_worker_on")
     with transaction.atomic():
         locked = ChangeReport.objects.select_for_update().get(pk=change.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersionError(_("Zmianę sytuacji rodziny zapisano w międzyczasie. Porównaj obie wersje."))
         _told_after_learnt(
             locked.learnt_on, ("family_told_worker_on", family_told_on), ("assistant_told_worker_on", assistant_told_on)
         )
@@ -429,6 +437,7 @@ def change_report_close(
             raise DomainError(_("Zapisuje asystent lub pracownik socjalny rodziny."))
         locked.family_told_worker_on = family_told_on
         locked.assistant_told_worker_on = assistant_told_on
+        locked.version += 1
         locked._history_user = by
         locked.save()
     return locked

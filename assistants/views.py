@@ -17,10 +17,11 @@ from assistants.models import Authorisation, ChangeReport, Request
 from cases import deadlines
 from cases.selectors import case_with_details
 from cases.views import form_error
-from mopr import pdf, policy
-from mopr.errors import DomainError
+from mopr import conflicts, pdf, policy
+from mopr.errors import DomainError, StaleVersionError
 from mopr.models import Role, User
 from mopr.policy import Action
+from mopr.services import access_log_case_view
 
 
 def _case(request, pk: int, action: Action = Action.WRITE):
@@ -67,6 +68,7 @@ def request_new(request, pk: int, path: str):
 
 def request_detail(request, pk: int):
     req = selectors.request_for(user=request.user, pk=pk)
+    access_log_case_view(request=request, case=req.case, what="Wniosek o asystenta rodziny")
     user = request.user
     initial = {"version": req.version}
     context = {"req": req, "case": req.case, "decisions": req.decisions.select_related("decided_by")}
@@ -227,6 +229,7 @@ def my_families(request):
 def assignment_detail(request, pk: int):
     assignment = selectors.assignment_for(user=request.user, pk=pk)
     case = assignment.case
+    access_log_case_view(request=request, case=case, what="Asysta rodziny")
     is_assistant = (
         policy.case_allows(request.user, case, Action.ASSISTANT_WORK) and assignment.assistant_id == request.user.pk
     )
@@ -285,10 +288,12 @@ def change_close(request, pk: int):
     form = forms.ChangeCloseForm(
         request.POST or None,
         initial={
+            "version": change.version,
             "family_told_worker_on": change.family_told_worker_on,
             "assistant_told_worker_on": change.assistant_told_worker_on,
         },
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.change_report_close(
@@ -296,7 +301,11 @@ def change_close(request, pk: int):
                 by=request.user,
                 family_told_on=form.cleaned_data["family_told_worker_on"],
                 assistant_told_on=form.cleaned_data["assistant_told_worker_on"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersionError:
+            fresh = ChangeReport.objects.get(pk=change.pk)
+            conflict = conflicts.conflict_for(form, fresh, ["family_told_worker_on", "assistant_told_worker_on"])
         except DomainError as error:
             form_error(form, error)
         else:
@@ -305,7 +314,13 @@ def change_close(request, pk: int):
     return render(
         request,
         "assistants/work_form.html",
-        {"assignment": assignment, "form": form, "title": _("Poinformowanie pracownika o zmianie sytuacji")},
+        {
+            "assignment": assignment,
+            "form": form,
+            "title": _("Poinformowanie pracownika o zmianie sytuacji"),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
     )
 
 
@@ -385,9 +400,11 @@ def authorisations(request):
     )
     form = forms.AuthorisationForm(request.POST or None, users=candidates)
     if request.method == "POST" and "revoke" in request.POST:
-        granted = get_object_or_404(
-            Authorisation, pk=request.POST.get("revoke"), institution_id=request.user.institution_id
-        )
+        revoke = request.POST.get("revoke", "")
+        if not (revoke.isascii() and revoke.isdigit()):  # not an id: no query (it would fail), a message
+            messages.error(request, _("Nie wskazano upoważnienia do cofnięcia."))
+            return redirect("assistants:authorisations")
+        granted = get_object_or_404(Authorisation, pk=revoke, institution_id=request.user.institution_id)
         services.authorisation_revoke(director=request.user, authorisation=granted)
         messages.success(request, _("Cofnięto upoważnienie."))
         return redirect("assistants:authorisations")

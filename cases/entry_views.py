@@ -34,8 +34,8 @@ from cases.forms import (
 from cases.models import CaseDocument, CaseFlag, Notification
 from cases.procedure import Stage
 from cases.views import form_error as _form_error
-from mopr import policy
-from mopr.errors import DomainError
+from mopr import conflicts, policy
+from mopr.errors import DomainError, StaleVersionError
 from mopr.models import AccessLog, Role
 from mopr.policy import Action
 from mopr.services import access_log_case_view
@@ -182,16 +182,43 @@ def flag_remove(request, pk: int, flag_pk: int):
 def notification_answer(request, pk: int, notification_pk: int):
     case = policy.case_get_for(request.user, pk, Action.WRITE)
     notification = get_object_or_404(Notification, pk=notification_pk, case=case)
-    form = NotificationAnswerForm(request.POST or None, initial={"answer": notification.answer})
+    form = NotificationAnswerForm(
+        request.POST or None,
+        initial={
+            "answer": notification.answer,
+            "answered_on": notification.answered_on,
+            "state": services.notification_state(notification),
+        },
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.notification_record_answer(notification=notification, by=request.user, **form.cleaned_data)
+            services.notification_record_answer(
+                notification=notification,
+                by=request.user,
+                answer=data["answer"],
+                answered_on=data["answered_on"],
+                expected_state=data["state"],
+            )
+        except StaleVersionError:
+            fresh = Notification.objects.get(pk=notification.pk)
+            who, when = conflicts.last_change(fresh)
+            conflict = conflicts.Conflict(
+                rows=conflicts.conflict_rows(form, fresh, ["answered_on", "answer"]), changed_by=who, changed_at=when
+            )
+            conflicts.rearm(form, services.notification_state(fresh), name="state")
         except DomainError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("Zapisano odpowiedź na zawiadomienie."))
             return redirect("cases:folder", pk=case.pk)
-    return render(request, "cases/notification_answer.html", {"case": case, "notification": notification, "form": form})
+    return render(
+        request,
+        "cases/notification_answer.html",
+        {"case": case, "notification": notification, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 # --- the case folder (teczka) ----------------------------------------------------------------------------

@@ -66,24 +66,55 @@ def not_in_future(value):
 # --- the client -----------------------------------------------------------------------------
 
 
-class ClientForm(forms.ModelForm):
+class VersionedModelFormMixin:
+    """The edit of an existing row carries the version it was loaded at (not a model field of
+    the form: the service compares and bumps it); a new row has no version to carry."""
+
+    def _carry_version(self) -> None:
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        # The hidden field's own error is not shown (a page opened before versions were carried).
+        if "version" in self.errors:
+            self.add_error(None, _("Formularz jest nieaktualny – otwórz go ponownie i wprowadź zmiany jeszcze raz."))
+        return data
+
+
+class ClientForm(VersionedModelFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     class Meta:
         model = Client
         fields = ["kind", "street", "house_number", "flat_number", "postal_code", "city", "phone", "email"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._carry_version()
+
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()
-        if value and not (len(value) == 6 and value[2] == "-" and (value[:2] + value[3:]).isdigit()):
+        if value and not (
+            len(value) == 6 and value[2] == "-" and value.isascii() and (value[:2] + value[3:]).isdigit()
+        ):
             raise forms.ValidationError(_("Kod pocztowy w postaci 00-000."))
         return value
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(VersionedModelFormMixin, forms.ModelForm):
     pesel = forms.CharField(label=_("PESEL"), required=False, max_length=11, validators=[validate_pesel])
     # The head of the family is the client entered first; other members relate to them.
     relation = forms.ChoiceField(
         label=_("Pokrewieństwo"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD], initial=Relation.CHILD
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._carry_version()
 
     class Meta:
         model = ClientMember
@@ -451,3 +482,5 @@ class DocumentUploadForm(EntryForm):
 class NotificationAnswerForm(forms.Form):
     answered_on = forms.DateField(label=_("Data odpowiedzi"), widget=DateInput(), validators=[not_in_future])
     answer = forms.CharField(label=_("Odpowiedź"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    # The answer's state when the form was loaded (services.notification_state): no lost updates.
+    state = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -29,10 +29,12 @@ from cases.forms import (
     VerifyForm,
 )
 from cases.models import Client, ClientMember, Report
+from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Stage
-from mopr import policy
-from mopr.errors import DomainError
+from mopr import conflicts, policy
+from mopr.errors import DomainError, StaleVersionError
 from mopr.policy import Action
+from mopr.services import access_log_case_view
 
 
 def form_error(form, error: DomainError) -> None:
@@ -72,6 +74,7 @@ def case_list(request):
 
 def case_detail(request, pk: int):
     case = policy.case_get_for(request.user, pk, Action.VIEW, selectors.case_with_details(user=request.user, pk=pk))
+    access_log_case_view(request=request, case=case, what="Sprawa")
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
@@ -410,21 +413,29 @@ def client_edit(request, pk: int):
     case = policy.case_get_for(request.user, pk, Action.WRITE)
     client = case.client
     form = ClientForm(request.POST or None, instance=client)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.client_update(
-            client=client,
-            by=request.user,
-            kind=form.cleaned_data["kind"],
-            address=services.AddressData(
-                **{
-                    k: form.cleaned_data[k]
-                    for k in ("city", "street", "house_number", "flat_number", "postal_code", "phone", "email")
-                }
-            ),
-        )
-        messages.success(request, _("Zapisano dane klienta."))
-        return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/client_edit.html", {"case": case, "form": form})
+        try:
+            services.client_update(
+                client=client,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                address=services.AddressData(
+                    **{
+                        k: form.cleaned_data[k]
+                        for k in ("city", "street", "house_number", "flat_number", "postal_code", "phone", "email")
+                    }
+                ),
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersionError:
+            # The form's instance holds the user's values by now: compare with a fresh read.
+            conflict = conflicts.conflict_for(form, Client.objects.get(pk=client.pk), ClientForm.Meta.fields)
+        else:
+            messages.success(request, _("Zapisano dane klienta."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"case": case, "form": form, "conflict": conflict}
+    return render(request, "cases/client_edit.html", context, status=409 if conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -432,12 +443,22 @@ def member_edit(request, pk: int, member_pk: int | None = None):
     case = policy.case_get_for(request.user, pk, Action.WRITE)
     member = get_object_or_404(ClientMember, pk=member_pk, client=case.client) if member_pk else None
     form = MemberForm(request.POST or None, instance=member)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = _member_data(form.cleaned_data)
-        if member is None:
-            services.member_add(client=case.client, by=request.user, data=data)
+        try:
+            if member is None:
+                services.member_add(client=case.client, by=request.user, data=data)
+            else:
+                services.member_update(member=member, by=request.user, data=data, version=form.cleaned_data["version"])
+        except StaleVersionError:
+            current = ClientMember.objects.get(pk=member.pk)
+            fields = [f for f in MemberForm.Meta.fields if not (f == "relation" and current.is_head)]
+            # The service takes the birth date from the PESEL when one is given; compare that.
+            yours = {"birth_date": pesel_birth_date(data.pesel) if data.pesel else data.birth_date}
+            conflict = conflicts.conflict_for(form, current, fields, yours=yours)
         else:
-            services.member_update(member=member, by=request.user, data=data)
-        messages.success(request, _("Zapisano dane członka rodziny."))
-        return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/member_edit.html", {"case": case, "member": member, "form": form})
+            messages.success(request, _("Zapisano dane członka rodziny."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"case": case, "member": member, "form": form, "conflict": conflict}
+    return render(request, "cases/member_edit.html", context, status=409 if conflict else 200)

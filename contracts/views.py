@@ -24,10 +24,12 @@ from contracts.forms import (
     MovingAwayForm,
     SignForm,
 )
-from contracts.models import Contract, Declaration
-from mopr import pdf, policy
-from mopr.errors import DomainError
+from contracts.models import Action as ContractAction
+from contracts.models import Contract, Declaration, Goal
+from mopr import conflicts, pdf, policy
+from mopr.errors import DomainError, StaleVersionError
 from mopr.policy import Action
+from mopr.services import access_log_case_view
 
 
 def _case(request, pk: int, action: Action = Action.VIEW):
@@ -36,6 +38,21 @@ def _case(request, pk: int, action: Action = Action.VIEW):
 
 def _contract(case, contract_pk: int) -> Contract:
     return get_object_or_404(selectors.contracts_of(case=case), pk=contract_pk)
+
+
+def _conflict(form, contract: Contract, values) -> conflicts.Conflict:
+    """Someone saved the contract after the form was loaded: what is saved now against what the
+    user sent. ``values(fresh)`` maps the form's fields to the values of the contract read anew."""
+    fresh = Contract.objects.get(pk=contract.pk)
+    current = values(fresh)
+    return conflicts.conflict_for(form, fresh, list(current), current=current)
+
+
+def _statuses(form, contract: Contract) -> dict:
+    """The statuses of the goals and actions on the evaluation form, as saved now."""
+    goals = {f"goal_{g.pk}": Goal.Status(g.status) for g in contract.goals.all()}
+    actions = {f"action_{a.pk}": ContractAction.Status(a.status) for a in contract.actions.all()}
+    return {name: value for name, value in (goals | actions).items() if name in form.fields}
 
 
 def _resources(kinds: list[str], note: str) -> list[tuple[str, str]]:
@@ -97,6 +114,7 @@ def contract_new(request, pk: int):
 def contract_detail(request, pk: int, contract_pk: int):
     case = _case(request, pk)
     contract = _contract(case, contract_pk)
+    access_log_case_view(request=request, case=case, what="Kontrakt socjalny")
     may_write = policy.case_allows(request.user, case, Action.WRITE)
     context = {
         "case": case,
@@ -140,6 +158,7 @@ def contract_evaluate(request, pk: int, contract_pk: int):
         contract=contract,
         initial={"version": contract.version, "evaluated_on": timezone.localdate(), "with_client": True},
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_evaluate(
@@ -148,12 +167,16 @@ def contract_evaluate(request, pk: int, contract_pk: int):
                 goal_statuses=form.goal_statuses(), action_statuses=form.action_statuses(),
                 expected_version=form.cleaned_data["version"],
             )  # fmt: skip
+        except StaleVersionError:
+            # The statuses the user set against those saved meanwhile (an evaluation sets them all).
+            conflict = _conflict(form, contract, lambda fresh: _statuses(form, fresh))
         except DomainError as error:
             form_error(form, error)
         else:
             messages.success(request, _("Zapisano ewaluację kontraktu."))
             return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
-    return render(request, "contracts/evaluation_form.html", {"case": case, "contract": contract, "form": form})
+    context = {"case": case, "contract": contract, "form": form, "conflict": conflict}
+    return render(request, "contracts/evaluation_form.html", context, status=409 if conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,6 +189,7 @@ def contract_amend(request, pk: int, contract_pk: int):
                  "period_to": contract.period_to},
     )  # fmt: skip
     actions = ActionFormSet(request.POST or None, prefix="actions")
+    conflict = None
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         d = form.cleaned_data
         try:
@@ -174,14 +198,17 @@ def contract_amend(request, pk: int, contract_pk: int):
                 main_goal=d["main_goal"], period_to=d["period_to"], new_goals=d["new_goals"].splitlines(),
                 new_actions=_action_data(actions.cleaned_data), expected_version=d["version"],
             )  # fmt: skip
+        except StaleVersionError:
+            conflict = _conflict(
+                form, contract, lambda fresh: {"main_goal": fresh.main_goal, "period_to": fresh.period_to}
+            )
         except DomainError as error:
             form_error(form, error)
         else:
             messages.success(request, _("Zapisano aneks; poprzednia wersja kontraktu pozostaje do wglądu."))
             return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
-    return render(
-        request, "contracts/amendment_form.html", {"case": case, "contract": contract, "form": form, "actions": actions}
-    )
+    context = {"case": case, "contract": contract, "form": form, "actions": actions, "conflict": conflict}
+    return render(request, "contracts/amendment_form.html", context, status=409 if conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,6 +216,7 @@ def contract_end(request, pk: int, contract_pk: int):
     case = _case(request, pk, Action.WRITE)
     contract = _contract(case, contract_pk)
     form = EndForm(request.POST or None, initial={"version": contract.version, "ended_on": timezone.localdate()})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -196,6 +224,11 @@ def contract_end(request, pk: int, contract_pk: int):
                 contract=contract, by=request.user, end=d["end"], ended_on=d["ended_on"], reason=d["reason"],
                 welfare_threatened=d["welfare_threatened"], expected_version=d["version"],
             )  # fmt: skip
+        except StaleVersionError:
+            conflict = _conflict(form, contract, lambda fresh: {
+                "end": fresh.end, "ended_on": fresh.ended_on, "reason": fresh.end_reason,
+                "welfare_threatened": fresh.welfare_threatened,
+            })  # fmt: skip
         except DomainError as error:
             form_error(form, error)
         else:
@@ -207,7 +240,8 @@ def contract_end(request, pk: int, contract_pk: int):
                 return redirect("cases:entry_add", pk=case.pk, kind="zawiadomienie")
             messages.success(request, _("Kontrakt zakończony."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "contracts/end_form.html", {"case": case, "contract": contract, "form": form})
+    context = {"case": case, "contract": contract, "form": form, "conflict": conflict}
+    return render(request, "contracts/end_form.html", context, status=409 if conflict else 200)
 
 
 def contract_pdf(request, pk: int, contract_pk: int):

@@ -91,15 +91,26 @@ def client_create(*, institution, by: User, kind: str, address: AddressData, mem
     return client
 
 
-def client_update(*, client: Client, by: User, kind: str, address: AddressData) -> Client:
+def _stale(model_name: str) -> StaleVersionError:
+    return StaleVersionError(
+        _("%(what)s zmieniono w międzyczasie. Porównaj obie wersje i zapisz ponownie.") % {"what": model_name}
+    )
+
+
+def client_update(*, client: Client, by: User, kind: str, address: AddressData, version: int) -> Client:
+    """Save the client's own data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
-        client.kind = kind
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.version != version:
+            raise _stale(_("Dane klienta"))
+        locked.kind = kind
         for name, value in address.__dict__.items():
-            setattr(client, name, value)
-        client._history_user = by
-        client.save()
-        client_refresh_search(client=client)
-    return client
+            setattr(locked, name, value)
+        locked.version += 1
+        locked._history_user = by
+        locked.save()
+        client_refresh_search(client=locked)
+    return locked
 
 
 def member_add(
@@ -125,21 +136,26 @@ def member_add(
     return member
 
 
-def member_update(*, member: ClientMember, by: User, data: MemberData) -> ClientMember:
+def member_update(*, member: ClientMember, by: User, data: MemberData, version: int) -> ClientMember:
+    """Save a member's data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
-        member.first_name = data.first_name.strip()
-        member.last_name = data.last_name.strip()
-        member.pesel = data.pesel
-        member.birth_date = _member_birth_date(data)
-        if not member.is_head:
-            member.relation = data.relation
-        member.in_foster_care = data.in_foster_care
-        member.lives_apart = data.lives_apart
-        member.id_document = data.id_document
-        member._history_user = by
-        member.save()
-        client_refresh_search(client=member.client)
-    return member
+        locked = ClientMember.objects.select_for_update().select_related("client").get(pk=member.pk)
+        if locked.version != version:
+            raise _stale(_("Dane członka rodziny"))
+        locked.first_name = data.first_name.strip()
+        locked.last_name = data.last_name.strip()
+        locked.pesel = data.pesel
+        locked.birth_date = _member_birth_date(data)
+        if not locked.is_head:
+            locked.relation = data.relation
+        locked.in_foster_care = data.in_foster_care
+        locked.lives_apart = data.lives_apart
+        locked.id_document = data.id_document
+        locked.version += 1
+        locked._history_user = by
+        locked.save()
+        client_refresh_search(client=locked.client)
+    return locked
 
 
 # --- cases: numbering and the common write -----------------------------------------------------
@@ -156,6 +172,8 @@ def _next_case_number(*, region: Region, year: int) -> str:
 def _lock(case: Case, expected_version: int | None) -> Case:
     """Lock the case row for this transaction and refuse a stale form."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.anonymised_at is not None:
+        raise DomainError(_("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać."))
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(
             _("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie.")

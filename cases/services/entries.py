@@ -5,6 +5,7 @@ author as history user, bump the case's version, in one transaction."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +29,7 @@ from cases.models import (
 )
 from cases.procedure import CloseReason, Stage
 from cases.services.case import _lock, _save, case_change_stage
-from mopr.errors import DomainError
+from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
 
 # Entries of the situation are written once the case is being handled and until it closes;
@@ -101,13 +102,28 @@ def notification_send(*, case: Case, by: User, notification: Notification) -> No
     return notification
 
 
+def notification_state(notification: Notification) -> str:
+    """The answer as the form saw it, for the no-lost-updates check: an answer can be corrected
+    later, by the worker or a colleague, and must not be overwritten unseen."""
+    raw = f"{notification.answered_on or ''}|{notification.answer}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def notification_record_answer(
-    *, notification: Notification, by: User, answer: str, answered_on: datetime.date
+    *,
+    notification: Notification,
+    by: User,
+    answer: str,
+    answered_on: datetime.date,
+    expected_state: str | None = None,
 ) -> Notification:
-    notification.answer, notification.answered_on = answer.strip(), answered_on
-    _check_answer(notification)
     with transaction.atomic():
         locked_case = _lock(notification.case, None)
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if expected_state is not None and notification_state(notification) != expected_state:
+            raise StaleVersionError(_("Odpowiedź została w międzyczasie zapisana przez inną osobę."))
+        notification.answer, notification.answered_on = answer.strip(), answered_on
+        _check_answer(notification)
         notification._history_user = by
         notification.save()
         _save(locked_case, by)

@@ -375,6 +375,21 @@ def test_a_second_anonymisation_is_refused(org, p):
     assert AccessLog.objects.filter(action=AccessLog.Action.ANONYMISE).count() == 1
 
 
+def test_an_anonymised_case_is_read_only(client, org, p):
+    """Reopening or editing would bring personal data back into a case kept for statistics."""
+    from cases import services
+
+    case = closed_case(org, p, closed_at=ago(years=11))
+    case_anonymise(case=case, by=p.director_a)
+    case.refresh_from_db()
+    with pytest.raises(DomainError, match="zanonimizowana"):
+        services.case_reopen(case=case, by=p.worker_a, reason="Nowe zgłoszenie")
+    login(client, "worker_a")
+    for name in ("cases:client_edit", "cases:member_add"):
+        response = client.get(reverse(name, args=[case.pk]))
+        assert response.status_code == 403 and "zanonimizowana" in response.content.decode()
+
+
 def test_a_client_with_an_open_case_is_not_anonymised(org, p):
     old = closed_case(org, p, closed_at=ago(years=11))
     CaseFactory(region=org.region_a1, client=old.client, stage=Stage.ROZEZNANIE, number="TEST/OPEN")
