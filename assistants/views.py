@@ -401,7 +401,7 @@ def authorisations(request):
     form = forms.AuthorisationForm(request.POST or None, users=candidates)
     if request.method == "POST" and "revoke" in request.POST:
         revoke = request.POST.get("revoke", "")
-        if not (revoke.isascii() and revoke.isdigit()):  # not an id: no query (it would fail), a message
+        if not (revoke.isascii() and revoke.isdigit() and len(revoke) < 20):  # not an id: no query (it fails)
             messages.error(request, _("Nie wskazano upoważnienia do cofnięcia."))
             return redirect("assistants:authorisations")
         granted = get_object_or_404(Authorisation, pk=revoke, institution_id=request.user.institution_id)

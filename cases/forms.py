@@ -51,10 +51,33 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id past the database's integer range is a choice not offered, not an
+    OverflowError from SQLite (Django guards the lookup of one id, not of a list of them)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)  # as the id field will read it
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check refuses it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:30]}
+                )
+        return super()._check_values(value)
+
+
 class VersionedForm(forms.Form):
     """Carries the version of the record the form was loaded at (no lost updates)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("version"):  # a hidden field's error is not shown at it: say it at the top
+            self.add_error(None, _("Formularz jest nieaktualny – otwórz go ponownie i wprowadź zmiany jeszcze raz."))
+        return data
 
 
 def not_in_future(value):

@@ -11,7 +11,7 @@ _CENTURY_BY_OFFSET = {80: 1800, 0: 1900, 20: 2000, 40: 2100, 60: 2200}
 
 
 def pesel_checksum_ok(pesel: str) -> bool:
-    if len(pesel) != 11 or not pesel.isdigit():
+    if len(pesel) != 11 or not (pesel.isascii() and pesel.isdigit()):
         return False
     total = sum(int(d) * w for d, w in zip(pesel[:10], _WEIGHTS, strict=True))
     return (10 - total % 10) % 10 == int(pesel[10])
@@ -19,7 +19,7 @@ def pesel_checksum_ok(pesel: str) -> bool:
 
 def pesel_birth_date(pesel: str) -> datetime.date | None:
     """The birth date encoded in a PESEL, or None if it does not encode a real date."""
-    if len(pesel) != 11 or not pesel.isdigit():
+    if len(pesel) != 11 or not (pesel.isascii() and pesel.isdigit()):
         return None
     year, month, day = int(pesel[0:2]), int(pesel[2:4]), int(pesel[4:6])
     offset = (month // 20) * 20
@@ -36,7 +36,7 @@ def validate_pesel(value: str) -> None:
     """Form validator with a Polish message at the field."""
     if not value:
         return
-    if len(value) != 11 or not value.isdigit():
+    if len(value) != 11 or not (value.isascii() and value.isdigit()):  # not "²", not "٣"
         raise ValidationError(_("PESEL składa się z 11 cyfr."), code="pesel_format")
     if not pesel_checksum_ok(value):
         raise ValidationError(_("Nieprawidłowy PESEL: cyfra kontrolna się nie zgadza."), code="pesel_checksum")

@@ -25,9 +25,11 @@ def _selected_ids(request) -> list[int]:
     ids = []
     for value in request.POST.getlist("cases"):
         try:
-            ids.append(int(value))
+            number = int(value)
         except ValueError:
             continue
+        if -(2**63) <= number < 2**63:  # beyond: no such case (and SQLite cannot compare it)
+            ids.append(number)
     return ids
 
 

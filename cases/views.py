@@ -57,7 +57,7 @@ def _page(request, qs, size: int | None = None):
 def case_list(request):
     if not policy.user_may_see_case_list(request.user):
         raise PermissionDenied(_("Ta rola nie ma dostępu do akt spraw."))
-    q = request.GET.get("q", "")[:100]
+    q = request.GET.get("q", "")[:100].replace("\x00", "")  # PostgreSQL refuses NUL in text (a server error)
     qs = selectors.case_list(user=request.user, q=q)
     case_filter = CaseFilter(request.GET or None, queryset=qs, user=request.user)
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else qs

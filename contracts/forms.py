@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, VersionedForm, not_in_future
+from cases.forms import DateInput, ModelMultipleChoiceField, VersionedForm, not_in_future
 from contracts.models import Action, Contract, Goal, Resource
 from contracts.validators import id_card_ok
 
@@ -14,7 +14,7 @@ class ContractForm(VersionedForm):
     client_id_document = forms.CharField(
         label=_("Dokument tożsamości (gdy klient nie ma numeru PESEL)"), required=False, max_length=40
     )
-    covered_members = forms.ModelMultipleChoiceField(
+    covered_members = ModelMultipleChoiceField(
         label=_("Członkowie rodziny objęci kontraktem"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip

@@ -3,7 +3,7 @@ which is a check digit over the rest (weights 7, 3, 1, –, 7, 3, 1, 7, 3; lette
 
 import re
 
-_PATTERN = re.compile(r"^[A-Z]{3}\d{6}$")
+_PATTERN = re.compile(r"^[A-Z]{3}[0-9]{6}$")  # ASCII digits: \d also takes "٣"
 _WEIGHTS = (7, 3, 1, 0, 7, 3, 1, 7, 3)
 
 

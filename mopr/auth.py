@@ -6,6 +6,7 @@ django-otp (TOTP), Django's session hash (other sessions end when the password c
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -26,6 +27,15 @@ class ThrottledBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def axes_username(request, credentials=None):
+    """The user name django-axes records and counts failures of: as axes would take it, but at
+    most 150 characters long (a user name's length). Django's login form does not check the
+    length, and a longer name overflowed axes' column on PostgreSQL (a server error)."""
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get("username")
+    return username[:150] if isinstance(username, str) else username
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
@@ -51,11 +61,11 @@ def _fold(text: str) -> str:
 
 
 def _is_keyboard_walk(text: str) -> bool:
-    """"qwerty", "1qaz2wsx", "zaq12wsxcde3": nearly every key next to the one before."""
+    """Keyboard walks ("qwerty", "1qaz2wsx", "zaq12wsxcde3"): nearly every key next to the one before."""
     keys = [_KEYS[c] for c in text if c in _KEYS]
     if len(keys) < 8:
         return False
-    near = sum(abs(a[0] - b[0]) <= 1.0 and abs(a[1] - b[1]) <= 1 for a, b in zip(keys, keys[1:], strict=False))
+    near = sum(abs(a[0] - b[0]) <= 1.0 and abs(a[1] - b[1]) <= 1 for a, b in itertools.pairwise(keys))
     return near >= 0.8 * (len(keys) - 1)
 
 

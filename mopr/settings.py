@@ -174,6 +174,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The user name as axes records it, cut to a user name's length (Django's login form does not check it).
+AXES_USERNAME_CALLABLE = "mopr.auth.axes_username"
 # Behind a reverse proxy the client's address comes from its header (README: Production).
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("USE_X_FORWARDED_FOR", False) else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

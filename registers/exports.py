@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 
@@ -21,6 +22,9 @@ from cases.models import Case
 from registers.selectors import resigned
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot hold (control characters typed or pasted into a field, U+FFFE, U+FFFF): openpyxl
+# refuses the first and writes the others into a file no spreadsheet opens. Left out of the XLSX.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Above this many rows the PDF is refused: paper is not the place for it; CSV and XLSX are.
 PDF_MAX_ROWS = 1000
@@ -110,7 +114,7 @@ def xlsx_file(cases: Iterable[Case], *, title: str):
     for case in cases:
         cells = []
         for text in raw_row(case):
-            cell = WriteOnlyCell(sheet, value=text)
+            cell = WriteOnlyCell(sheet, value=NOT_IN_XML.sub("", text))
             cell.data_type = "s"  # a string cell: "=SUM(A1)" stays text, never a formula
             cells.append(cell)
         sheet.append(cells)

@@ -3,18 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, not_in_future
+from cases.forms import DateInput, ModelMultipleChoiceField, not_in_future
 from cases.models import Case
 from mopr.models import User
 
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Data spotkania"), widget=DateInput(), validators=[not_in_future])
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelMultipleChoiceField(
         label=_("Lista obecności"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     guests = forms.CharField(label=_("Inne osoby obecne"), required=False, max_length=300)
-    cases_discussed = forms.ModelMultipleChoiceField(
+    cases_discussed = ModelMultipleChoiceField(
         label=_("Omawiane sprawy"), queryset=Case.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
@@ -31,7 +31,7 @@ class InspectionForm(forms.Form):
     inspected_worker = forms.ModelChoiceField(label=_("Kontrolowany pracownik"), queryset=User.objects.none())
     held_on = forms.DateField(label=_("Data kontroli"), widget=DateInput(), validators=[not_in_future])
     scope = forms.CharField(label=_("Zakres kontroli"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    cases = forms.ModelMultipleChoiceField(
+    cases = ModelMultipleChoiceField(
         label=_("Skontrolowane sprawy"),
         queryset=Case.objects.none(),
         required=False,

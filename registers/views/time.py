@@ -38,7 +38,8 @@ def _target_worker(request) -> User:
                 _("Czas pracy rejestrują pracownicy socjalni, pracownicy ds. świadczeń i koordynatorzy.")
             )
         return request.user
-    if not raw.isdigit() or request.user.institution_id is None:
+    # An id in ASCII digits ("²".isdigit() is true), not longer than the database's (int() refuses 4300 digits).
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 20) or request.user.institution_id is None:
         raise Http404
     worker = get_object_or_404(User, pk=int(raw), institution_id=request.user.institution_id)
     if not sel.time_may_record(request.user, worker):
