@@ -308,6 +308,10 @@ def assistant_assign(
             raise DomainError(_("Asystenta przydziela się po zatwierdzeniu wniosku albo na podstawie wyroku sądu."))
         if hasattr(locked, "assignment"):
             raise DomainError(_("Do tego wniosku przydzielono już asystenta."))
+        # The case row is locked too, so that a closure cannot slip in between (as the ways in refuse
+        # a closed case, so does the assignment: the assistant supports the social work of an open case).
+        if _lock_case(locked.case, None).is_closed:
+            raise DomainError(_("Sprawa jest zakończona – asystenta przydziela się w otwartej sprawie."))
         if not policy.user_may_assign_assistant(by) or by.institution_id != locked.case.institution_id:
             raise DomainError(_("Asystenta przydziela zatwierdzający lub kierownik działu."))
         if locked.case.assistant_assignments.filter(ended_on__isnull=True).exists():

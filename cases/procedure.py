@@ -181,7 +181,8 @@ def reason_given(move: Move) -> str | None:
 
 
 def close_reason_given(move: Move) -> str | None:
-    if move.close_reason is None:
+    # An empty choice ("") is no reason either.
+    if not move.close_reason:
         return _("Wybierz przyczynę zakończenia sprawy.")
     return None
 
@@ -190,11 +191,19 @@ def close_reason_fits_stage(move: Move) -> str | None:
     """An unfounded report closes only after the diagnosis (III.2); a completed contract only
     from social work (V.1). Refusal, moving out, death and other reasons close at any stage."""
     allowed = CLOSE_REASONS_BY_STAGE.get(Stage(move.case.stage), frozenset())
-    if move.close_reason is not None and move.close_reason not in allowed:
+    if move.close_reason and move.close_reason not in allowed:
         return _("Z etapu „%(stage)s” nie można zakończyć sprawy z przyczyny „%(reason)s”.") % {
             "stage": Stage(move.case.stage).label,
             "reason": CloseReason(move.close_reason).label,
         }
+    return None
+
+
+def close_reason_only_on_closing(move: Move) -> str | None:
+    """Only a closure has a close reason: on any other move it would enter the history as the
+    reason of a closure that never happened (the case's timeline shows it)."""
+    if move.close_reason and move.target != Stage.ZAKONCZENIE:
+        return _("Przyczynę zakończenia podaje się tylko przy zakończeniu sprawy.")
     return None
 
 
@@ -211,6 +220,15 @@ def reopened_within_procedure(move: Move) -> str | None:
     """V.3: reopened at rozeznanie, or straight at social work when it had been run before."""
     if move.target == Stage.PRACA_SOCJALNA and move.case.social_work_started_at is None:
         return _("W tej sprawie nie prowadzono pracy socjalnej; wznów ją od rozeznania sytuacji.")
+    return None
+
+
+def no_other_open_case(move: Move) -> str | None:
+    """V.3 and the intake's rule that a client has one open case (a report about a client with an
+    open case joins it): a closed case is not reopened beside a newer open case of the client."""
+    other = move.case.client.cases.filter(stage__in=Stage.open_stages()).exclude(pk=move.case.pk).first()
+    if other is not None:
+        return _("Klient ma otwartą sprawę %(number)s – działania prowadzi się w niej.") % {"number": other.number}
     return None
 
 
@@ -292,11 +310,11 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     (S.ZAWIESZENIE, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
     # V.3: the effects do not hold – reopen, keeping everything that came before.
     (S.ZAKONCZENIE, S.ROZEZNANIE): Transition(
-        gettext_lazy("Wznów zakończoną sprawę (rozeznanie)"), (reason_given,), needs_reason=True
+        gettext_lazy("Wznów zakończoną sprawę (rozeznanie)"), (reason_given, no_other_open_case), needs_reason=True
     ),
     (S.ZAKONCZENIE, S.PRACA_SOCJALNA): Transition(
         gettext_lazy("Wznów zakończoną sprawę (praca socjalna)"),
-        (reason_given, reopened_within_procedure),
+        (reason_given, reopened_within_procedure, no_other_open_case),
         needs_reason=True,
     ),
 }
@@ -333,7 +351,8 @@ def refusal(move: Move) -> str | None:
             "source": Stage(move.case.stage).label,
             "target": Stage(move.target).label,
         }
-    reasons = [why for guard in transition.guards if (why := guard(move))]
+    guards = (*transition.guards, close_reason_only_on_closing)
+    reasons = [why for guard in guards if (why := guard(move))]
     return " ".join(reasons) or None
 
 
