@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint format browser bench migrate demo clean
+.PHONY: run test lint format browser bench loadtest migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,14 +46,24 @@ migrate: $(VENV)/.installed
 demo: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo
 
-## bench: server-side timings in a database of its own (BENCH_DATABASE_URL; default var/bench.sqlite3)
-BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+## bench: fill a database of its own with BENCH_SIZE cases (once) and measure server-side times
+##        make bench BENCH_SIZE=1000    (quick)
+##        BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mopr_bench make bench
+BENCH_SIZE ?= 100000
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_SIZE).sqlite3
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
+	ALLOWED_HOSTS=testserver,127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
+	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 bench: $(VENV)/.installed-dev
 	mkdir -p var
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
-	  SECURE_SSL_REDIRECT=false $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver \
-	  SECURE_SSL_REDIRECT=false $(BIN)/python manage.py bench
+	$(BENCH_ENV) $(BIN)/python manage.py bench --size $(BENCH_SIZE) $(BENCH_ARGS)
+
+## loadtest: gunicorn on 127.0.0.1:8765 against the bench database, 20 locust users for 60 s
+LOADTEST_PORT ?= 8765
+loadtest: $(VENV)/.installed-dev
+	mkdir -p var
+	$(BENCH_ENV) $(BIN)/python manage.py bench --size $(BENCH_SIZE) --fill-only
+	$(BENCH_ENV) BENCH_SIZE=$(BENCH_SIZE) LOADTEST_PORT=$(LOADTEST_PORT) bash loadtest/run
 
 clean:
 	rm -rf $(VENV) test-output var/test-uploads

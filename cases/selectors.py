@@ -39,32 +39,44 @@ MEMBERS = Prefetch("client__members", queryset=ClientMember.objects.order_by("-i
 
 
 def with_list_data(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """What a list row shows, in a fixed number of queries whatever the page size."""
-    return qs.select_related("client", "region", "worker", "institution").prefetch_related(MEMBERS, ACTIVE_FLAGS)
+    """What a list row shows, in a fixed number of queries whatever the page size.
+
+    The institution (which the deadline engine reads) is prefetched – one row, one query – not
+    joined: with it in the join SQLite's planner starts from the institution and sorts all the
+    institution's cases for every page (230 ms at 100,000 cases instead of 1 ms)."""
+    return qs.select_related("client", "region", "worker").prefetch_related("institution", MEMBERS, ACTIVE_FLAGS)
 
 
 def search_condition(q: str) -> Q:
-    """Diacritics-insensitive search by name, PESEL, address or case number."""
+    """Diacritics-insensitive search by name, PESEL, address or case number.
+
+    - 11 digits: a PESEL, compared whole on the members' PESEL index – never a LIKE;
+    - anything else: a fragment of the case number, or every word (folded: "Żółkiew" finds
+      "Żółkiewska" and "ul. Żółkiewskiego") inside the client's folded names, PESELs and address.
+
+    Each half is a subquery answered by its own index (on PostgreSQL the trigram indexes of the
+    migration cases 0006; on SQLite a scan of the column, see docs/performance.md) and the case
+    table is read once, probing both: a join of the case and the client tables with an OR across
+    them would make the database read and join both whole."""
     q = (q or "").strip()
     if not q:
         return Q()
     if q.isdigit() and len(q) == 11:
-        return Q(client__members__pesel=q)
-    condition = Q(number__icontains=q)
+        return Q(client_id__in=ClientMember.objects.filter(pesel=q).values("client_id"))
+    # Upper-cased here too: SQLite's LIKE ignores the case of ASCII letters only, and the numbers'
+    # region codes are written in capitals ("rpś-1" finds "RPŚ-1/2026/0042" on both databases).
+    condition = Q(pk__in=Case.objects.filter(number__icontains=q.upper()).values("pk"))
     tokens = fold(q).split()
     if tokens:
-        words = Q()
+        clients = Client.objects.all()
         for token in tokens:
-            words &= Q(client__search_text__contains=token)
-        condition |= words
+            clients = clients.filter(search_text__contains=token)
+        condition |= Q(client_id__in=clients.values("pk"))
     return condition
 
 
 def case_list(*, user: User, q: str = "") -> QuerySet[Case]:
-    qs = cases_visible_to(user)
-    if q.strip():
-        # The PESEL condition joins members; the subquery keeps rows unique without DISTINCT.
-        qs = qs.filter(pk__in=Case.objects.filter(search_condition(q)).values("pk"))
+    qs = cases_visible_to(user).filter(search_condition(q))
     return with_list_data(qs).order_by("-urgent", "-reported_at", "-pk")
 
 
@@ -96,7 +108,8 @@ def case_with_details(*, user: User, pk: int) -> QuerySet[Case]:
         cases_visible_to(user)
         .filter(pk=pk)
         .select_related("client", "region", "worker", "transferred_by", "institution")
-        .prefetch_related(ACTIVE_FLAGS)
+        # The members once: the header, the family table and the checks of the page all read them.
+        .prefetch_related(ACTIVE_FLAGS, MEMBERS)
     )
 
 
@@ -111,7 +124,9 @@ def open_cases_with_deadlines(*, user: User) -> QuerySet[Case]:
 
 
 def client_members(*, client: Client) -> list[ClientMember]:
-    return list(client.members.order_by("-is_head", "birth_date", "pk"))
+    # members.all() is the prefetched list when the client came with MEMBERS (the same order as
+    # the model's Meta.ordering), otherwise one query.
+    return list(client.members.all())
 
 
 def client_duplicates(*, user: User, q: str, limit: int = 10) -> QuerySet[Client]:

@@ -10,16 +10,16 @@ engine, a fixed number of queries per page or per chunk of an export.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from cases import deadlines
-from cases.models import Case, CaseFlag, ClientMember, FlagKind
+from cases.models import Case, CaseFlag, Client, ClientMember, FlagKind
 from cases.procedure import CloseReason, Stage
-from cases.selectors import with_list_data
+from cases.selectors import MEMBERS
 from mopr import policy
-from mopr.models import Role, User
+from mopr.models import Institution, Role, User
 
 
 def user_may_see_register(user: User) -> bool:
@@ -41,16 +41,22 @@ def register_cases(*, user: User) -> QuerySet[Case]:
     def flag(kind):
         return Exists(CaseFlag.objects.filter(case=OuterRef("pk"), kind=kind, removed_at__isnull=True))
 
-    return with_list_data(qs).annotate(
-        has_assistant=Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)),
-        niebieska_karta=flag(FlagKind.NIEBIESKA_KARTA),
-        child_abuse=flag(FlagKind.CHILD_ABUSE),
-        foster_care=Exists(ClientMember.objects.filter(client=OuterRef("client_id"), in_foster_care=True)),
-        contract_signed_on=Subquery(
-            Contract.objects.filter(case=OuterRef("pk"), signed_on__isnull=False)
-            .order_by("-signed_on")
-            .values("signed_on")[:1]
-        ),
+    # What a row shows: no flags prefetch (the flag columns are annotations below); the institution
+    # prefetched, not joined (cases.selectors.with_list_data says why).
+    return (
+        qs.select_related("client", "region", "worker")
+        .prefetch_related("institution", MEMBERS)
+        .annotate(
+            has_assistant=Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)),
+            niebieska_karta=flag(FlagKind.NIEBIESKA_KARTA),
+            child_abuse=flag(FlagKind.CHILD_ABUSE),
+            foster_care=Exists(ClientMember.objects.filter(client=OuterRef("client_id"), in_foster_care=True)),
+            contract_signed_on=Subquery(
+                Contract.objects.filter(case=OuterRef("pk"), signed_on__isnull=False)
+                .order_by("-signed_on")
+                .values("signed_on")[:1]
+            ),
+        )
     )
 
 
@@ -76,22 +82,186 @@ def with_overdue(cases: list[Case]) -> list[Case]:
     return deadlines.annotate(cases)
 
 
-def iterate_rows(qs: QuerySet[Case], *, chunk: int = 500, overdue_only: bool = False) -> Iterator[Case]:
+def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000, overdue_only: bool = False) -> Iterator[ExportRow]:
     """Walk a large register in its chosen order without holding it in memory: the database
-    cursor yields chunks of ``chunk`` cases, each chunk gets its deadlines in a fixed number
-    of queries."""
-    batch: list[Case] = []
-    for case in qs.iterator(chunk_size=chunk):
-        batch.append(case)
+    cursor yields chunks of ``chunk`` rows, each chunk gets its deadlines in a fixed number of
+    queries.
+
+    For the exports, which walk tens of thousands of rows: tuples, not model instances. A Case
+    with its client, region, worker and members is ~300 µs of Python a row – 3 s of a 10,000-row
+    export before a line is written (docs/performance.md) – so each row is an ``ExportRow`` that
+    answers exactly what ``registers.exports.COLUMNS`` asks, with the models' own properties
+    (``Client.display_name``, ``Client.address``, ``User.get_full_name``) doing the wording;
+    ``registers/tests/test_export_rows.py`` compares its every cell with the model's."""
+    labels = {value: str(label) for value, label in Case._meta.get_field("stage").flatchoices}
+    shared = _Institutions()
+    batch: list[tuple] = []
+    for values in qs.values_list(*_EXPORT_FIELDS).iterator(chunk_size=chunk):
+        batch.append(values)
         if len(batch) == chunk:
-            yield from _keep(with_overdue(batch), overdue_only)
+            yield from _keep(_export_rows(batch, labels, shared), overdue_only)
             batch = []
     if batch:
-        yield from _keep(with_overdue(batch), overdue_only)
+        yield from _keep(_export_rows(batch, labels, shared), overdue_only)
 
 
-def _keep(cases: list[Case], overdue_only: bool) -> Iterator[Case]:
+# The deadline engine's fields first (they make the lean Case of overdue_ids), then what a row shows.
+_EXPORT_FIELDS = (
+    "id", "institution_id", "client_id", "stage", "first_contact_at",
+    "number", "reported_at", "social_work_started_at", "closed_at", "close_reason", "contract_signed_on",
+    "has_assistant", "niebieska_karta", "child_abuse", "foster_care",
+    "client__kind", "client__street", "client__house_number", "client__flat_number", "client__postal_code",
+    "client__city", "region__code", "worker__first_name", "worker__last_name",
+)  # fmt: skip
+
+
+class _Head:
+    __slots__ = ("first_name", "last_name")
+    full_name = ClientMember.full_name
+
+
+class _Client:
+    """What Client.display_name and Client.address read, and those very properties."""
+
+    __slots__ = ("city", "flat_number", "head", "house_number", "kind", "postal_code", "street")
+    Kind = Client.Kind
+    display_name = Client.display_name
+    address = Client.address
+
+
+class _Region:
+    __slots__ = ("code",)
+
+
+class _Worker:
+    __slots__ = ("first_name", "last_name")
+    get_full_name = User.get_full_name
+
+
+class ExportRow:
+    """One case of an export: the attributes registers.exports.COLUMNS reads (and ``resigned``)."""
+
+    __slots__ = (
+        "_labels", "child_abuse", "client", "close_reason", "closed_at", "contract_signed_on", "foster_care",
+        "has_assistant", "niebieska_karta", "number", "overdue", "pk", "region", "reported_at",
+        "social_work_started_at", "stage", "worker",
+    )  # fmt: skip
+
+    def get_stage_display(self) -> str:
+        return self._labels.get(self.stage, self.stage)
+
+
+def _export_rows(batch: list[tuple], labels: dict, shared: _Institutions) -> list[ExportRow]:
+    n = len(_DEADLINE_FIELDS)
+    lean = []
+    for values in batch:
+        case = Case.from_db(None, _DEADLINE_FIELDS, values[:n])
+        shared.attach(case)
+        lean.append(case)
+    overdue = {c.pk: c.overdue for c in deadlines.annotate(lean)}
+    heads: dict[int, _Head] = {}
+    # The head of the family as Client.head picks it: the first member in MEMBERS' order.
+    members = ClientMember.objects.filter(client_id__in={v[2] for v in batch}).order_by("client_id", *_MEMBER_ORDER)
+    for client_id, first_name, last_name in members.values_list("client_id", "first_name", "last_name"):
+        if client_id not in heads:
+            head = heads[client_id] = _Head()
+            head.first_name, head.last_name = first_name, last_name
+    rows = []
+    for values in batch:
+        (pk, _institution, client_id, stage, _first_contact, number, reported_at, social_work, closed_at, close_reason,
+         contract, assistant, nk, abuse, foster, kind, street, house, flat, postal, city, region_code, worker_first,
+         worker_last) = values  # fmt: skip
+        row = ExportRow()
+        row.pk, row.stage, row.number, row.reported_at = pk, stage, number, reported_at
+        row.social_work_started_at, row.closed_at, row.close_reason = social_work, closed_at, close_reason
+        row.contract_signed_on, row.has_assistant, row.niebieska_karta = contract, assistant, nk
+        row.child_abuse, row.foster_care, row.overdue, row._labels = abuse, foster, overdue[pk], labels
+        client = row.client = _Client()
+        client.kind, client.street, client.house_number, client.flat_number = kind, street, house, flat
+        client.postal_code, client.city, client.head = postal, city, heads.get(client_id)
+        row.region = _Region()
+        row.region.code = region_code
+        if worker_first is None and worker_last is None:
+            row.worker = None
+        else:
+            row.worker = _Worker()
+            row.worker.first_name, row.worker.last_name = worker_first, worker_last
+        rows.append(row)
+    return rows
+
+
+_MEMBER_ORDER = tuple(MEMBERS.queryset.query.order_by)
+
+
+class _Institutions:
+    """One Institution object per institution, set on every case instead of a join per row."""
+
+    def __init__(self):
+        self.by_pk: dict[int, Institution] = {}
+
+    def attach(self, case: Case) -> None:
+        institution = self.by_pk.get(case.institution_id)
+        if institution is None:
+            institution = self.by_pk[case.institution_id] = Institution.objects.get(pk=case.institution_id)
+        case.institution = institution
+
+
+def _keep(cases: list, overdue_only: bool) -> Iterator:
     return (c for c in cases if c.overdue or not overdue_only)
+
+
+# What the deadline engine reads of a case (cases/deadlines.py: the rules and load_facts). A case
+# built from these alone has the other fields deferred: a rule that one day reads another field
+# still gets it right, by a query of its own, and the query-count tests of the register say so.
+_DEADLINE_FIELDS = ("id", "institution_id", "client_id", "stage", "first_contact_at")
+
+
+def overdue_ids(qs: QuerySet[Case], *, want: bool, chunk: int = 5000) -> list[int]:
+    """The ids, in the register's order, of the cases whose overdue mark is ``want``.
+
+    "Overdue" is a matter of today's date, so the deadline engine decides it over the whole
+    filtered register – on the bare minimum of each case (no joins, no annotations, no
+    members), since the page then shows only 25 of them (``OverduePage``)."""
+    shared = _Institutions()
+    found: list[int] = []
+    batch: list[Case] = []
+
+    def decide(cases: list[Case]) -> None:
+        found.extend(c.pk for c in deadlines.annotate(cases) if c.overdue == want)
+
+    for values in qs.values_list(*_DEADLINE_FIELDS).iterator(chunk_size=chunk):
+        case = Case.from_db(qs.db, _DEADLINE_FIELDS, values)
+        shared.attach(case)
+        batch.append(case)
+        if len(batch) == chunk:
+            decide(batch)
+            batch = []
+    if batch:
+        decide(batch)
+    return found
+
+
+class OverduePage(Sequence):
+    """The register filtered by its overdue mark, for the Paginator: the ids are decided up
+    front (``overdue_ids``), the full rows – every column, the deadlines – are read only for
+    the slice a page shows."""
+
+    def __init__(self, qs: QuerySet[Case], *, want: bool):
+        self.qs = qs
+        self.ids = overdue_ids(qs, want=want)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        ids = self.ids[item]
+        by_pk = {c.pk: c for c in self.qs.order_by().filter(pk__in=ids)}
+        return with_overdue([by_pk[pk] for pk in ids])
 
 
 def regions_for_filter(*, user: User):

@@ -72,6 +72,9 @@ class Client(models.Model):
     class Meta:
         verbose_name = _("klient")
         verbose_name_plural = _("klienci")
+        # The register sorted by client reads clients in this order and stops after a page. The search
+        # ("contains") has its trigram index on PostgreSQL: migration cases 0006.
+        indexes = [models.Index(fields=["search_text"], name="client_search_text_idx")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -130,7 +133,11 @@ class ClientMember(models.Model):
         verbose_name = _("członek rodziny")
         verbose_name_plural = _("członkowie rodziny")
         ordering = ["-is_head", "birth_date", "pk"]
-        indexes = [models.Index(fields=["pesel"], name="member_pesel_idx")]
+        indexes = [
+            models.Index(fields=["pesel"], name="member_pesel_idx"),
+            # The register's "child in foster care" column and filter: the few such children.
+            models.Index(fields=["client"], condition=models.Q(in_foster_care=True), name="member_foster_care_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -195,11 +202,21 @@ class Case(models.Model):
         verbose_name = _("sprawa")
         verbose_name_plural = _("sprawy")
         constraints = [models.UniqueConstraint(fields=["institution", "number"], name="case_number_unique")]
+        # Every filter and sort of the case list and the register within an institution (docs/performance.md):
         indexes = [
-            models.Index(fields=["institution", "stage"], name="case_inst_stage_idx"),
+            # the stage and open/closed filters, the register sorted by stage;
+            models.Index(fields=["institution", "stage", "id"], name="case_inst_stage_idx"),
+            # the region and worker filters (and a worker's own cases);
             models.Index(fields=["region", "stage"], name="case_region_stage_idx"),
             models.Index(fields=["worker", "stage"], name="case_worker_stage_idx"),
+            # the case list's order (urgent first, newest first) and the "urgent" filter;
             models.Index(fields=["institution", "-urgent", "-reported_at"], name="case_queue_idx"),
+            # the register sorted by the date of the report, of the closure, of the start of social work;
+            models.Index(fields=["institution", "reported_at", "id"], name="case_inst_reported_idx"),
+            models.Index(fields=["institution", "closed_at", "id"], name="case_inst_closed_idx"),
+            models.Index(fields=["institution", "social_work_started_at"], name="case_inst_social_work_idx"),
+            # "resigned from social work": closed on refusal (or monitored – the stage index).
+            models.Index(fields=["institution", "close_reason"], name="case_inst_close_reason_idx"),
         ]
 
     def __str__(self) -> str:

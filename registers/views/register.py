@@ -33,8 +33,8 @@ def register_page(request):
     params.pop("strona", None)
     if register.overdue_only:
         # Overdue is a matter of today's date: the deadline engine decides it, over the filtered register.
-        want = register.overdue_only == "tak"
-        rows = [c for c in selectors.iterate_rows(qs) if c.overdue == want]
+        # Only the page's rows are read whole (selectors.OverduePage).
+        rows = selectors.OverduePage(qs, want=register.overdue_only == "tak")
         page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
     else:
         page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))

@@ -1,32 +1,64 @@
-"""``make bench``: server-side timings, never a timed test.
+"""``make bench``: server-side timings at a chosen size, never a timed test.
 
 Run it against a database of its own (the Makefile points ``DATABASE_URL`` at
-``var/bench.sqlite3`` unless told otherwise). It prints one table and writes the same rows
-as JSON to ``bench-results.json`` (name, size, p50_ms, p95_ms, queries, and ratio / peak_mb
-where measured).
+``var/bench-<size>.sqlite3`` unless ``BENCH_DATABASE_URL`` says otherwise; the name must contain
+"bench"). It fills the database with ``--size`` synthetic cases once (``mopr/bench_data.py``;
+a rerun at the same size only measures), then requests every measured page through Django's
+test client – the whole stack of middleware, views and templates, no network – a few times to
+warm up, once under ``CaptureQueriesContext`` to count the SQL queries, then ``--runs`` times
+against the clock. It prints one table and writes the same rows as JSON to
+``bench-results.json``: name, size (cases in the database), p50_ms, p95_ms, queries, and
+rows / peak_mb / ratio where they mean something, with the target and whether it was met.
 
-Measured now:
-- ``karta_pdf_50_entries`` – the Karta Pracy Socjalnej of a case with 50 entries, from the
-  database to the PDF bytes, through the helper process with its time limit;
-- ``weasyprint_alone`` – WeasyPrint rendering the same finished HTML in this process; the
-  karta row's ``ratio`` is its p50 over this one (target: p50 < 500 ms, ratio < 1.2).
+Measured (docs/performance.md says why each and what was found):
+- the case list: first page as the director (every case) and as a worker, a filtered page, a
+  search by a surname fragment, by a fragment typed with Polish letters, by PESEL;
+- the case detail of the karta's case (50 entries) and of cases with 20 and 80 entries;
+- the register: first page, a coordinator's, sorted by client, filtered, the "overdue" filter;
+- the register exports of 10,000 rows as CSV and XLSX: time, and the peak of Python memory
+  (tracemalloc, in a separate run – tracing slows everything down) while the response is read;
+- the karta PDF of the 50-entry case and WeasyPrint alone on the same HTML (``ratio``);
+- the reference: the Django admin changelist of the same cases.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import statistics
 import time
+import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
-import time_machine
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+
+from mopr import bench_data
+
+# name → (what, limit): the targets of issue 9 on 2 cores with PostgreSQL at 100,000 cases.
+TARGETS = {
+    "case_list_first_page": ("p95_ms", 100),
+    "case_list_worker": ("p95_ms", 100),
+    "case_list_filtered": ("p95_ms", 100),
+    "case_list_search_surname": ("p95_ms", 150),
+    "case_list_search_polish": ("p95_ms", 150),
+    "case_list_search_pesel": ("p95_ms", 20),
+    "search_query_surname": ("p95_ms", 150),
+    "search_query_pesel": ("p95_ms", 20),
+    "case_detail_50_entries": ("p95_ms", 100),
+    "case_detail_20_entries": ("p95_ms", 100),
+    "case_detail_80_entries": ("p95_ms", 100),
+    "register_csv_10000": ("p95_ms", 2000),
+    "register_xlsx_10000": ("p95_ms", 6000),
+    "karta_pdf_50_entries": ("p50_ms", 500),
+}
+MEMORY_TARGET_MB = 100
 
 
 @dataclass
@@ -36,22 +68,17 @@ class Row:
     p50_ms: float
     p95_ms: float
     queries: int | None = None
-    ratio: float | None = None
+    cpu_ms: float | None = None  # median CPU time of this process (no database, no waiting for the cores)
+    rows: int | None = None
     peak_mb: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
 
 
-def measure(fn, runs: int, warmup: int = 2) -> tuple[list[float], int]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, queries
+class BenchFailure(Exception):
+    pass
 
 
 def p95(values: list[float]) -> float:
@@ -59,31 +86,262 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def measure(fn, runs: int, warmup: int = 2, cpu: list[float] | None = None) -> tuple[list[float], int]:
+    """Times of ``runs`` calls after ``warmup`` ones, and the queries of one call; ``cpu`` collects
+    this process's CPU time of each call (the database's own work is not in it)."""
+    for _ in range(warmup):
+        fn()
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    # Counted now: the next request's request_started signal clears the connection's query log.
+    queries = len(ctx.captured_queries)
+    times = []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
+    return times, queries
+
+
+def peak_memory_mb(fn) -> float:
+    """The peak of Python allocations while ``fn`` runs, above what was allocated before."""
+    tracemalloc.start()
+    try:
+        fn()  # once untraced-equivalent, so caches (templates, translations) are not counted
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return round((peak - before) / 2**20, 1)
+
+
 class Command(BaseCommand):
-    help = "Mierzy czasy po stronie serwera (mediana i p95) i zapisuje bench-results.json."
+    help = "Wypełnia bazę benchmarku (--size spraw), mierzy czasy po stronie serwera i zapisuje bench-results.json."
 
     def add_arguments(self, parser):
-        parser.add_argument("--runs", type=int, default=9)
+        parser.add_argument("--size", type=int, default=100_000, help="liczba spraw w bazie benchmarku")
+        parser.add_argument("--runs", type=int, default=15, help="pomiarów każdej strony (po rozgrzewce)")
         parser.add_argument("--out", default="bench-results.json")
+        parser.add_argument("--only", default="", help="tylko wiersze, których nazwa zawiera któryś z tych tekstów")
+        parser.add_argument("--fill-only", action="store_true", help="tylko wypełnij bazę, bez pomiarów")
+        parser.add_argument("--refill", action="store_true", help="wypełnij bazę od nowa, choćby miała ten rozmiar")
+        parser.add_argument("--compare", default="", help="inny bench-results.json: porównaj liczby zapytań")
 
-    def handle(self, *args, runs: int, out: str, **options):
-        rows = self.bench_karta(runs)
-        self.stdout.write(f"{'name':36} {'size':>7} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8} {'ratio':>6}")
+    def handle(self, *args, size: int, runs: int, out: str, only: str, fill_only: bool, compare: str, refill: bool,
+               **options):  # fmt: skip
+        try:
+            bench_data.check_bench_database()
+            bench_data.create_database()
+            call_command("migrate", interactive=False, verbosity=0)
+            info = bench_data.ensure(size, stdout=self.stdout, refill=refill)
+        except bench_data.NotABenchDatabase as error:
+            raise CommandError(str(error)) from None
+        vendor = connection.vendor
+        self.stdout.write(f"Baza: {vendor} {bench_data.database_name()}, {size} spraw (wypełnienie: "
+                          f"{info.get('fill_seconds', '?')} s).")  # fmt: skip
+        # What the load test needs to know (loadtest/locustfile.py): how many regions and workers.
+        if "regions" not in info:  # a database filled before these were recorded
+            from mopr.models import Region
+
+            regions = Region.objects.filter(institution__short_name=bench_data.INSTITUTION)
+            info["regions"] = regions.count()
+            info["workers_per_region"] = regions.first().role_assignments.filter(role="social_worker").count()
+        probes = Path(settings.BASE_DIR, "var", "bench-probes.json")
+        probes.parent.mkdir(exist_ok=True)
+        probes.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        if fill_only:
+            return
+        self.size, self.runs, self.info = size, runs, info
+        self.only = [o for o in only.split(",") if o]
+        rows: list[Row] = []
+        for group in (self.bench_case_list, self.bench_case_detail, self.bench_register, self.bench_exports,
+                      self.bench_karta, self.bench_admin):  # fmt: skip
+            rows += group()
         for r in rows:
-            ratio = f"{r.ratio:.2f}" if r.ratio else ""
-            queries = "" if r.queries is None else r.queries
-            self.stdout.write(f"{r.name:36} {r.size:>7} {r.p50_ms:>9.1f} {r.p95_ms:>9.1f} {queries:>8} {ratio:>6}")
-        Path(out).write_text(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False) + "\n")
+            what, limit = TARGETS.get(r.name, (None, None))
+            if what:
+                r.target = f"{what} < {limit}"
+                r.met = getattr(r, what) < limit
+            if r.peak_mb is not None:
+                r.target = (r.target + "; " if r.target else "") + f"peak_mb < {MEMORY_TARGET_MB}"
+                r.met = (r.met is not False) and r.peak_mb < MEMORY_TARGET_MB
+        self.print_table(rows, vendor)
+        if compare:
+            self.compare(rows, Path(compare))
+        meta = {"database": vendor, "size": size, "runs": runs}
+        Path(out).write_text(
+            json.dumps([{**meta, **asdict(r)} for r in rows], indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         self.stdout.write(self.style.SUCCESS(f"Zapisano {out}."))
 
-    # --- the karta ------------------------------------------------------------------------------------------
+    # --- helpers ----------------------------------------------------------------------------------------------
 
-    def bench_karta(self, runs: int) -> list[Row]:
+    def wanted(self, name: str) -> bool:
+        return not self.only or any(o in name for o in self.only)
+
+    def client(self, username: str) -> Client:
+        from mopr.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    def page(self, name: str, client: Client, url: str, *, runs: int | None = None, warmup: int = 2,
+             memory: bool = False) -> list[Row]:  # fmt: skip
+        if not self.wanted(name):
+            return []
+        seen = {}
+
+        def fetch():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise BenchFailure(f"{url}: HTTP {response.status_code} {response.get('Location', '')}")
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            response.close()
+            seen["bytes"] = len(body)
+            seen["body"] = body
+
+        cpu: list[float] = []
+        try:
+            times, queries = measure(fetch, runs or self.runs, warmup, cpu)
+        except BenchFailure as failure:
+            self.stderr.write(f"{name}: {failure}")
+            return [Row(name, self.size, 0, 0, note=str(failure))]
+        row = Row(name, self.size, round(statistics.median(times), 1), round(p95(times), 1), queries,
+                  round(statistics.median(cpu), 1))  # fmt: skip
+        if memory:
+            row.peak_mb = peak_memory_mb(fetch)
+        seen_rows = self.count_rows(seen.get("body", b""), url)
+        if seen_rows is not None:
+            row.rows = seen_rows
+        self.stdout.write(f"  {name}: p50 {row.p50_ms} ms, p95 {row.p95_ms} ms, {queries} zapytań")
+        return [row]
+
+    @staticmethod
+    def count_rows(body: bytes, url: str) -> int | None:
+        """Data rows of a CSV, or the total a list page states (its "Liczba spraw: N")."""
+        if ".csv" in url:
+            return max(body.count(b"\n") - 1, 0)
+        import re
+
+        match = re.search(rb"(?:Liczba spraw|Sprawy w rejestrze): ([\d\xc2\xa0 ]+)<", body)
+        if match:
+            return int(re.sub(rb"\D", b"", match.group(1)) or 0)
+        return None
+
+    # --- the case list and detail --------------------------------------------------------------------------------
+
+    def bench_case_list(self) -> list[Row]:
+        info = self.info
+        url = reverse("cases:list")
+        director = self.client(info["director"])
+        worker = self.client(info["worker"])
+        filtered = urlencode({"stage": "praca_socjalna", "region": info["region"]})
+        return [
+            *self.page("case_list_first_page", director, url),
+            *self.page("case_list_worker", worker, url),
+            *self.page("case_list_filtered", director, f"{url}?{filtered}"),
+            *self.page("case_list_search_surname", director, f"{url}?q=kowal"),
+            # Typed with Polish letters, found folded: names ("Żółkiewska") and streets ("Żółkiewskiego").
+            *self.page("case_list_search_polish", director, f"{url}?{urlencode({'q': 'Żółkiew'})}"),
+            *self.page("case_list_search_pesel", director, f"{url}?q={info['pesel']}"),
+            # The search alone – the count and the first page of the selector, no page around it: the
+            # page's own cost (the filter form, the deadlines of the rows) is the same with or without a search.
+            *self.query("search_query_surname", info["director"], "kowal"),
+            *self.query("search_query_pesel", info["director"], info["pesel"]),
+        ]
+
+    def query(self, name: str, username: str, q: str) -> list[Row]:
+        if not self.wanted(name):
+            return []
+        from cases.selectors import case_list
+        from mopr.models import User
+
+        user = User.objects.get(username=username)
+
+        def run():
+            qs = case_list(user=User.objects.get(pk=user.pk), q=q)
+            return qs.count(), list(qs[:25])
+
+        cpu: list[float] = []
+        times, queries = measure(run, self.runs, cpu=cpu)
+        row = Row(name, self.size, round(statistics.median(times), 1), round(p95(times), 1), queries,
+                  round(statistics.median(cpu), 1), rows=run()[0])  # fmt: skip
+        self.stdout.write(f"  {name}: p50 {row.p50_ms} ms, p95 {row.p95_ms} ms, {queries} zapytań")
+        return [row]
+
+    def bench_case_detail(self) -> list[Row]:
+        from cases.models import Case
+
+        rows = []
+        for name, pk, runs in (
+            ("case_detail_50_entries", self.info["karta_case"], None),
+            ("case_detail_20_entries", self.info.get("case_20_entries"), 5),
+            ("case_detail_80_entries", self.info.get("case_80_entries"), 5),
+        ):
+            if pk is None:
+                continue
+            case = Case.objects.select_related("worker").get(pk=pk)
+            rows += self.page(name, self.client(case.worker.username), reverse("cases:detail", args=[pk]), runs=runs)
+        return rows
+
+    # --- the register and its exports -------------------------------------------------------------------------
+
+    def bench_register(self) -> list[Row]:
+        url = reverse("registers:register")
+        director = self.client(self.info["director"])
+        coordinator = self.client(self.info["coordinator"])
+        filtered = urlencode({"status": "otwarte", "niebieska_karta": "tak", "sort": "-zgloszenie"})
+        return [
+            *self.page("register_page", director, url),
+            *self.page("register_coordinator", coordinator, url),
+            *self.page("register_sorted_by_client", director, f"{url}?sort=klient"),
+            *self.page("register_sorted_by_worker", director, f"{url}?sort=pracownik"),
+            *self.page("register_filtered", director, f"{url}?{filtered}"),
+            *self.page("register_overdue_coordinator", coordinator, f"{url}?overdue=tak", runs=3, warmup=1),
+            # The deadline engine over every case of the institution: seconds at 100,000 (docs/performance.md).
+            *self.page("register_overdue_all", director, f"{url}?overdue=tak", runs=2, warmup=1),
+        ]
+
+    def export_filter(self) -> dict:
+        """Reported on or after the day of the 10,000th newest case: 10,000 rows (or all, when fewer)."""
+        from django.utils import timezone
+
+        from cases.models import Case
+
+        dates = Case.objects.order_by("-reported_at").values_list("reported_at", flat=True)
+        cut = dates[min(10_000, self.size) - 1]
+        return {"reported_from": timezone.localdate(cut).isoformat()}
+
+    def bench_exports(self) -> list[Row]:
+        director = self.client(self.info["director"])
+        query = urlencode(self.export_filter())
+        rows = []
+        for fmt in ("csv", "xlsx"):
+            url = reverse("registers:register_export", args=[fmt]) + "?" + query
+            rows += self.page(f"register_{fmt}_10000", director, url, runs=3, warmup=1, memory=True)
+        if rows and rows[0].rows:
+            for row in rows:
+                row.rows = rows[0].rows  # the XLSX holds the rows the CSV counted
+        return rows
+
+    # --- the karta --------------------------------------------------------------------------------------------
+
+    def bench_karta(self) -> list[Row]:
+        """The Karta Pracy Socjalnej of the 50-entry case, from the database to the PDF bytes through the
+        helper process with its time limit; WeasyPrint alone on the same finished HTML for the ratio
+        (target: p50 < 500 ms, ratio < 1.2)."""
+        if not self.wanted("karta") and not self.wanted("weasyprint"):
+            return []
         from cases.karta import karta_assemble
         from cases.models import Case
         from mopr import pdf, pdf_worker
 
-        case = Case.objects.filter(number="BENCH/KARTA/50").first() or self.make_karta_case(entries=50)
+        case = Case.objects.get(pk=self.info["karta_case"])
         meta = pdf.PrintMeta(title="Karta Pracy Socjalnej", institution=case.institution, case_number=case.number,
                              printed_by="Benchmark")  # fmt: skip
 
@@ -97,56 +355,48 @@ class Command(BaseCommand):
         def alone():
             pdf_worker.render(html, str(Path(settings.BASE_DIR, "static")), pdf.PDF_VARIANT)
 
-        full_times, queries = measure(full, runs)
+        runs = max(9, min(self.runs, 15))
+        cpu: list[float] = []
+        full_times, queries = measure(full, runs, cpu=cpu)
         alone_times, _ = measure(alone, runs)
         ratio = statistics.median(full_times) / statistics.median(alone_times)
-        return [
-            Row("karta_pdf_50_entries", 1, statistics.median(full_times), p95(full_times), queries, round(ratio, 3)),
-            Row("weasyprint_alone", 1, statistics.median(alone_times), p95(alone_times), 0),
-        ]
+        rows = [
+            Row("karta_pdf_50_entries", self.size, round(statistics.median(full_times), 1), round(p95(full_times), 1),
+                queries, round(statistics.median(cpu), 1), ratio=round(ratio, 3)),
+            Row("weasyprint_alone", self.size, round(statistics.median(alone_times), 1), round(p95(alone_times), 1), 0),
+        ]  # fmt: skip
+        self.stdout.write(f"  karta_pdf_50_entries: p50 {rows[0].p50_ms} ms, ratio {rows[0].ratio}")
+        return rows
 
-    def make_karta_case(self, entries: int):
-        """A case with ``entries`` entries of the karta's kinds, made through the services."""
-        from cases import services
-        from cases.models import Client, OfficialNote, Visit
-        from cases.procedure import Stage
-        from mopr.models import Institution, Region, Role, RoleAssignment, User
+    # --- the reference ----------------------------------------------------------------------------------------
 
-        start = timezone.now() - datetime.timedelta(days=entries + 10)
-        with transaction.atomic(), time_machine.travel(start, tick=False):
-            institution, _ = Institution.objects.get_or_create(
-                short_name="BENCH", defaults={"name": "Ośrodek Benchmarku", "city": "Toruń", "address": "ul. Testowa 1"}
+    def bench_admin(self) -> list[Row]:
+        admin = self.client(self.info["admin"])
+        return self.page("admin_changelist", admin, reverse("admin:cases_case_changelist"))
+
+    # --- output -----------------------------------------------------------------------------------------------
+
+    def print_table(self, rows: list[Row], vendor: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"{vendor}, {self.size} spraw")
+        head = (
+            f"{'name':30} {'p50 ms':>9} {'p95 ms':>9} {'cpu ms':>8} {'queries':>8} {'rows':>7} {'peak MB':>8}  target"
+        )
+        self.stdout.write(head)
+        for r in rows:
+            cells = ["" if v is None else v for v in (r.cpu_ms, r.queries, r.rows, r.peak_mb)]
+            verdict = "" if r.met is None else ("ok" if r.met else "MISSED")
+            extra = f" ratio {r.ratio:.2f}" if r.ratio else ""
+            self.stdout.write(
+                f"{r.name:30} {r.p50_ms:>9.1f} {r.p95_ms:>9.1f} {cells[0]:>8} {cells[1]:>8} {cells[2]:>7} "
+                f"{cells[3]:>8}  {r.target} {verdict}{extra} {r.note}".rstrip()
             )
-            region, _ = Region.objects.get_or_create(institution=institution, code="RPŚ-B", defaults={"name": "Bench"})
-            worker, created = User.objects.get_or_create(
-                username="bench-worker",
-                defaults={"institution": institution, "first_name": "Bożena", "last_name": "Ławecka"},
-            )
-            if created:
-                RoleAssignment.objects.create(user=worker, role=Role.SOCIAL_WORKER, region=region)
-            client = services.client_create(
-                institution=institution, by=worker, kind=Client.Kind.FAMILY,
-                address=services.AddressData(city="Toruń", street="Łódzka", house_number="7"),
-                members=[services.MemberData(first_name="Żaneta", last_name="Ćwiklińska", pesel="44051401359")],
-            )  # fmt: skip
-            report = services.report_register(
-                by=worker, client=client, region=region, target_group="family_children",
-                report=services.ReportData(received_at=start, form="phone", reporter_name="Sąsiadka",
-                                           content="Zgłoszenie do pomiaru."),
-            )  # fmt: skip
-            case = report.case
-            case.number = "BENCH/KARTA/50"
-            case.save(update_fields=["number"])
-            services.case_change_stage(case=case, to=Stage.ROZEZNANIE, by=worker)
-        for i in range(entries):
-            with time_machine.travel(start + datetime.timedelta(days=i + 1, hours=2), tick=False):
-                if i % 2:
-                    findings = f"Wizyta nr {i}: sytuacja rodziny się poprawia, dzieci w szkole."
-                    visit = Visit(visited_at=timezone.now(), outcome=Visit.Outcome.MET, findings=findings)
-                    services.visit_record(case=case, by=worker, visit=visit)
-                else:
-                    note = OfficialNote(
-                        written_on=timezone.localdate(), content=f"Notatka nr {i}: bez istotnych zmian."
-                    )
-                    services.note_write(case=case, by=worker, note=note)
-        return case
+
+    def compare(self, rows: list[Row], path: Path) -> None:
+        other = {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+        self.stdout.write(f"\nLiczby zapytań wobec {path}:")
+        for r in rows:
+            before = other.get(r.name, {}).get("queries")
+            if before is not None and r.queries is not None:
+                mark = "=" if before == r.queries else "RÓŻNI SIĘ"
+                self.stdout.write(f"  {r.name:30} {before:>5} → {r.queries:<5} {mark}")
