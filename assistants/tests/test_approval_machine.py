@@ -24,18 +24,14 @@ from __future__ import annotations
 
 import datetime
 import functools
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.http import Http404
+from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, event, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -56,27 +52,8 @@ from mopr.errors import DomainError
 from mopr.models import Institution, Role
 from mopr.policy import Action
 from mopr.tests.factories import CaseFactory, UserFactory
-
-EXAMPLES = int(os.environ.get("HYPOTHESIS_STATEFUL_EXAMPLES", 500))
-
-# derandomize: CI replays the same examples on every run, so a red build is reproducible from its
-# log alone and a green one does not turn red on a lucky draw; database=None keeps the checkout free
-# of a .hypothesis folder. HYPOTHESIS_STATEFUL_RANDOM=1 explores fresh sequences when run by hand.
-MACHINE_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    # Fifteen steps from a point of the chain drawn at the start: deep enough to try every door around
-    # it, cheap enough for 500 examples on two cores (PostgreSQL pays a round trip per statement).
-    stateful_step_count=15,
-    deadline=None,
-    derandomize=not os.environ.get("HYPOTHESIS_STATEFUL_RANDOM"),
-    database=None,
-    # Every step is real database work, and a step not applicable to the state is a precondition's
-    # rejection: neither is a sign of a bad test.
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-    print_blob=True,
-)
-
-REFUSED = (DomainError, PermissionDenied, Http404)
+from mopr.tests.machines import EXAMPLES, MACHINE_SETTINGS, REFUSED, fingerprint_sql, tables
+from mopr.tests.machines import fingerprint as machines_fingerprint
 
 # Everybody who may try a step. "worker_head" and "worker_director" run cases of RPŚ-1 and hold the
 # head's or the director's role too: the people who could opine on or approve their own request.
@@ -203,37 +180,12 @@ PARTS = {
 
 
 @functools.cache
-def _tables(model) -> list[str]:
-    tables = [model._meta.db_table, f"version:{model._meta.db_table}"]
-    if hasattr(model, "history"):
-        tables.append(model.history.model._meta.db_table)
-    return tables
-
-
-@functools.cache
 def _fingerprint_sql() -> tuple[list[str], str]:
-    """Row counts of the tables of cases and assistants – of a tracked model its history table,
-    which grows with every save – and the sums of the versions, in one query."""
-    quote = connection.ops.quote_name
-    keys, parts = [], []
-    for label in ("cases", "assistants"):
-        for model in apps.get_app_config(label).get_models():
-            table = model.history.model._meta.db_table if hasattr(model, "history") else model._meta.db_table
-            if table not in keys:
-                keys.append(table)
-                parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
-    for model in (Request, Assignment, Case):
-        keys.append(f"version:{model._meta.db_table}")
-        parts.append(f"(SELECT COALESCE(SUM({quote('version')}), 0) FROM {quote(model._meta.db_table)})")
-    return keys, "SELECT " + ", ".join(parts)
+    return fingerprint_sql(("cases", "assistants"), (Request, Assignment, Case))
 
 
 def fingerprint() -> dict[str, int]:
-    """What a refused step must leave as it was ("nothing has been saved", docs/architecture.md)."""
-    keys, sql = _fingerprint_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(zip(keys, cursor.fetchone(), strict=True))
+    return machines_fingerprint(_fingerprint_sql())
 
 
 def load_snapshot(
@@ -243,7 +195,7 @@ def load_snapshot(
     others kept from ``previous`` (all read when there is none)."""
     snap = Snapshot(**vars(previous)) if previous is not None else Snapshot()
     for models, load in PARTS.values():
-        keys = [t for model in models for t in _tables(model)]
+        keys = [t for model in models for t in tables(model)]
         if previous is None or before is None or any(before.get(k) != now.get(k) for k in keys):
             load(snap, case_ids, assistants)
     return snap

@@ -26,18 +26,16 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
-from hypothesis import HealthCheck, event, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -74,29 +72,8 @@ from mopr.errors import DomainError
 from mopr.models import Role
 from mopr.policy import Action
 from mopr.tests.factories import UserFactory
-
-EXAMPLES = int(os.environ.get("HYPOTHESIS_STATEFUL_EXAMPLES", 500))
-
-# derandomize: CI replays the same examples on every run, so a red build is reproducible from its
-# log alone and a green one does not turn red on a lucky draw; database=None keeps the checkout free
-# of a .hypothesis folder. HYPOTHESIS_STATEFUL_RANDOM=1 explores fresh sequences when run by hand.
-MACHINE_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    # Fifteen steps from a start drawn along the procedure: deep enough to try every door around it,
-    # cheap enough for 500 examples on two cores (PostgreSQL pays a round trip per statement).
-    stateful_step_count=15,
-    deadline=None,
-    derandomize=not os.environ.get("HYPOTHESIS_STATEFUL_RANDOM"),
-    database=None,
-    # Every step is real database work, and a step not applicable to the state is a precondition's
-    # rejection: neither is a sign of a bad test.
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-    print_blob=True,
-)
-
-# What a refusal looks like: the gate of a view (404 not visible, 403 not allowed) or a domain error
-# of the service (DomainError, and its TransitionRefused and StaleVersionError).
-REFUSED = (DomainError, PermissionDenied, Http404)
+from mopr.tests.machines import EXAMPLES, MACHINE_SETTINGS, REFUSED, fingerprint_sql, tables
+from mopr.tests.machines import fingerprint as machines_fingerprint
 
 # The people who appear in a step. "responsible" is the case's worker and "coordinator" the
 # coordinator of the case's region; the rest are the personas of conftest.py (and coordinator_a2).
@@ -254,40 +231,14 @@ PARTS = {
 
 
 @functools.cache
-def _tables(model) -> list[str]:
-    tables = [model._meta.db_table, f"version:{model._meta.db_table}"]
-    if hasattr(model, "history"):
-        tables.append(model.history.model._meta.db_table)
-    return tables
-
-
-@functools.cache
 def _fingerprint_sql() -> tuple[list[str], str]:
-    """Row counts of the tables of cases, contracts and assistants – of a tracked model its history
-    table, which grows with every save – and the sums of the versions of cases and contracts, in
-    one query."""
     quote = connection.ops.quote_name
-    keys, parts = [], []
-    for label in ("cases", "contracts", "assistants"):
-        for model in apps.get_app_config(label).get_models():
-            table = model.history.model._meta.db_table if hasattr(model, "history") else model._meta.db_table
-            if table not in keys:
-                keys.append(table)
-                parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
-    for model in (Case, Contract):
-        keys.append(f"version:{model._meta.db_table}")
-        parts.append(f"(SELECT COALESCE(SUM({quote('version')}), 0) FROM {quote(model._meta.db_table)})")
-    keys.append("counters")
-    parts.append(f"(SELECT COALESCE(SUM({quote('last')}), 0) FROM {quote(CaseNumberCounter._meta.db_table)})")
-    return keys, "SELECT " + ", ".join(parts)
+    counters = f"SELECT COALESCE(SUM({quote('last')}), 0) FROM {quote(CaseNumberCounter._meta.db_table)}"
+    return fingerprint_sql(("cases", "contracts", "assistants"), (Case, Contract), (("counters", counters),))
 
 
 def fingerprint() -> dict[str, int]:
-    """What a refused step must leave as it was ("nothing has been saved", docs/architecture.md)."""
-    keys, sql = _fingerprint_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(zip(keys, cursor.fetchone(), strict=True))
+    return machines_fingerprint(_fingerprint_sql())
 
 
 def load_snapshot(case_ids: list[int], before: dict | None, now: dict, previous: Snapshot | None) -> Snapshot:
@@ -295,7 +246,7 @@ def load_snapshot(case_ids: list[int], before: dict | None, now: dict, previous:
     others kept from ``previous`` (all read when there is none)."""
     snap = Snapshot(**vars(previous)) if previous is not None else Snapshot()
     for models, load in PARTS.values():
-        keys = [t for model in models for t in _tables(model)]
+        keys = [t for model in models for t in tables(model)]
         if previous is None or before is None or any(before.get(k) != now.get(k) for k in keys):
             load(snap, case_ids)
     return snap
