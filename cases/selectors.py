@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as SQLCase
+from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -212,14 +213,41 @@ def _d(day: datetime.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else "—"
 
 
-def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[TimelineItem]:
+def _rows(qs: QuerySet, field: str, newest: int | None) -> list:
+    """The rows of one kind of entry whose item is dated by the single column ``field``.
+
+    Without ``newest``: all of them, unordered in SQL (sorted in case_timeline, across the
+    kinds) and by pk here, so that entries of one moment keep one order (PostgreSQL returns an
+    unordered query's rows in any order). With it: only the ``newest`` newest, limited in SQL and
+    ordered as TimelineItem.sort_key orders them, so they are always the kind's newest items: a
+    date-only entry written down on its own day by when it was written (``created_at``), any
+    other one last in its day; ties by pk. Returned oldest first, like the full list, so the
+    stable sort in case_timeline orders them exactly as it orders the full list."""
+    if newest is None:
+        return sorted(qs.order_by(), key=lambda row: row.pk)
+    order = [F(field).desc()]
+    if not isinstance(qs.model._meta.get_field(field), DateTimeField):
+        written_that_day = SQLCase(When(created_at__date=F(field), then=F("created_at")))
+        order.append(written_that_day.desc(nulls_first=True))
+    order.append(F("pk").desc())
+    return list(qs.order_by(*order)[:newest])[::-1]
+
+
+def case_timeline(*, case: Case, kinds: set[str] | None = None, newest: int | None = None) -> list[TimelineItem]:
     """Every entry of the case in date order (the karta's section 6 and the case folder).
     One query per kind of entry, whatever the number of entries; each unordered, since the
-    entries are sorted here, in Python, across the kinds."""
+    entries are sorted here, in Python, across the kinds.
+
+    ``newest``: only the last ``newest`` entries of that list (the case detail), still oldest
+    first. Each kind's query then reads only its ``newest`` newest rows (see _rows), except the
+    reports and the flags (one row makes two items, of two columns), the transfer and contract
+    items and the periods of moving away from the history: few per case, read whole, so the
+    newest N across the kinds are never wrong."""
     wanted = kinds or set(TIMELINE_KINDS)
     items: list[TimelineItem] = []
     add = items.append
     if "report" in wanted:
+        # Never limited: a verification is dated apart from its report, and there are few reports.
         for r in Report.objects.filter(case=case).select_related("received_by", "verified_by").order_by():
             add(
                 TimelineItem(
@@ -243,6 +271,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     )
                 )
     if "transfer" in wanted:
+        # The case's own fields: no query to limit.
         if case.transferred_at:
             add(
                 TimelineItem(
@@ -256,7 +285,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
         if case.accepted_at:
             add(TimelineItem(case.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", case.worker))
     if "transition" in wanted:
-        for t in StageTransition.objects.filter(case=case).select_related("by").order_by():
+        for t in _rows(StageTransition.objects.filter(case=case).select_related("by"), "at", newest):
             text = f"{t.get_close_reason_display()}. {t.reason}".strip() if t.close_reason else t.reason
             add(
                 TimelineItem(
@@ -264,7 +293,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "visit" in wanted:
-        for v in Visit.objects.filter(case=case).select_related("author").order_by():
+        for v in _rows(Visit.objects.filter(case=case).select_related("author"), "visited_at", newest):
             add(
                 TimelineItem(
                     v.visited_at,
@@ -276,7 +305,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "summons" in wanted:
-        for w in Summons.objects.filter(case=case).select_related("author").order_by():
+        for w in _rows(Summons.objects.filter(case=case).select_related("author"), "issued_on", newest):
             add(
                 TimelineItem(
                     w.issued_on,
@@ -289,7 +318,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "notification" in wanted:
-        for n in Notification.objects.filter(case=case).select_related("author").order_by():
+        for n in _rows(Notification.objects.filter(case=case).select_related("author"), "sent_on", newest):
             text = n.reason + (f"\n{_('Odpowiedź')} ({_d(n.answered_on)}): {n.answer}" if n.answered_on else "")
             add(
                 TimelineItem(
@@ -302,7 +331,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "document_review" in wanted:
-        for d in DocumentReview.objects.filter(case=case).select_related("author").order_by():
+        for d in _rows(DocumentReview.objects.filter(case=case).select_related("author"), "reviewed_on", newest):
             add(
                 TimelineItem(
                     d.reviewed_on,
@@ -314,7 +343,9 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "contact" in wanted:
-        for c in InstitutionContact.objects.filter(case=case).select_related("author", "member").order_by():
+        for c in _rows(
+            InstitutionContact.objects.filter(case=case).select_related("author", "member"), "contacted_on", newest
+        ):
             about = f" ({c.member.full_name})" if c.member else ""
             add(
                 TimelineItem(
@@ -327,7 +358,9 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "parent_apart" in wanted:
-        for i in ParentApartInfo.objects.filter(case=case).select_related("author", "parent").order_by():
+        for i in _rows(
+            ParentApartInfo.objects.filter(case=case).select_related("author", "parent"), "obtained_on", newest
+        ):
             add(
                 TimelineItem(
                     i.obtained_on,
@@ -339,7 +372,9 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "child" in wanted:
-        for o in ChildObservation.objects.filter(case=case).select_related("author", "child").order_by():
+        for o in _rows(
+            ChildObservation.objects.filter(case=case).select_related("author", "child"), "observed_on", newest
+        ):
             text = o.observation
             if o.talked_with_child:
                 text += "\n" + _("Rozmowa z dzieckiem za zgodą: %(who)s.") % {"who": o.consent_given_by}
@@ -349,7 +384,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "diagnosis" in wanted:
-        for g in Diagnosis.objects.filter(case=case).select_related("author").order_by():
+        for g in _rows(Diagnosis.objects.filter(case=case).select_related("author"), "diagnosed_on", newest):
             add(
                 TimelineItem(
                     g.diagnosed_on,
@@ -361,9 +396,10 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "note" in wanted:
-        for n in OfficialNote.objects.filter(case=case).select_related("author").order_by():
+        for n in _rows(OfficialNote.objects.filter(case=case).select_related("author"), "written_on", newest):
             add(TimelineItem(n.written_on, "note", _("Notatka służbowa"), n.content, n.author, n))
     if "flag" in wanted:
+        # Never limited: a removal is dated apart from its flag (maybe years later); few flags.
         for f in CaseFlag.objects.filter(case=case).select_related("created_by", "removed_by").order_by():
             add(
                 TimelineItem(
@@ -388,7 +424,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     )
                 )
     if "document" in wanted:
-        for doc in CaseDocument.objects.filter(case=case).select_related("author").order_by():
+        for doc in _rows(CaseDocument.objects.filter(case=case).select_related("author"), "document_date", newest):
             add(
                 TimelineItem(
                     doc.document_date,
@@ -400,11 +436,12 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                 )
             )
     if "contract" in wanted:
+        # Never limited: a contract makes up to three items of three dates; few contracts.
         items.extend(_contract_items(case))
     if "declaration" in wanted:
         from contracts.models import Declaration
 
-        for d in Declaration.objects.filter(case=case).select_related("author").order_by():
+        for d in _rows(Declaration.objects.filter(case=case).select_related("author"), "signed_on", newest):
             add(
                 TimelineItem(
                     d.signed_on,
@@ -417,6 +454,7 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
             )
     if "transition" in wanted:
         # From the case's history: a reopening clears the fields, the period stays in the record.
+        # Never limited: one item per distinct date, read from the history rows; few per case.
         seen = set()
         for since, plan, recorded, user in (
             case.history.filter(moving_away_since__isnull=False)
@@ -436,6 +474,8 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None) -> list[Timeline
                     )
                 )
     items.sort(key=lambda i: i.sort_key)
+    if newest is not None:
+        return items[max(len(items) - newest, 0) :]
     return items
 
 

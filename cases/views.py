@@ -53,6 +53,9 @@ def _page(request, qs, size: int | None = None):
 
 # --- the case list and detail ---------------------------------------------------------------------
 
+# The detail's newest entries: building all was most of its time; the case folder lists them all.
+TIMELINE_ON_DETAIL = 10
+
 
 def case_list(request):
     if not policy.user_may_see_case_list(request.user):
@@ -132,7 +135,8 @@ def _detail_context(request, case, **forms):
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": case.reports.select_related("received_by", "verified_by"),
-        "timeline": selectors.case_timeline(case=case),
+        "timeline": selectors.case_timeline(case=case, newest=TIMELINE_ON_DETAIL),
+        "timeline_newest": TIMELINE_ON_DETAIL,
         "steps": steps,
         "assign_form": assign_form,
         "may_accept": policy.case_allows(user, case, Action.ACCEPT),
