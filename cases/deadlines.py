@@ -113,6 +113,26 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     return facts
 
 
+# Where the facts come from: each model whose rows ``load_facts`` reads, and the way from such a
+# row to its case. Saving or deleting one makes that case's ``DeadlineSummary`` stale
+# (cases/signals.py; so do a case's own changes and its institution's intervals).
+# ``cases/tests/test_deadline_summaries.py`` compares this with the tables ``load_facts`` reads.
+FACT_SOURCES: dict[str, tuple[str, ...]] = {
+    "cases.Visit": ("case_id",),
+    "cases.Notification": ("case_id",),
+    "contracts.Contract": ("case_id",),
+    "assistants.Request": ("case_id",),
+    "assistants.Assignment": ("case_id",),
+    "assistants.AssistantVisit": ("assignment", "case_id"),
+    "assistants.WorkPlan": ("assignment", "case_id"),
+    "assistants.PeriodicAssessment": ("assignment", "case_id"),
+    "assistants.MonthlyReport": ("assignment", "case_id"),
+    "assistants.ChangeReport": ("assignment", "case_id"),
+    "registers.RefusalMonitoring": ("case_id",),
+    "registers.MonitoringDate": ("monitoring", "case_id"),
+}
+
+
 def _load_assistant_facts(facts: Facts, ids: list[int]) -> None:
     """Seed 002: the assistants' work with these families, in a fixed number of queries."""
     from django.db.models import Exists, OuterRef, Subquery
@@ -402,7 +422,10 @@ def deadlines_for(cases: Iterable[Case]) -> dict[int, list[Deadline]]:
     """Every open deadline of each case, earliest first. ``case.institution`` should be
     selected with the cases (it is in the list selectors)."""
     cases = list(cases)
-    facts = load_facts(cases)
+    return _deadlines(cases, load_facts(cases))
+
+
+def _deadlines(cases: list[Case], facts: Facts) -> dict[int, list[Deadline]]:
     result: dict[int, list[Deadline]] = {}
     for case in cases:
         found: list[Deadline] = []
@@ -414,6 +437,40 @@ def deadlines_for(cases: Iterable[Case]) -> dict[int, list[Deadline]]:
                 found.append(outcome)
         result[case.pk] = sorted(found, key=lambda d: d.due)
     return result
+
+
+FOREVER = datetime.date.max
+
+
+def valid_until(case: Case, facts: Facts, today: datetime.date) -> datetime.date:
+    """The first day on which the rules may answer otherwise for this case with no new fact: the
+    rules that read today's date say when. ``monthly_report`` owes a report for every month that
+    has ended, so the first day of a month may add one; ``control_visits_after_assistant`` shows
+    its visit only while the period after the assistant lasts. A new rule that reads the date
+    belongs here too (``cases/tests/test_deadline_summaries.py`` moves the clock to check)."""
+    until = FOREVER
+    assignments = facts.assignments.get(case.pk, [])
+    if assignments:
+        until = add_months(today.replace(day=1), 1)
+    if case.stage != Stage.ZAKONCZENIE:
+        for a in assignments:
+            if a.ended_on is not None:
+                period_end = add_months(a.ended_on, case.institution.control_visits_months)
+                if today <= period_end:
+                    until = min(until, period_end + datetime.timedelta(days=1))
+    return until
+
+
+def summarize(cases: Iterable[Case]) -> dict[int, tuple[datetime.date | None, datetime.date]]:
+    """For ``DeadlineSummary``: each case's earliest due date (or None) and ``valid_until``."""
+    cases = list(cases)
+    facts = load_facts(cases)
+    today = timezone.localdate()
+    by_case = _deadlines(cases, facts)
+    return {
+        case.pk: (by_case[case.pk][0].due if by_case[case.pk] else None, valid_until(case, facts, today))
+        for case in cases
+    }
 
 
 def annotate(cases: Iterable[Case]) -> list[Case]:

@@ -4,22 +4,24 @@ One row per case: number, client, address, worker, stage, the dates (report, sta
 work, contract, closure), and the columns the seed names – family assistant, Niebieska Karta,
 resigned from social work – plus what a coordinator needs: the child-abuse procedure, a child
 in foster care, a refusing environment under monitoring, overdue deadlines. Every column comes
-from an annotation of one query (no query per row); the overdue column from the deadline
-engine, a fixed number of queries per page or per chunk of an export.
+from an annotation of one query (no query per row); the overdue column of a page from the deadline
+engine (a fixed number of queries per page), the "overdue" filter and the exports' column from
+each case's ``DeadlineSummary`` (refreshed by the view first: ``filter_overdue``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from cases import deadlines
 from cases.models import Case, CaseFlag, Client, ClientMember, FlagKind
 from cases.procedure import CloseReason, Stage
 from cases.selectors import MEMBERS
 from mopr import policy
-from mopr.models import Institution, Role, User
+from mopr.models import Role, User
 
 
 def user_may_see_register(user: User) -> bool:
@@ -82,10 +84,11 @@ def with_overdue(cases: list[Case]) -> list[Case]:
     return deadlines.annotate(cases)
 
 
-def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000, overdue_only: bool = False) -> Iterator[ExportRow]:
+def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000) -> Iterator[ExportRow]:
     """Walk a large register in its chosen order without holding it in memory: the database
-    cursor yields chunks of ``chunk`` rows, each chunk gets its deadlines in a fixed number of
-    queries.
+    cursor yields chunks of ``chunk`` rows, each chunk gets its heads of family in one query.
+    The overdue column is the case's ``DeadlineSummary`` – the view refreshes the stale ones of
+    the register first (``cases.services.deadline_summaries_refresh``).
 
     For the exports, which walk tens of thousands of rows: tuples, not model instances. A Case
     with its client, region, worker and members is ~300 µs of Python a row – 3 s of a 10,000-row
@@ -94,20 +97,20 @@ def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000, overdue_only: bool = 
     (``Client.display_name``, ``Client.address``, ``User.get_full_name``) doing the wording;
     ``registers/tests/test_export_rows.py`` compares its every cell with the model's."""
     labels = {value: str(label) for value, label in Case._meta.get_field("stage").flatchoices}
-    shared = _Institutions()
+    today = timezone.localdate()
     batch: list[tuple] = []
     for values in qs.values_list(*_EXPORT_FIELDS).iterator(chunk_size=chunk):
         batch.append(values)
         if len(batch) == chunk:
-            yield from _keep(_export_rows(batch, labels, shared), overdue_only)
+            yield from _export_rows(batch, labels, today)
             batch = []
     if batch:
-        yield from _keep(_export_rows(batch, labels, shared), overdue_only)
+        yield from _export_rows(batch, labels, today)
 
 
-# The deadline engine's fields first (they make the lean Case of overdue_ids), then what a row shows.
+# What a row shows.
 _EXPORT_FIELDS = (
-    "id", "institution_id", "client_id", "stage", "first_contact_at",
+    "id", "client_id", "stage", "deadline_summary__next_due",
     "number", "reported_at", "social_work_started_at", "closed_at", "close_reason", "contract_signed_on",
     "has_assistant", "niebieska_karta", "child_abuse", "foster_care",
     "client__kind", "client__street", "client__house_number", "client__flat_number", "client__postal_code",
@@ -151,31 +154,25 @@ class ExportRow:
         return self._labels.get(self.stage, self.stage)
 
 
-def _export_rows(batch: list[tuple], labels: dict, shared: _Institutions) -> list[ExportRow]:
-    n = len(_DEADLINE_FIELDS)
-    lean = []
-    for values in batch:
-        case = Case.from_db(None, _DEADLINE_FIELDS, values[:n])
-        shared.attach(case)
-        lean.append(case)
-    overdue = {c.pk: c.overdue for c in deadlines.annotate(lean)}
+def _export_rows(batch: list[tuple], labels: dict, today) -> list[ExportRow]:
     heads: dict[int, _Head] = {}
     # The head of the family as Client.head picks it: the first member in MEMBERS' order.
-    members = ClientMember.objects.filter(client_id__in={v[2] for v in batch}).order_by("client_id", *_MEMBER_ORDER)
+    members = ClientMember.objects.filter(client_id__in={v[1] for v in batch}).order_by("client_id", *_MEMBER_ORDER)
     for client_id, first_name, last_name in members.values_list("client_id", "first_name", "last_name"):
         if client_id not in heads:
             head = heads[client_id] = _Head()
             head.first_name, head.last_name = first_name, last_name
     rows = []
     for values in batch:
-        (pk, _institution, client_id, stage, _first_contact, number, reported_at, social_work, closed_at, close_reason,
+        (pk, client_id, stage, next_due, number, reported_at, social_work, closed_at, close_reason,
          contract, assistant, nk, abuse, foster, kind, street, house, flat, postal, city, region_code, worker_first,
          worker_last) = values  # fmt: skip
         row = ExportRow()
         row.pk, row.stage, row.number, row.reported_at = pk, stage, number, reported_at
         row.social_work_started_at, row.closed_at, row.close_reason = social_work, closed_at, close_reason
         row.contract_signed_on, row.has_assistant, row.niebieska_karta = contract, assistant, nk
-        row.child_abuse, row.foster_care, row.overdue, row._labels = abuse, foster, overdue[pk], labels
+        row.child_abuse, row.foster_care, row._labels = abuse, foster, labels
+        row.overdue = next_due is not None and next_due < today
         client = row.client = _Client()
         client.kind, client.street, client.house_number, client.flat_number = kind, street, house, flat
         client.postal_code, client.city, client.head = postal, city, heads.get(client_id)
@@ -193,75 +190,12 @@ def _export_rows(batch: list[tuple], labels: dict, shared: _Institutions) -> lis
 _MEMBER_ORDER = tuple(MEMBERS.queryset.query.order_by)
 
 
-class _Institutions:
-    """One Institution object per institution, set on every case instead of a join per row."""
-
-    def __init__(self):
-        self.by_pk: dict[int, Institution] = {}
-
-    def attach(self, case: Case) -> None:
-        institution = self.by_pk.get(case.institution_id)
-        if institution is None:
-            institution = self.by_pk[case.institution_id] = Institution.objects.get(pk=case.institution_id)
-        case.institution = institution
-
-
-def _keep(cases: list, overdue_only: bool) -> Iterator:
-    return (c for c in cases if c.overdue or not overdue_only)
-
-
-# What the deadline engine reads of a case (cases/deadlines.py: the rules and load_facts). A case
-# built from these alone has the other fields deferred: a rule that one day reads another field
-# still gets it right, by a query of its own, and the query-count tests of the register say so.
-_DEADLINE_FIELDS = ("id", "institution_id", "client_id", "stage", "first_contact_at")
-
-
-def overdue_ids(qs: QuerySet[Case], *, want: bool, chunk: int = 5000) -> list[int]:
-    """The ids, in the register's order, of the cases whose overdue mark is ``want``.
-
-    "Overdue" is a matter of today's date, so the deadline engine decides it over the whole
-    filtered register – on the bare minimum of each case (no joins, no annotations, no
-    members), since the page then shows only 25 of them (``OverduePage``)."""
-    shared = _Institutions()
-    found: list[int] = []
-    batch: list[Case] = []
-
-    def decide(cases: list[Case]) -> None:
-        found.extend(c.pk for c in deadlines.annotate(cases) if c.overdue == want)
-
-    for values in qs.values_list(*_DEADLINE_FIELDS).iterator(chunk_size=chunk):
-        case = Case.from_db(qs.db, _DEADLINE_FIELDS, values)
-        shared.attach(case)
-        batch.append(case)
-        if len(batch) == chunk:
-            decide(batch)
-            batch = []
-    if batch:
-        decide(batch)
-    return found
-
-
-class OverduePage(Sequence):
-    """The register filtered by its overdue mark, for the Paginator: the ids are decided up
-    front (``overdue_ids``), the full rows – every column, the deadlines – are read only for
-    the slice a page shows."""
-
-    def __init__(self, qs: QuerySet[Case], *, want: bool):
-        self.qs = qs
-        self.ids = overdue_ids(qs, want=want)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            return self[item : item + 1][0]
-        ids = self.ids[item]
-        by_pk = {c.pk: c for c in self.qs.order_by().filter(pk__in=ids)}
-        return with_overdue([by_pk[pk] for pk in ids])
+def filter_overdue(qs: QuerySet[Case], *, want: bool) -> QuerySet[Case]:
+    """The register filtered by its overdue mark, in SQL (an index on the due date): a case is
+    overdue when its earliest open deadline is before today. The summaries of ``qs`` must be
+    fresh – the view refreshes them first (``cases.services.deadline_summaries_refresh``)."""
+    overdue = Q(deadline_summary__next_due__lt=timezone.localdate())
+    return qs.filter(overdue) if want else qs.exclude(overdue)
 
 
 def regions_for_filter(*, user: User):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from assistants.models import Request
-from cases import deadlines
+from cases.models import Case
 from cases.procedure import Stage
-from cases.selectors import with_list_data
 from mopr import policy
 from mopr.models import User
 from registers.models import RefusalMonitoring
@@ -78,14 +78,24 @@ def chart(rows: list[StageRow], width: int = 600) -> dict:
     }
 
 
-def overdue_by_worker(*, user: User, regions) -> list[tuple[str, int]]:
-    """Open cases of the regions with at least one overdue deadline, per responsible worker."""
-    cases = with_list_data(policy.cases_visible_to(user).filter(region__in=regions).exclude(stage=Stage.ZAKONCZENIE))
+def open_cases(*, user: User, regions) -> QuerySet[Case]:
+    return policy.cases_visible_to(user).filter(region__in=regions).exclude(stage=Stage.ZAKONCZENIE)
+
+
+def overdue_by_worker(*, cases: QuerySet[Case]) -> list[tuple[str, int]]:
+    """Cases with at least one overdue deadline, per responsible worker, counted in SQL from the
+    deadline summaries – the view refreshes the stale ones of ``cases`` first. (Over a whole
+    centre's open cases the engine itself would take seconds: docs/performance.md.)"""
+    rows = (
+        cases.filter(deadline_summary__next_due__lt=timezone.localdate())
+        .order_by()
+        .values_list("worker__first_name", "worker__last_name", "worker__username")
+        .annotate(n=Count("pk"))
+    )
     per_worker: dict[str, int] = {}
-    for case in deadlines.annotate(cases):
-        if case.overdue:
-            name = str(case.worker) if case.worker else "—"
-            per_worker[name] = per_worker.get(name, 0) + 1
+    for first, last, username, n in rows:
+        name = "—" if username is None else f"{first} {last}".strip() or username  # as User.__str__
+        per_worker[name] = per_worker.get(name, 0) + n
     return sorted(per_worker.items(), key=lambda item: (-item[1], item[0]))
 
 

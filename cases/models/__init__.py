@@ -17,6 +17,7 @@ from cases.models.core import (
     StageTransition,
     TargetGroup,
 )
+from cases.models.deadlines import DeadlineSummary
 from cases.models.entries import CaseDocument, Diagnosis, OfficialNote, ProblemArea
 from cases.models.rozeznanie import (
     ChildObservation,
@@ -40,6 +41,7 @@ __all__ = [
     "ChildObservation",
     "Client",
     "ClientMember",
+    "DeadlineSummary",
     "Diagnosis",
     "DocumentReview",
     "Entry",

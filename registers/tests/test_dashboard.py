@@ -73,3 +73,30 @@ def test_fixed_number_of_queries(client, org, p):
     populate(org, p)
     populate(org, p)
     assert count() == few
+
+
+def test_overdue_by_worker_counts_what_the_engine_marks_and_follows_a_change(org, p):
+    from cases import deadlines
+    from cases.models import Case
+    from cases.services.deadline_summaries import deadline_summaries_refresh
+    from registers import selectors_dashboard as dash
+
+    populate(org, p)
+    nobody = CaseFactory(region=org.region_a1, stage=Stage.ROZEZNANIE)  # overdue, no worker yet
+    VisitFactory(case=nobody, author=p.worker_a, outcome=Visit.Outcome.CHILD_ABSENT,
+                 visited_at=timezone.now() - datetime.timedelta(days=40))  # fmt: skip
+    cases = dash.open_cases(user=p.coordinator_a, regions=[org.region_a1])
+    deadline_summaries_refresh(cases=cases)
+    marked = [c for c in deadlines.annotate(cases.select_related("institution", "worker")) if c.overdue]
+    expected: dict[str, int] = {}
+    for case in marked:
+        expected[str(case.worker) if case.worker else "—"] = (
+            expected.get(str(case.worker) if case.worker else "—", 0) + 1
+        )
+    assert dash.overdue_by_worker(cases=cases) == sorted(expected.items(), key=lambda i: (-i[1], i[0]))
+    assert dict(dash.overdue_by_worker(cases=cases)) == {p.worker_a_2.get_full_name(): 1, "—": 1}
+    # The late visit is repeated: the summary goes stale, the refresh takes the case off the count.
+    late = Case.objects.get(worker=p.worker_a_2)
+    VisitFactory(case=late, author=p.worker_a_2, outcome=Visit.Outcome.MET, visited_at=timezone.now())
+    deadline_summaries_refresh(cases=cases)
+    assert dict(dash.overdue_by_worker(cases=cases)) == {"—": 1}

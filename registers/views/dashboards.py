@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
+from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import policy
 from registers import selectors_dashboard as dash
 from registers import selectors_time
@@ -23,13 +24,15 @@ def dashboard(request):
         raise PermissionDenied(_("Pulpit jest dla koordynatorów RPŚ i kierownictwa ośrodka."))
     regions = list(dash.regions_of_dashboard(user))
     by_region = dash.stages_by_region(user=user, regions=regions)
+    open_cases = dash.open_cases(user=user, regions=regions)
+    deadline_summaries_refresh(cases=open_cases)  # the overdue counts read the stored verdicts
     context = {
         "directs": directs,
         "regions": regions,
         "stages": by_region,
         "stage_chart": dash.chart(by_region),
         "stage_list": list(dash.STAGE_COLOURS),
-        "overdue": dash.overdue_by_worker(user=user, regions=regions),
+        "overdue": dash.overdue_by_worker(cases=open_cases),
         "waiting": dash.waiting_for_assignment(user=user, regions=regions),
         "team": sorted(
             (d for ds in deadlines.region_deadlines(regions).values() for d in ds), key=lambda d: (d.due, d.label)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import pdf
 from mopr.models import AccessLog
 from mopr.services import access_log_write
@@ -17,13 +18,19 @@ from registers import exports, selectors
 from registers.forms import RegisterFilter
 
 
-def _filtered(request):
+def _filtered(request, *, summaries: bool = False):
+    """The register as filtered and sorted. With ``summaries`` (an export's overdue column) or the
+    "overdue" filter, the deadline summaries of its cases are brought up to date first."""
     if not selectors.user_may_see_register(request.user):
         raise PermissionDenied(_("Rejestr prowadzą koordynatorzy RPŚ; wgląd mają dyrektor, kierownik i kontroler."))
     register = RegisterFilter(
         request.GET or None, queryset=selectors.register_cases(user=request.user), user=request.user
     )
     qs = register.qs if register.is_bound and register.is_valid() else register.queryset
+    if summaries or register.overdue_only:
+        deadline_summaries_refresh(cases=qs)
+    if register.overdue_only:
+        qs = selectors.filter_overdue(qs, want=register.overdue_only == "tak")
     return register, qs.order_by(*register.ordering)
 
 
@@ -31,14 +38,8 @@ def register_page(request):
     register, qs = _filtered(request)
     params = request.GET.copy()
     params.pop("strona", None)
-    if register.overdue_only:
-        # Overdue is a matter of today's date: the deadline engine decides it, over the filtered register.
-        # Only the page's rows are read whole (selectors.OverduePage).
-        rows = selectors.OverduePage(qs, want=register.overdue_only == "tak")
-        page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
-    else:
-        page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
-        selectors.with_overdue(page.object_list)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+    selectors.with_overdue(page.object_list)  # the page's own marks: the engine, live
     return render(
         request,
         "registers/register.html",
@@ -53,12 +54,10 @@ def register_page(request):
 
 
 def register_export(request, fmt: str):
-    register, qs = _filtered(request)
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
-    rows = selectors.iterate_rows(qs, overdue_only=register.overdue_only == "tak")
-    if register.overdue_only == "nie":
-        rows = (c for c in rows if not c.overdue)
+    register, qs = _filtered(request, summaries=True)
+    rows = selectors.iterate_rows(qs)
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     name = f"rejestr-{stamp}"
     described = register.describe() or _("bez filtrów")

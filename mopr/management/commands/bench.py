@@ -15,10 +15,12 @@ Measured (docs/performance.md says why each and what was found):
   search by a surname fragment, by a fragment typed with Polish letters, by PESEL;
 - the case detail of the karta's case (50 entries) and of cases with 20 and 80 entries;
 - the register: first page, a coordinator's, sorted by client, filtered, the "overdue" filter;
+- the dashboards of the director and of a coordinator (overdue cases per worker);
 - the register exports of 10,000 rows as CSV and XLSX: time, and the peak of Python memory
   (tracemalloc, in a separate run – tracing slows everything down) while the response is read;
 - the karta PDF of the 50-entry case and WeasyPrint alone on the same HTML (``ratio``);
-- the reference: the Django admin changelist of the same cases.
+- the reference: the Django admin changelist of the same cases;
+- the nightly ``deadlines_refresh --all``: the deadline engine over every case, once.
 """
 
 from __future__ import annotations
@@ -153,13 +155,21 @@ class Command(BaseCommand):
         probes = Path(settings.BASE_DIR, "var", "bench-probes.json")
         probes.parent.mkdir(exist_ok=True)
         probes.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        # As the nightly ``deadlines_refresh`` leaves them: the deadline summaries of every case fresh.
+        from cases.models import Case
+        from cases.services.deadline_summaries import deadline_summaries_refresh
+
+        started = time.monotonic()
+        computed = deadline_summaries_refresh(cases=Case.objects.all())
+        if computed:
+            self.stdout.write(f"Podsumowania terminów: {computed} spraw, {time.monotonic() - started:.1f} s.")
         if fill_only:
             return
         self.size, self.runs, self.info = size, runs, info
         self.only = [o for o in only.split(",") if o]
         rows: list[Row] = []
         for group in (self.bench_case_list, self.bench_case_detail, self.bench_register, self.bench_exports,
-                      self.bench_karta, self.bench_admin):  # fmt: skip
+                      self.bench_karta, self.bench_admin, self.bench_summaries):  # fmt: skip
             rows += group()
         for r in rows:
             what, limit = TARGETS.get(r.name, (None, None))
@@ -303,8 +313,11 @@ class Command(BaseCommand):
             *self.page("register_sorted_by_worker", director, f"{url}?sort=pracownik"),
             *self.page("register_filtered", director, f"{url}?{filtered}"),
             *self.page("register_overdue_coordinator", coordinator, f"{url}?overdue=tak", runs=3, warmup=1),
-            # The deadline engine over every case of the institution: seconds at 100,000 (docs/performance.md).
+            # Every case of the institution, from the deadline summaries (docs/performance.md).
             *self.page("register_overdue_all", director, f"{url}?overdue=tak", runs=2, warmup=1),
+            # Overdue cases per worker over every open case of the centre (the deadline summaries).
+            *self.page("dashboard_director", director, reverse("registers:dashboard")),
+            *self.page("dashboard_coordinator", coordinator, reverse("registers:dashboard")),
         ]
 
     def export_filter(self) -> dict:
@@ -328,6 +341,24 @@ class Command(BaseCommand):
             for row in rows:
                 row.rows = rows[0].rows  # the XLSX holds the rows the CSV counted
         return rows
+
+    # --- the deadline summaries -------------------------------------------------------------------------------
+
+    def bench_summaries(self) -> list[Row]:
+        """The nightly ``deadlines_refresh --all``: the engine over every case, once (seconds at 100,000)."""
+        from cases.models import Case, DeadlineSummary
+        from cases.services.deadline_summaries import deadline_summaries_refresh
+
+        if not self.wanted("deadline_summaries_refresh_all"):
+            return []
+
+        def run():
+            DeadlineSummary.objects.update(valid_until=None)
+            deadline_summaries_refresh(cases=Case.objects.all())
+
+        times, queries = measure(run, runs=1, warmup=0)
+        return [Row("deadline_summaries_refresh_all", self.size, round(times[0], 1), round(times[0], 1), queries,
+                    rows=Case.objects.count())]  # fmt: skip
 
     # --- the karta --------------------------------------------------------------------------------------------
 
