@@ -7,7 +7,10 @@ from contracts.models import Action, Contract, Declaration, Evaluation, Goal
 
 def cases_with_signed_contract(*, case_ids: list[int]) -> set[int]:
     """Cases with a contract that has been signed (in force or ended since)."""
-    return set(Contract.objects.filter(case_id__in=case_ids, signed_on__isnull=False).values_list("case_id", flat=True))
+    from cases.deadlines import of_cases
+
+    signed = Contract.objects.filter(of_cases("case_id", case_ids), signed_on__isnull=False)
+    return set(signed.values_list("case_id", flat=True))
 
 
 def contracts_of(*, case) -> QuerySet[Contract]:

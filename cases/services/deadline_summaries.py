@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.models import Case, DeadlineSummary
+from mopr.models import Institution
 
 
 def deadline_summaries_invalidate(*, case_ids: Iterable[int]) -> None:
@@ -60,25 +61,42 @@ def deadline_summaries_refresh(*, cases: QuerySet[Case], chunk: int = 2000) -> i
         with transaction.atomic():
             locked = list(
                 DeadlineSummary.objects.select_for_update(skip_locked=True)
-                .filter(case_id__in=part)
+                .filter(deadlines.of_cases("case_id", part))
                 .order_by("pk")
                 .values_list("case_id", flat=True)
             )
-            verdicts = deadlines.summarize(Case.objects.filter(pk__in=locked).select_related("institution"))
+            # What the rules read of a case, and one Institution object per institution, not per case.
+            batch = list(Case.objects.filter(deadlines.of_cases("pk", locked)).only(*deadlines.CASE_FIELDS))
+            institutions = Institution.objects.in_bulk({case.institution_id for case in batch})
+            for case in batch:
+                case.institution = institutions[case.institution_id]
+            verdicts = deadlines.summarize(batch)
             _store(verdicts, now=timezone.now())
             computed += len(verdicts)
     return computed
 
 
 def _store(verdicts: dict, *, now) -> None:
-    """One prepared UPDATE run for every row: ``bulk_update``'s CASE over thousands of rows costs
-    PostgreSQL time quadratic in the batch (84 s instead of 20 for 100,000 cases)."""
+    """Write the verdicts in one statement on PostgreSQL (``UPDATE … FROM unnest(arrays)``), one
+    prepared statement run for every row on SQLite. Not ``bulk_update``: its CASE over thousands
+    of rows costs PostgreSQL time quadratic in the batch (84 s instead of 20 for 100,000 cases)."""
+    if not verdicts:
+        return
     meta, quote = DeadlineSummary._meta, connection.ops.quote_name
     table = quote(meta.db_table)
     due, until, at, pk = (quote(meta.get_field(f).column) for f in ("next_due", "valid_until", "computed_at", "case"))
-    day = meta.get_field("next_due")
-    stamp = meta.get_field("computed_at").get_db_prep_value(now, connection)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids = list(verdicts)
+            dues, untils = [d for d, _ in verdicts.values()], [u for _, u in verdicts.values()]
+            cursor.execute(
+                f"UPDATE {table} AS s SET {due} = v.due, {until} = v.until, {at} = %s "
+                f"FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v(id, due, until) WHERE s.{pk} = v.id",
+                [now, ids, dues, untils],
+            )
+            return
+        day = meta.get_field("next_due")
+        stamp = meta.get_field("computed_at").get_db_prep_value(now, connection)
         cursor.executemany(
             f"UPDATE {table} SET {due} = %s, {until} = %s, {at} = %s WHERE {pk} = %s",
             [

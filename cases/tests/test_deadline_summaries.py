@@ -105,6 +105,20 @@ def test_a_refresh_stores_the_engines_earliest_due_date(org, p):
     assert deadline_summaries_refresh(cases=Case.objects.all()) == 0, "fresh ones are not computed again"
 
 
+def test_a_refresh_asks_the_same_queries_for_few_cases_as_for_many(org, p):
+    def queries_of_a_refresh() -> int:
+        DeadlineSummary.objects.update(valid_until=None)
+        with CaptureQueriesContext(connection) as ctx:
+            deadline_summaries_refresh(cases=Case.objects.all())
+        return len(ctx.captured_queries)
+
+    world(org, p)
+    few = queries_of_a_refresh()
+    world(org, p)
+    world(org, p)
+    assert queries_of_a_refresh() == few
+
+
 def test_the_summary_holds_on_every_day_until_valid_until(org, p):
     """Move the clock a day at a time for 75 days, refreshing what ran out as the register would:
     a summary not yet run out is what the engine says that day. A rule that reads the date without
