@@ -51,7 +51,7 @@ demo: migrate
 ##        BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mopr_bench make bench
 BENCH_SIZE ?= 100000
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_SIZE).sqlite3
-BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DB_CONN_MAX_AGE=60 DEBUG=false SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
 	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 bench: $(VENV)/.installed-dev

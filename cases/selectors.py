@@ -233,7 +233,20 @@ def _rows(qs: QuerySet, field: str, newest: int | None) -> list:
     return list(qs.order_by(*order)[:newest])[::-1]
 
 
-def case_timeline(*, case: Case, kinds: set[str] | None = None, newest: int | None = None) -> list[TimelineItem]:
+@dataclass(frozen=True)
+class TimelineLoaded:
+    """Rows the case detail reads for its own sections anyway, so its timeline does not read them
+    again: the reports, the contracts of ``contracts.selectors.contracts_of`` (evaluations and
+    amendments prefetched) and the declarations."""
+
+    reports: list
+    contracts: list
+    declarations: list
+
+
+def case_timeline(
+    *, case: Case, kinds: set[str] | None = None, newest: int | None = None, loaded: TimelineLoaded | None = None
+) -> list[TimelineItem]:
     """Every entry of the case in date order (the karta's section 6 and the case folder).
     One query per kind of entry, whatever the number of entries; each unordered, since the
     entries are sorted here, in Python, across the kinds.
@@ -248,7 +261,10 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None, newest: int | No
     add = items.append
     if "report" in wanted:
         # Never limited: a verification is dated apart from its report, and there are few reports.
-        for r in Report.objects.filter(case=case).select_related("received_by", "verified_by").order_by():
+        reports = (
+            loaded.reports if loaded else Report.objects.filter(case=case).select_related("received_by", "verified_by")
+        )
+        for r in sorted(reports, key=lambda row: row.pk):
             add(
                 TimelineItem(
                     r.received_at,
@@ -437,11 +453,16 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None, newest: int | No
             )
     if "contract" in wanted:
         # Never limited: a contract makes up to three items of three dates; few contracts.
-        items.extend(_contract_items(case))
+        items.extend(_contract_items(case, loaded.contracts if loaded else None))
     if "declaration" in wanted:
         from contracts.models import Declaration
 
-        for d in _rows(Declaration.objects.filter(case=case).select_related("author"), "signed_on", newest):
+        declarations = (
+            sorted(loaded.declarations, key=lambda row: row.pk)
+            if loaded
+            else _rows(Declaration.objects.filter(case=case).select_related("author"), "signed_on", newest)
+        )
+        for d in declarations:
             add(
                 TimelineItem(
                     d.signed_on,
@@ -479,8 +500,9 @@ def case_timeline(*, case: Case, kinds: set[str] | None = None, newest: int | No
     return items
 
 
-def _contract_items(case: Case) -> list[TimelineItem]:
-    """The karta's record of the contract: drafted, signed, each evaluation and amendment, the end."""
+def _contract_items(case: Case, contracts: list | None = None) -> list[TimelineItem]:
+    """The karta's record of the contract: drafted, signed, each evaluation and amendment, the end.
+    ``contracts``: already read with their evaluations and amendments (``contracts_of``)."""
     from contracts.models import Amendment, Contract, Evaluation
 
     items, ends = [], []
@@ -491,7 +513,14 @@ def _contract_items(case: Case) -> list[TimelineItem]:
         .values_list("id", "status", "history_date")
     ):
         recorded.setdefault((pk, status), at)
-    for c in Contract.objects.filter(case=case).select_related("author", "worker").order_by().order_by():
+    if contracts is None:
+        contracts = Contract.objects.filter(case=case).select_related("author", "worker").order_by()
+        evaluations = Evaluation.objects.filter(contract__case=case).select_related("author", "contract").order_by()
+        amendments = Amendment.objects.filter(contract__case=case).select_related("author", "contract").order_by()
+    else:
+        evaluations = [e for c in contracts for e in c.evaluations.all()]
+        amendments = [a for c in contracts for a in c.amendments.all()]
+    for c in sorted(contracts, key=lambda row: row.pk):
         label = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
         items.append(
             TimelineItem(c.drafted_on, "contract", _("%(c)s: sporządzenie") % {"c": label}, c.main_goal, c.author, c)
@@ -523,7 +552,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
                     recorded.get((c.pk, "ended")),
                 )
             )
-    for e in Evaluation.objects.filter(contract__case=case).select_related("author", "contract").order_by():
+    for e in sorted(evaluations, key=lambda row: row.pk):
         items.append(
             TimelineItem(
                 e.evaluated_on,
@@ -534,7 +563,7 @@ def _contract_items(case: Case) -> list[TimelineItem]:
                 e,
             )
         )
-    for a in Amendment.objects.filter(contract__case=case).select_related("author", "contract").order_by():
+    for a in sorted(amendments, key=lambda row: row.pk):
         items.append(
             TimelineItem(
                 a.amended_on,

@@ -119,6 +119,8 @@ def _detail_context(request, case, **forms):
 
     may_write = policy.case_allows(user, case, Action.WRITE)
     contracts = list(contracts_of(case=case))
+    reports = list(case.reports.select_related("received_by", "verified_by"))
+    declarations = list(declarations_of(case=case))
 
     return {
         "case": case,
@@ -129,13 +131,17 @@ def _detail_context(request, case, **forms):
         "may_draft_contract": may_write
         and case.stage == Stage.PRACA_SOCJALNA
         and all(c.status == c.Status.ENDED for c in contracts),
-        "declarations": declarations_of(case=case),
+        "declarations": declarations,
         "assistant_requests": case.assistant_requests.select_related("assignment__assistant").order_by("-requested_on"),
         "may_request_assistant": may_write and not case.is_closed and not request_in_progress(case),
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
-        "reports": case.reports.select_related("received_by", "verified_by"),
-        "timeline": selectors.case_timeline(case=case, newest=TIMELINE_ON_DETAIL),
+        "reports": reports,
+        "timeline": selectors.case_timeline(
+            case=case,
+            newest=TIMELINE_ON_DETAIL,
+            loaded=selectors.TimelineLoaded(reports=reports, contracts=contracts, declarations=declarations),
+        ),
         "timeline_newest": TIMELINE_ON_DETAIL,
         "steps": steps,
         "assign_form": assign_form,

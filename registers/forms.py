@@ -1,7 +1,10 @@
 """The register's filters (every column, date ranges, open/closed) and its sort."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
@@ -24,6 +27,30 @@ class YesNoFilter(django_filters.ChoiceFilter):
         if value in ("tak", "nie"):
             return qs.filter(**{self.field_name: value == "tak"})
         return qs
+
+
+class LocalDayFilter(django_filters.DateFilter):
+    """A day of the calendar against a timestamp column, as the bounds of that day in the local
+    time zone – ``reported_at >= 00:00 of the day`` (``since``) or ``< 00:00 of the next day`` –
+    so the register's (institution, column, id) index answers it; ``reported_at__date`` would
+    read every case. A bound beyond what a timestamp holds (year 1, 9999) filters nothing."""
+
+    def __init__(self, *args, since: bool, **kwargs):
+        self.since = since
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        try:
+            day = value if self.since else value + datetime.timedelta(days=1)
+            bound = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+            bound.astimezone(datetime.UTC)  # the database stores UTC: year 1 or 9999 overflow here
+        except (OverflowError, ValueError):
+            return qs
+        lookup = "gte" if self.since else "lt"
+        return qs.filter(**{f"{self.field_name}__{lookup}": bound})
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -49,12 +76,8 @@ class RegisterFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Terminy przekroczone"), choices=YES_NO[1:], empty_label=_("wszystkie"), method="filter_noop"
     )
-    reported_from = django_filters.DateFilter(
-        label=_("Zgłoszenie od"), field_name="reported_at", lookup_expr="date__gte", widget=DateInput()
-    )
-    reported_to = django_filters.DateFilter(
-        label=_("Zgłoszenie do"), field_name="reported_at", lookup_expr="date__lte", widget=DateInput()
-    )
+    reported_from = LocalDayFilter(label=_("Zgłoszenie od"), field_name="reported_at", since=True)
+    reported_to = LocalDayFilter(label=_("Zgłoszenie do"), field_name="reported_at", since=False)
     social_work_from = django_filters.DateFilter(
         label=_("Praca socjalna od"), field_name="social_work_started_at", lookup_expr="gte", widget=DateInput()
     )
@@ -67,12 +90,8 @@ class RegisterFilter(django_filters.FilterSet):
     contract_to = django_filters.DateFilter(
         label=_("Kontrakt do"), field_name="contract_signed_on", lookup_expr="lte", widget=DateInput()
     )
-    closed_from = django_filters.DateFilter(
-        label=_("Zakończenie od"), field_name="closed_at", lookup_expr="date__gte", widget=DateInput()
-    )
-    closed_to = django_filters.DateFilter(
-        label=_("Zakończenie do"), field_name="closed_at", lookup_expr="date__lte", widget=DateInput()
-    )
+    closed_from = LocalDayFilter(label=_("Zakończenie od"), field_name="closed_at", since=True)
+    closed_to = LocalDayFilter(label=_("Zakończenie do"), field_name="closed_at", since=False)
     sort = django_filters.ChoiceFilter(
         label=_("Sortuj"), method="filter_noop", empty_label=_("numer sprawy"),
         choices=[

@@ -22,7 +22,7 @@ from cases.models import (
     Summons,
 )
 from cases.procedure import Stage
-from cases.selectors import case_timeline
+from cases.selectors import TimelineLoaded, case_timeline
 from cases.views import TIMELINE_ON_DETAIL
 from mopr.tests.factories import CaseFactory, ContractFactory, DiagnosisFactory, ReportFactory, VisitFactory
 
@@ -142,6 +142,28 @@ def test_the_newest_are_the_end_of_the_whole_timeline(busy_case):
         newest, queries = count_queries(case=busy_case, newest=n)
         assert newest == full[max(len(full) - n, 0) :], n
         assert queries == all_queries or n == 0, n  # newest=0 asks nothing of a limited kind
+
+
+def test_rows_the_detail_has_read_already_make_the_same_timeline_with_fewer_queries(busy_case):
+    """The case detail hands its reports, contracts and declarations to the timeline."""
+    from contracts.models import Declaration
+    from contracts.selectors import contracts_of, declarations_of
+
+    Declaration.objects.create(
+        case=busy_case, author=busy_case.worker, parent=busy_case.client.members.first(), full_name="Jan Nowak",
+        address="Szeroka 1, Toruń", id_card="ABC123456", place="Toruń", signed_on=timezone.localdate(),
+    )  # fmt: skip
+    full, all_queries = count_queries(case=busy_case)
+    assert "declaration" in {item.kind for item in full}
+    contracts = list(contracts_of(case=busy_case))
+    loaded = TimelineLoaded(
+        reports=list(busy_case.reports.select_related("received_by", "verified_by")),
+        contracts=contracts,
+        declarations=list(declarations_of(case=busy_case)),
+    )
+    assert count_queries(case=busy_case, loaded=loaded) == (full, all_queries - 5)
+    for n in (1, 5, 10, len(full)):
+        assert case_timeline(case=busy_case, newest=n, loaded=loaded) == full[-n:], n
 
 
 @pytest.mark.parametrize("kinds", [{"note"}, {"note", "contact", "child", "diagnosis"}, {"flag", "report", "visit"}])

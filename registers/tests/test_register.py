@@ -124,6 +124,25 @@ def test_every_filter(client, cases, org, p, params, expected):
     assert set(numbers(response)) == {cases[k].number for k in expected}
 
 
+def test_the_date_filters_take_the_local_day(client, org, p):
+    """Reported 30 minutes after local midnight – the day before in UTC – is of that local day;
+    the filters compare the day's bounds (an index answers), not the date of the UTC timestamp."""
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    just_after = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 30)))
+    just_before = just_after - datetime.timedelta(hours=1)  # 23:30 of the day before
+    inside = CaseFactory(region=org.region_a1, reported_at=just_after, number="RPŚ-1/2026/0100")
+    before = CaseFactory(region=org.region_a1, reported_at=just_before, number="RPŚ-1/2026/0101")
+    login(client, "director_a")
+    the_day = {"reported_from": day.isoformat(), "reported_to": day.isoformat()}
+    assert set(numbers(client.get(URL, the_day))) == {inside.number}
+    day_before = (day - datetime.timedelta(days=1)).isoformat()
+    assert set(numbers(client.get(URL, {"reported_from": day_before, "reported_to": day_before}))) == {before.number}
+    # The ends of the calendar filter nothing away and never fail.
+    everything = {"reported_from": "0001-01-01", "reported_to": "9999-12-31", "closed_to": "9999-12-31"}
+    assert {inside.number, before.number} <= set(numbers(client.get(URL, everything)))
+    assert numbers(client.get(URL, {"reported_from": "9999-12-31"})) == []
+
+
 def test_sort(client, cases):
     response = login(client, "director_a").get(URL, {"sort": "-zgloszenie"})
     assert numbers(response) == ["RPŚ-1/2026/0003", "RPŚ-2/2026/0001", "RPŚ-1/2026/0002", "RPŚ-1/2026/0001"]
