@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from cases import deadlines
-from cases.models import Case, CaseFlag, Client, ClientMember, FlagKind
+from cases.models import Case, CaseFlag, Client, ClientMember, DeadlineSummary, FlagKind
 from cases.procedure import CloseReason, Stage
 from cases.selectors import MEMBERS
 from mopr import policy
@@ -99,7 +99,8 @@ def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000) -> Iterator[ExportRow
     labels = {value: str(label) for value, label in Case._meta.get_field("stage").flatchoices}
     today = timezone.localdate()
     batch: list[tuple] = []
-    for values in qs.values_list(*_EXPORT_FIELDS).iterator(chunk_size=chunk):
+    rows = qs.annotate(summary_next_due=DeadlineSummary.next_due_column()).values_list(*_EXPORT_FIELDS)
+    for values in rows.iterator(chunk_size=chunk):
         batch.append(values)
         if len(batch) == chunk:
             yield from _export_rows(batch, labels, today)
@@ -110,7 +111,7 @@ def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000) -> Iterator[ExportRow
 
 # What a row shows.
 _EXPORT_FIELDS = (
-    "id", "client_id", "stage", "deadline_summary__next_due",
+    "id", "client_id", "stage", "summary_next_due",
     "number", "reported_at", "social_work_started_at", "closed_at", "close_reason", "contract_signed_on",
     "has_assistant", "niebieska_karta", "child_abuse", "foster_care",
     "client__kind", "client__street", "client__house_number", "client__flat_number", "client__postal_code",
@@ -194,7 +195,7 @@ def filter_overdue(qs: QuerySet[Case], *, want: bool) -> QuerySet[Case]:
     """The register filtered by its overdue mark, in SQL (an index on the due date): a case is
     overdue when its earliest open deadline is before today. The summaries of ``qs`` must be
     fresh – the view refreshes them first (``cases.services.deadline_summaries_refresh``)."""
-    overdue = Q(deadline_summary__next_due__lt=timezone.localdate())
+    overdue = DeadlineSummary.overdue(timezone.localdate())
     return qs.filter(overdue) if want else qs.exclude(overdue)
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assistants.models import Request
-from cases.models import Case
+from cases.models import Case, DeadlineSummary
 from cases.procedure import Stage
 from mopr import policy
 from mopr.models import User
@@ -87,7 +87,7 @@ def overdue_by_worker(*, cases: QuerySet[Case]) -> list[tuple[str, int]]:
     deadline summaries – the view refreshes the stale ones of ``cases`` first. (Over a whole
     centre's open cases the engine itself would take seconds: docs/performance.md.)"""
     rows = (
-        cases.filter(deadline_summary__next_due__lt=timezone.localdate())
+        cases.filter(DeadlineSummary.overdue(timezone.localdate()))
         .order_by()
         .values_list("worker__first_name", "worker__last_name", "worker__username")
         .annotate(n=Count("pk"))

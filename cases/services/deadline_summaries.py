@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases import deadlines
@@ -43,11 +43,7 @@ def deadline_summaries_invalidate_institution(*, institution_id: int) -> None:
 def stale(cases: QuerySet[Case]) -> QuerySet[Case]:
     """The cases among ``cases`` whose summary is missing, invalidated or out of date today."""
     today = timezone.localdate()
-    return Case.objects.filter(pk__in=cases.order_by().values("pk")).filter(
-        Q(deadline_summary__isnull=True)
-        | Q(deadline_summary__valid_until__isnull=True)
-        | Q(deadline_summary__valid_until__lte=today)
-    )
+    return Case.objects.filter(pk__in=cases.order_by().values("pk")).exclude(DeadlineSummary.fresh(today))
 
 
 def deadline_summaries_refresh(*, cases: QuerySet[Case], chunk: int = 2000) -> int:
