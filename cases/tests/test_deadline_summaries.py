@@ -269,3 +269,25 @@ def test_a_change_committed_during_a_refresh_is_not_lost(org, p, monkeypatch):
     assert Case.objects.filter(pk=case.pk).filter(pk__in=stale(Case.objects.all())).exists(), "left stale"
     deadline_summaries_refresh(cases=Case.objects.all())
     assert DeadlineSummary.objects.get(case=case).next_due < timezone.localdate()
+
+
+def test_the_summaries_are_never_joined(org, p):
+    """Every reader goes through a correlated subquery on the primary key: joined, SQLite's planner
+    (with no statistics for the table until ANALYZE) read the whole table for every case."""
+    from registers import selectors, selectors_dashboard
+
+    world(org, p)
+    register = selectors.register_cases(user=p.director_a)
+    deadline_summaries_refresh(cases=register)
+    with CaptureQueriesContext(connection) as ctx:
+        list(stale(register))
+        list(selectors.filter_overdue(register, want=True))
+        list(selectors.filter_overdue(register, want=False))
+        list(selectors.iterate_rows(register))
+        selectors_dashboard.overdue_by_worker(
+            cases=selectors_dashboard.open_cases(user=p.director_a, regions=[org.region_a1])
+        )
+    table = DeadlineSummary._meta.db_table
+    reading = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
+    assert len(reading) >= 5
+    assert not [sql for sql in reading if re.search(rf'JOIN\s+"?{table}"?', sql)], reading
