@@ -291,3 +291,19 @@ def test_the_summaries_are_never_joined(org, p):
     reading = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
     assert len(reading) >= 5
     assert not [sql for sql in reading if re.search(rf'JOIN\s+"?{table}"?', sql)], reading
+
+
+def test_the_nightly_command_refreshes_the_stale_and_with_all_every_case(org, p):
+    import io
+
+    from django.core.management import call_command
+
+    cases = world(org, p)
+    out = io.StringIO()
+    call_command("deadlines_refresh", stdout=out)
+    assert f"Przeliczono terminy {len(cases)} spraw" in out.getvalue()
+    assert stored(cases) == engine(cases)
+    call_command("deadlines_refresh", stdout=out)
+    assert "Przeliczono terminy 0 spraw" in out.getvalue()
+    call_command("deadlines_refresh", "--all", stdout=out)
+    assert out.getvalue().count(f"Przeliczono terminy {len(cases)} spraw") == 2
