@@ -2,7 +2,9 @@
 
 Derived data, so its invalidation is here, on every save and delete of the rows the engine reads
 (``cases.deadlines.FACT_SOURCES``), whichever service, command or admin page made it; the
-receivers only call the services of ``cases/services/deadline_summaries.py``."""
+receivers only call the services of ``cases/services/deadline_summaries.py``. A bulk write
+(``QuerySet.update``, ``bulk_create``) sends no signal: whoever adds one on these models calls
+``deadline_summaries_invalidate`` with the cases it touched (none does today)."""
 
 from __future__ import annotations
 
