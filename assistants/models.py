@@ -65,6 +65,15 @@ class Request(models.Model):
         verbose_name_plural = _("wnioski o asystenta rodziny")
         ordering = ["-requested_on", "-pk"]
         indexes = [models.Index(fields=["status"], name="assistant_request_status_idx")]
+        # One request in progress per family (seed 002); an approved one still without its assistant
+        # is held by the services, which lock the case row (docs/architecture.md, invariants).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status__in=["interview", "opinion", "approval"]),
+                name="assistant_one_request_in_progress",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{_('Wniosek o asystenta')} {self.case.number} ({self.get_status_display()})"

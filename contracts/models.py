@@ -84,6 +84,10 @@ class Contract(models.Model):
         ordering = ["case", "number"]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="contract_number_unique"),
+            # One contract at a time per case: a new one is drafted only when the last has ended.
+            models.UniqueConstraint(
+                fields=["case"], condition=~models.Q(status="ended"), name="contract_one_current_per_case"
+            ),
             models.CheckConstraint(condition=models.Q(period_to__gte=models.F("period_from")), name="contract_period"),
         ]
         indexes = [models.Index(fields=["case", "status"], name="contract_case_status_idx")]

@@ -201,7 +201,15 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("sprawa")
         verbose_name_plural = _("sprawy")
-        constraints = [models.UniqueConstraint(fields=["institution", "number"], name="case_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "number"], name="case_number_unique"),
+            # A client has one open case: a report about a client with an open case joins it, and a
+            # closed case is not reopened beside an open one. Held here so that two interleaved
+            # intakes cannot both open one (issue 14.6); the services lock the client row first.
+            models.UniqueConstraint(
+                fields=["client"], condition=~models.Q(stage=Stage.ZAKONCZENIE), name="case_one_open_per_client"
+            ),
+        ]
         # Every filter and sort of the case list and the register within an institution (docs/performance.md):
         indexes = [
             # the stage and open/closed filters, the register sorted by stage;

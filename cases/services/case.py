@@ -8,10 +8,11 @@ A refusal raises ``DomainError`` before anything is saved.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,6 +182,19 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     return locked
 
 
+@contextlib.contextmanager
+def _one_open_case(client: Client):
+    """Turn the database's "one open case per client" into the intake's words (a savepoint,
+    so that the refusal leaves the surrounding transaction usable)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "case_one_open_per_client" not in str(error) and "cases_case.client_id" not in str(error):
+            raise
+        raise DomainError(_("Klient ma już otwartą sprawę – zgłoszenie dołącza się do niej.")) from error
+
+
 def _save(case: Case, by: User) -> None:
     case.version += 1
     case._history_user = by
@@ -220,6 +234,10 @@ def report_register(*, by: User, client: Client, region: Region, target_group: s
         raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
 
     with transaction.atomic():
+        # The client's row is the lock of "one open case per client": with no case open there is no
+        # case row to lock, and two interleaved intakes would each open one (the database's
+        # constraint case_one_open_per_client refuses the second as a last line).
+        Client.objects.select_for_update().only("pk").get(pk=client.pk)
         case = (
             Case.objects.select_for_update()
             .filter(client=client, stage__in=Stage.open_stages())
@@ -241,7 +259,8 @@ def report_register(*, by: User, client: Client, region: Region, target_group: s
                 case.worker = by
                 case.accepted_at = timezone.now()
             case._history_user = by
-            case.save()
+            with _one_open_case(client):
+                case.save()
             StageTransition.objects.create(
                 case=case, from_stage="", to_stage=Stage.ZGLOSZENIE, by=by, at=timezone.now(), reason=""
             )
@@ -332,6 +351,10 @@ def case_change_stage(
     to = Stage(to)
     with transaction.atomic():
         locked = _lock(case, expected_version)
+        if locked.stage == Stage.ZAKONCZENIE:
+            # A reopening checks "no other open case of the client" under the client's lock, as the
+            # intake does (the intake never locks a closed case row, so the two cannot deadlock).
+            Client.objects.select_for_update().only("pk").get(pk=locked.client_id)
         move = Move(case=locked, target=to, reason=reason or "", close_reason=close_reason)
         why = procedure.refusal(move)
         if why:
@@ -356,7 +379,8 @@ def case_change_stage(
         if to == Stage.PRACA_SOCJALNA and locked.social_work_started_at is None:
             locked.social_work_started_at = timezone.localdate(now)
         locked.stage = to
-        _save(locked, by)
+        with _one_open_case(locked.client):
+            _save(locked, by)
         StageTransition.objects.create(
             case=locked,
             from_stage=source,
