@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mopr import policy, services
 from mopr.errors import DomainError
-from mopr.forms import TokenForm
+from mopr.forms import ReplaceTokenForm, TokenForm
 
 _SETUP_DEVICE = "mopr_totp_setup"
 
@@ -83,7 +83,15 @@ def _qr_svg(device: TOTPDevice) -> str:
 
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """Turning on TOTP: scan the key, prove it with the first code."""
+    """Turning on TOTP: scan the key, prove it with the first code. Whoever has a key already
+    comes here only after giving its code at login, and proves it again to replace it."""
+    replacing = user_has_device(request.user, confirmed=True)
+    if not policy.user_may_set_up_second_factor(request.user, session_verified=request.user.is_verified()):
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        messages.info(request, _("Najpierw podaj kod z aplikacji, którą masz już skonfigurowaną."))
+        return redirect(reverse("otp_verify") + "?" + urlencode({"next": reverse("otp_setup")}))
     device = None
     device_pk = request.session.get(_SETUP_DEVICE)
     if device_pk:
@@ -91,17 +99,25 @@ def otp_setup(request):
     if device is None:
         device = services.totp_device_start(user=request.user)
         request.session[_SETUP_DEVICE] = device.pk
-    form = TokenForm(request.POST or None)
+    form = (ReplaceTokenForm if replacing else TokenForm)(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.totp_device_confirm(request=request, device=device, token=form.cleaned_data["token"])
+            services.totp_device_confirm(
+                request=request,
+                device=device,
+                token=form.cleaned_data["token"],
+                current_token=form.cleaned_data.get("current_token", ""),
+            )
         except DomainError as error:
             form.add_error("token", error.message)
             status = 422
         else:
             request.session.pop(_SETUP_DEVICE, None)
-            messages.success(request, _("Logowanie dwuskładnikowe jest włączone."))
+            if replacing:
+                messages.success(request, _("Nowa aplikacja zastąpiła dotychczasową."))
+            else:
+                messages.success(request, _("Logowanie dwuskładnikowe jest włączone."))
             return redirect(_next(request, "account"))
     elif request.method == "POST":
         status = 422
@@ -111,6 +127,7 @@ def otp_setup(request):
         "qr": _qr_svg(device),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "required": policy.user_role_requires_second_factor(request.user),
+        "replacing": replacing,
         "next": _next(request, "account"),
     }
     return render(request, "registration/otp_setup.html", context, status=status)

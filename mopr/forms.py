@@ -48,3 +48,23 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip()
+
+
+class ReplaceTokenForm(TokenForm):
+    """A new key for whom has one already: a code of the key in use, then one of the new key."""
+
+    current_token = forms.RegexField(
+        label=_("Kod z dotychczasowej aplikacji"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Kod to sześć cyfr z aplikacji."), "required": _("Podaj kod z aplikacji.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+    field_order = ["current_token", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _("Kod z nowej aplikacji")
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+
+    def clean_current_token(self) -> str:
+        return self.cleaned_data["current_token"].strip()

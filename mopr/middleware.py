@@ -72,7 +72,10 @@ class SecondFactorMiddleware:
     """A user whose role requires TOTP (or who turned it on) reaches nothing but the code page
     until the code is given; one who must have it and has none is sent to set it up."""
 
-    _OPEN = ("login", "logout", "otp_verify", "otp_setup")
+    # What a session that gave only the password may open. The key set-up page only while the
+    # user has no key at all (policy.user_may_set_up_second_factor): otherwise it would let a
+    # password replace the second factor.
+    _OPEN = ("login", "logout", "otp_verify")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,6 +103,8 @@ class SecondFactorMiddleware:
                     from django_otp import user_has_device
 
                     view = "otp_verify" if user_has_device(user, confirmed=True) else "otp_setup"
+                    if view == name:
+                        return self.get_response(request)
                     target = reverse(view)
                     if request.method == "GET":
                         target += "?" + urlencode({"next": request.get_full_path()})

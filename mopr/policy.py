@@ -386,10 +386,20 @@ def user_role_requires_second_factor(user: User) -> bool:
 
 
 def user_needs_second_factor(user: User) -> bool:
-    """TOTP is asked at login of the roles the institution chose, and of anyone who turned it on."""
+    """TOTP is asked at login of the roles the institution chose, of anyone who turned it on, and
+    of whoever may open the Django admin (it reaches every record, issue 14.8)."""
     from django_otp import user_has_device
 
-    return user_has_device(user, confirmed=True) or user_role_requires_second_factor(user)
+    return user.is_staff or user_has_device(user, confirmed=True) or user_role_requires_second_factor(user)
+
+
+def user_may_set_up_second_factor(user: User, *, session_verified: bool) -> bool:
+    """Setting up a TOTP key: the first one by a password alone (that is how one starts), any
+    later one only in a session that gave the second factor – and, in the service, with a code of
+    the key it adds to (issue 14.1: a password must never replace the second factor)."""
+    from django_otp import user_has_device
+
+    return session_verified or not user_has_device(user, confirmed=True)
 
 
 # Who may search the access log and print a person's report of it (issue 8, GDPR art. 15).

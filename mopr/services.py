@@ -82,24 +82,41 @@ def _token_ok(device, token: str) -> bool:
     return bool(allowed) and device.verify_token(token)
 
 
-def totp_device_confirm(*, request, device, token: str) -> None:
+def totp_device_confirm(*, request, device, token: str, current_token: str = "") -> None:
     """The first right code proves the app holds the key: the device is confirmed and this
-    session counts as verified."""
+    session counts as verified.
+
+    A user who has a key already replaces it only from a session that gave the second factor
+    and with a code of that key (``current_token``); only then does the old key go. A password
+    alone never replaces the second factor (issue 14.1)."""
     from django.db import transaction
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from mopr import policy
     from mopr.errors import DomainError
     from mopr.middleware import SESSION_2FA
 
+    user = request.user
+    verified = user.is_verified()
+    if not policy.user_may_set_up_second_factor(user, session_verified=verified):
+        raise DomainError("Najpierw zaloguj się kodem z aplikacji, którą masz już skonfigurowaną.")
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user)
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        existing = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
+        if existing and not any(_token_ok(d, current_token) for d in existing):
+            raise DomainError(
+                "Kod z dotychczasowej aplikacji się nie zgadza. Podaj kod, który pokazuje ona teraz.",
+                field="current_token",
+            )
         if not _token_ok(device, token):
             raise DomainError("Kod się nie zgadza. Sprawdź czas w telefonie i podaj nowy kod.", field="token")
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=request.user, confirmed=True).exclude(pk=device.pk).delete()
-        access_log_write(user=request.user, action=AccessLog.Action.OTP, what="Włączenie TOTP", request=request)
+        for old in existing:
+            old.delete()
+        what = "Zmiana klucza TOTP" if existing else "Włączenie TOTP"
+        access_log_write(user=user, action=AccessLog.Action.OTP, what=what, request=request)
     otp_login(request, device)
     request.session[SESSION_2FA] = True
 
@@ -129,7 +146,9 @@ def totp_device_remove(*, request, token: str) -> None:
     from mopr.middleware import SESSION_2FA
 
     user = request.user
-    if policy.user_role_requires_second_factor(user):
+    if not user.is_verified():
+        raise DomainError("Najpierw zaloguj się kodem z aplikacji.")
+    if policy.user_role_requires_second_factor(user) or user.is_staff:
         raise DomainError("Ośrodek wymaga drugiego składnika dla Twojej roli; nie można go wyłączyć.")
     devices = list(devices_for_user(user, confirmed=True))
     if not any(_token_ok(d, token) for d in devices):

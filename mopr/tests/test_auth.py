@@ -71,7 +71,9 @@ def test_the_administrator_sees_the_lockouts_in_the_admin(client, p, settings, d
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login_post(client, "worker_a", "zle-haslo-zle-haslo")
     admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "Zielone-kalosze-w-deszczu")
+    device = TOTPDevice.objects.create(user=admin, name="telefon", confirmed=True)
     client.force_login(admin)
+    client.post(reverse("otp_verify"), {"token": code_now(device)})
     page = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert page.status_code == 200 and "worker_a" in page.content.decode()
 
@@ -175,6 +177,93 @@ def test_a_director_cannot_turn_required_totp_off(client, p, otp_institution):
         response = client.post(reverse("otp_disable"), {"token": code_now(device)}, follow=True)
     assert "wymaga drugiego składnika" in response.content.decode()
     assert TOTPDevice.objects.filter(user=p.director_a, confirmed=True).exists()
+
+
+def _otp_rows(user) -> int:
+    return AccessLog.objects.filter(user=user, action=AccessLog.Action.OTP).count()
+
+
+@pytest.mark.parametrize("username", ["director_a", "worker_a"])
+def test_a_password_alone_cannot_replace_the_second_factor(client, p, otp_institution, username):
+    """Issue 14.1: with the password only, the set-up page is closed to whoever has a key; nothing
+    is created or deleted, and the session stays unverified."""
+    user = getattr(p, username)
+    device = TOTPDevice.objects.create(user=user, name="telefon", confirmed=True)
+    _login_post(client, username)
+    page = client.get(reverse("otp_setup"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("otp_verify"))
+    attempt = client.post(reverse("otp_setup"), {"token": "123456", "current_token": "123456"})
+    assert attempt.status_code == 302 and attempt["Location"].startswith(reverse("otp_verify"))
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]  # nothing new, nothing deleted
+    assert client.get(reverse("access_log"))["Location"].startswith(reverse("otp_verify"))
+    assert client.get(reverse("password_change"))["Location"].startswith(reverse("otp_verify"))
+    assert _otp_rows(user) == 0
+
+
+def test_the_service_refuses_a_new_key_to_a_session_without_the_second_factor(rf, p):
+    """Services are the authority: called without the page, the set-up still refuses."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp.middleware import OTPMiddleware
+
+    from mopr import services
+    from mopr.errors import DomainError
+
+    old = TOTPDevice.objects.create(user=p.worker_a, name="telefon", confirmed=True)
+    new = TOTPDevice.objects.create(user=p.worker_a, name="nowy", confirmed=False)
+    request = rf.post("/")
+    request.session, request.user = SessionStore(), p.worker_a
+    OTPMiddleware(lambda r: None)(request)  # gives request.user is_verified(): False
+    with pytest.raises(DomainError):
+        services.totp_device_confirm(request=request, device=new, token=code_now(new), current_token=code_now(old))
+    with pytest.raises(DomainError):
+        services.totp_device_remove(request=request, token=code_now(old))
+    assert set(TOTPDevice.objects.filter(user=p.worker_a, confirmed=True)) == {old}
+
+
+def test_a_verified_session_replaces_the_key_only_with_a_code_of_the_old_one(client, p, otp_institution):
+    old = _director_with_device(p)
+    _login_post(client, "director_a")
+    client.post(reverse("otp_verify"), {"token": code_now(old)})
+    page = client.get(reverse("otp_setup"))
+    assert page.status_code == 200 and "Kod z dotychczasowej aplikacji" in page.content.decode()
+    new = TOTPDevice.objects.get(user=p.director_a, confirmed=False)
+    later = timezone.now() + datetime.timedelta(seconds=40)
+    with time_machine.travel(later, tick=False):
+        # The new key's code alone does not do.
+        missing = client.post(reverse("otp_setup"), {"token": code_now(new)})
+        assert missing.status_code == 422
+        wrong = client.post(reverse("otp_setup"), {"token": code_now(new), "current_token": "000000"})
+        assert wrong.status_code == 422 and "dotychczasowej aplikacji się nie zgadza" in wrong.content.decode()
+    assert TOTPDevice.objects.filter(user=p.director_a, confirmed=True).get() == old
+    with time_machine.travel(later + datetime.timedelta(seconds=60), tick=False):
+        ok = client.post(reverse("otp_setup"), {"token": code_now(new), "current_token": code_now(old)})
+    assert ok.status_code == 302
+    assert TOTPDevice.objects.filter(user=p.director_a, confirmed=True).get() == new
+    assert AccessLog.objects.filter(user=p.director_a, what="Zmiana klucza TOTP").exists()
+
+
+def test_the_admin_asks_the_second_factor(client, django_user_model):
+    """Issue 14.8: the admin reaches every record; a password alone never opens it."""
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "Zielone-kalosze-w-deszczu")
+    _login_post(client, "admin", "Zielone-kalosze-w-deszczu")
+    # Staff must set up a key first (the admin's own check is the second line).
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("otp_setup"))
+    client.get(reverse("otp_setup"))
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert client.post(reverse("otp_setup"), {"token": code_now(device)}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    # A session that gave only the password is sent to the code page ...
+    other = Client()
+    other.force_login(admin)
+    assert other.get(reverse("admin:index"))["Location"].startswith(reverse("otp_verify"))
+    # ... and the admin site itself refuses it even where the middleware would let it through.
+    from mopr.middleware import SESSION_2FA
+
+    session = other.session
+    session[SESSION_2FA] = False
+    session.save()
+    page = other.get(reverse("admin:index"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("admin:login"))
 
 
 # --- session limits -------------------------------------------------------------------------------
