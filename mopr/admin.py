@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django_otp.admin import OTPAdminSite
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 from simple_history.admin import SimpleHistoryAdmin
 
 from mopr.models import AccessLog, Institution, Region, RoleAssignment, User
