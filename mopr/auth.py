@@ -6,6 +6,7 @@ django-otp (TOTP), Django's session hash (other sessions end when the password c
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 import unicodedata
@@ -36,6 +37,33 @@ def axes_username(request, credentials=None):
     data = credentials or getattr(request, "data", request.POST)
     username = data.get("username")
     return username[:150] if isinstance(username, str) else username
+
+
+def axes_cool_off(request=None) -> datetime.timedelta:
+    """How long a lock of one user name at one address lasts: AXES_COOLOFF_MINUTES for the first
+    lockout, doubled for each further one of that pair within a day (counted in the access log,
+    which keeps every failed login), at most AXES_COOLOFF_MAX_HOURS."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from mopr.models import AccessLog
+    from mopr.services import client_address
+
+    base = datetime.timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
+    longest = datetime.timedelta(hours=settings.AXES_COOLOFF_MAX_HOURS)
+    username = axes_username(request) if request is not None and hasattr(request, "POST") else None
+    if not username:
+        return base
+    failures = AccessLog.objects.filter(
+        action=AccessLog.Action.LOGIN_FAILED,
+        username=username,
+        address=client_address(request),
+        at__gte=timezone.now() - datetime.timedelta(days=1),
+    ).count()
+    # + 1: the failure being judged is not in the log yet when django-axes sets the lock's expiry
+    # (its receiver runs before ours); counted either way, the k-th lock gets the k-th length.
+    lockouts = (failures + 1) // settings.AXES_FAILURE_LIMIT
+    return min(base * 2 ** min(max(lockouts - 1, 0), 16), longest)
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})

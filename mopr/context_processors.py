@@ -29,6 +29,7 @@ def organisation(request):
             "director": roles.has(Role.DIRECTOR),
             "retention": policy.user_may_anonymise(user),
             "access_log": policy.user_may_read_access_log(user),
+            "lockouts": policy.user_may_unlock_accounts(user),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": bool(policy.regions_coordinated_by(user)) or readers,
             "meetings": readers or bool(roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)),

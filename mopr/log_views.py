@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from mopr import pdf, policy, selectors
+from mopr import pdf, policy, selectors, services
+from mopr.errors import DomainError
 from mopr.forms import AccessLogFilter, ClientLookupForm
 from mopr.models import AccessLog
 from mopr.services import access_log_write
@@ -67,9 +70,9 @@ def client_access_pdf(request, client_pk: int):
     title = _("Informacja o dostępie do danych osobowych")
     meta = pdf.PrintMeta(title=title, institution=request.user.institution, printed_by=request.user.get_full_name())
     try:
-        body = pdf.render_pdf("printouts/access_report.html", {"client": client, "rows": rows}, meta)
-    except (pdf.RenderTimeout, pdf.RenderFailed):
-        return render(request, "errors/print_failed.html", {"case": None, "title": title}, status=503)
+        body = pdf.render_pdf("printouts/access_report.html", {"client": client, "rows": rows}, meta, user=request.user)
+    except (pdf.RenderTimeout, pdf.RenderFailed) as error:
+        return pdf.print_failed(request, error, title=title)
     access_log_write(
         user=request.user,
         action=AccessLog.Action.PRINT,
@@ -80,3 +83,29 @@ def client_access_pdf(request, client_pk: int):
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dostep-do-danych-{client.pk}.pdf"'
     return response
+
+
+# --- login locks -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def lockouts(request):
+    """The director sees the failed logins of the institution's accounts and releases a lock."""
+    if not policy.user_may_unlock_accounts(request.user):
+        raise PermissionDenied(_("Blokady logowania zdejmuje dyrektor ośrodka."))
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        try:
+            released = services.account_unlock(by=request.user, username=username, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Odblokowano logowanie konta %(name)s (%(n)s).") % {"name": username, "n": released}
+            )
+        return redirect("lockouts")
+    return render(
+        request,
+        "mopr/lockouts.html",
+        {"rows": selectors.lockouts_for(user=request.user), "limit": settings.AXES_FAILURE_LIMIT},
+    )

@@ -180,6 +180,8 @@ class AccessLog(models.Model):
         PASSWORD = "password", _("zmiana hasła")
         OTP = "otp", _("drugi składnik (TOTP)")
         ANONYMISE = "anonymise", _("anonimizacja")
+        LOOKUP = "lookup", _("wyszukanie osoby przy zgłoszeniu")
+        UNLOCK = "unlock", _("odblokowanie logowania")
 
     at = models.DateTimeField(_("kiedy"), auto_now_add=True, db_index=True)
     # Empty only for a failed login under a name no account has; ``username`` keeps what was typed.
@@ -204,6 +206,10 @@ class AccessLog(models.Model):
             models.Index(fields=["client", "-at"], name="accesslog_client_idx"),
             models.Index(fields=["institution", "-at"], name="accesslog_inst_idx"),
             models.Index(fields=["user", "-at"], name="accesslog_user_idx"),
+            # The login lock's growing cool-off counts the failures of a user name (mopr.auth).
+            models.Index(fields=["username", "-at"], name="accesslog_username_idx"),
+            # Failed logins under names no account has: every log reader sees them (policy).
+            models.Index(fields=["-at"], condition=models.Q(institution__isnull=True), name="accesslog_no_inst_idx"),
         ]
 
     def __str__(self) -> str:
@@ -216,3 +222,45 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("AccessLog is append-only")
+
+
+class AccessLogSubject(models.Model):
+    """A case and its client that one row of the access log covered, when the row covers many
+    (a register export): a person's art. 15 report finds every export that contained them."""
+
+    log = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="subjects")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", null=True)
+    client = models.ForeignKey("cases.Client", on_delete=models.PROTECT, related_name="+", null=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("osoba we wpisie dziennika dostępu")
+        verbose_name_plural = _("osoby we wpisach dziennika dostępu")
+        indexes = [models.Index(fields=["client"], name="accesslog_subject_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}: {self.case_id}/{self.client_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("AccessLogSubject is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("AccessLogSubject is append-only")
+
+
+class RenderSlot(models.Model):
+    """A PDF render under way for a user: at most PDF_RENDERS_PER_USER at a time (mopr/pdf.py),
+    so that one user cannot keep the renderers of every worker busy. A row left by a killed
+    process stops counting after the render time limit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "started_at"], name="render_slot_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%H:%M:%S}"

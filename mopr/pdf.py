@@ -32,13 +32,19 @@ STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 __all__ = [
     "PDF_VARIANT",
     "PrintMeta",
+    "RenderBusy",
     "RenderFailed",
     "RenderTimeout",
     "ascii_filename",
     "pdf_response",
+    "print_failed",
     "render_html",
     "render_pdf",
 ]
+
+
+class RenderBusy(RenderFailed):
+    """The user has PDF_RENDERS_PER_USER renders under way already (issue 14.8)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,27 @@ def html_to_pdf(html: str) -> bytes:
     return renderer.render(html, static_dir=str(STATIC_DIR), variant=PDF_VARIANT, timeout=settings.PDF_RENDER_TIMEOUT)
 
 
-def render_pdf(template: str, context: dict, meta: PrintMeta) -> bytes:
-    return html_to_pdf(render_html(template, context, meta))
+def render_pdf(template: str, context: dict, meta: PrintMeta, *, user=None) -> bytes:
+    """The PDF; for a ``user`` (every request) within their limit of renders under way, else
+    RenderBusy. Commands render without a user."""
+    if user is None:
+        return html_to_pdf(render_html(template, context, meta))
+    from mopr.services import render_slot_release, render_slot_take
+
+    slot = render_slot_take(user=user)
+    try:
+        return html_to_pdf(render_html(template, context, meta))
+    finally:
+        render_slot_release(slot=slot)
+
+
+def print_failed(request, error: RenderFailed | RenderTimeout, *, title: str, case=None):
+    """Never a 500: the printout failed, took too long, or the user has too many under way."""
+    from django.shortcuts import render
+
+    busy = isinstance(error, RenderBusy)
+    context = {"case": case, "title": title, "busy": busy, "limit": settings.PDF_RENDERS_PER_USER}
+    return render(request, "errors/print_failed.html", context, status=429 if busy else 503)
 
 
 def pdf_response(request, *, case, template: str, context: dict, title: str, filename: str):
@@ -78,12 +103,9 @@ def pdf_response(request, *, case, template: str, context: dict, title: str, fil
         title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
     )
     try:
-        body = render_pdf(template, context, meta)
-    except (RenderTimeout, RenderFailed):
-        from django.shortcuts import render
-
-        # Never a 500: the printout failed or took too long; say so and let the user try again.
-        return render(request, "errors/print_failed.html", {"case": case, "title": title}, status=503)
+        body = render_pdf(template, context, meta, user=request.user)
+    except (RenderTimeout, RenderFailed) as error:
+        return print_failed(request, error, title=title, case=case)
     access_log_write(
         user=request.user, action=AccessLog.Action.PRINT, what=f"{title}: {filename}", case=case, request=request
     )

@@ -402,6 +402,24 @@ def user_may_set_up_second_factor(user: User, *, session_verified: bool) -> bool
     return session_verified or not user_has_device(user, confirmed=True)
 
 
+def user_may_unlock_accounts(user: User) -> bool:
+    """The director releases the login locks of the institution's accounts (issue 14.2)."""
+    roles = roles_of(user)
+    return user.is_active and roles.institution_id is not None and Role.DIRECTOR in roles.institution_roles
+
+
+def lockouts_visible_to(user: User) -> QuerySet:
+    """The login locks (django-axes' attempts) of the user names of the director's institution."""
+    from axes.models import AccessAttempt
+
+    from mopr.models import User as UserModel
+
+    if not user_may_unlock_accounts(user):
+        return AccessAttempt.objects.none()
+    names = UserModel.objects.filter(institution_id=user.institution_id).values("username")
+    return AccessAttempt.objects.filter(username__in=names)
+
+
 # Who may search the access log and print a person's report of it (issue 8, GDPR art. 15).
 ACCESS_LOG_READERS = frozenset({Role.DIRECTOR, Role.AUDITOR})
 
@@ -411,12 +429,16 @@ def user_may_read_access_log(user: User) -> bool:
 
 
 def access_log_visible_to(user: User):
-    """The rows of the access log a director or an auditor may search: their institution's."""
+    """The rows of the access log a director or an auditor may search: their institution's, and
+    the failed logins under user names no account has – they belong to no institution, and they
+    are what guessing at logins looks like (issue 14.8)."""
     from mopr.models import AccessLog
 
     if not user_may_read_access_log(user):
         return AccessLog.objects.none()
-    return AccessLog.objects.filter(institution_id=user.institution_id)
+    return AccessLog.objects.filter(
+        Q(institution_id=user.institution_id) | Q(institution__isnull=True, action=AccessLog.Action.LOGIN_FAILED)
+    )
 
 
 def clients_visible_to(user: User):

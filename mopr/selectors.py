@@ -80,3 +80,39 @@ def client_access_report(*, user: User, client) -> list[AccessLog]:
         .select_related("user", "case")
         .order_by("at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    person: User | None
+    address: str | None
+    failures: int
+    last_attempt: datetime.datetime
+    expires_at: datetime.datetime | None
+    locked: bool
+
+
+def lockouts_for(*, user: User) -> list[Lockout]:
+    """The failed-login counts of the institution's accounts, locked ones first (django-axes)."""
+    from django.conf import settings
+
+    attempts = list(policy.lockouts_visible_to(user).select_related("expiration").order_by("-attempt_time")[:200])
+    people = {u.username: u for u in User.objects.filter(username__in={a.username for a in attempts})}
+    now = timezone.now()
+    rows = []
+    for a in attempts:
+        expires = getattr(getattr(a, "expiration", None), "expires_at", None)
+        active = expires is None or expires > now
+        rows.append(
+            Lockout(
+                username=a.username,
+                person=people.get(a.username),
+                address=a.ip_address,
+                failures=a.failures_since_start,
+                last_attempt=a.attempt_time,
+                expires_at=expires,
+                locked=active and a.failures_since_start >= settings.AXES_FAILURE_LIMIT,
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.locked, -r.last_attempt.timestamp()))

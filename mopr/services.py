@@ -6,8 +6,11 @@ from mopr.models import AccessLog, User
 
 
 def client_address(request) -> str | None:
-    """The client's address as the server sees it (behind a proxy: set it to pass the real one)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as the login throttle sees it: behind TRUSTED_PROXY_COUNT reverse
+    proxies it comes from X-Forwarded-For (django-ipware through django-axes; settings.py)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def access_log_write(*, user: User, action: str, what: str, case=None, client=None, request=None) -> AccessLog:
@@ -166,3 +169,61 @@ def password_changed(*, request, user: User) -> None:
 
     update_session_auth_hash(request, user)
     access_log_write(user=user, action=AccessLog.Action.PASSWORD, what="Zmiana hasła", request=request)
+
+
+# --- printouts: renders under way per user ------------------------------------------------------
+
+
+def render_slot_take(*, user: User):
+    """Take one of the user's PDF_RENDERS_PER_USER render slots, or raise RenderBusy.
+
+    The user's row is the lock (every database serialises the count and the insert), so two
+    requests cannot both take the last slot; a slot older than the render time limit is a
+    leftover of a killed process and no longer counts."""
+    import datetime
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.utils import timezone
+
+    from mopr.models import RenderSlot
+    from mopr.pdf import RenderBusy
+
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT + 30)
+    with transaction.atomic():
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        RenderSlot.objects.filter(user=user, started_at__lt=stale).delete()
+        if RenderSlot.objects.filter(user=user).count() >= settings.PDF_RENDERS_PER_USER:
+            raise RenderBusy
+        return RenderSlot.objects.create(user=user, started_at=now)
+
+
+def render_slot_release(*, slot) -> None:
+    from mopr.models import RenderSlot
+
+    RenderSlot.objects.filter(pk=slot.pk).delete()
+
+
+# --- login locks (django-axes) --------------------------------------------------------------------
+
+
+def account_unlock(*, by: User, username: str, request=None) -> int:
+    """The director releases the login locks of one of the institution's accounts (every address);
+    logged. Returns how many locks were released."""
+    from axes.models import AccessAttempt
+
+    from mopr import policy
+    from mopr.errors import DomainError
+
+    if not policy.user_may_unlock_accounts(by):
+        raise DomainError("Blokady logowania zdejmuje dyrektor ośrodka.")
+    attempts = policy.lockouts_visible_to(by).filter(username=username)
+    if not attempts.exists():
+        raise DomainError("To konto nie ma blokady logowania.")
+    # django-axes' own rows, not a log of ours: its attempts are meant to be removed on release.
+    released, _ = AccessAttempt.objects.filter(pk__in=list(attempts.values_list("pk", flat=True))).delete()
+    access_log_write(
+        user=by, action=AccessLog.Action.UNLOCK, what=f"Odblokowanie logowania: {username}"[:300], request=request
+    )
+    return released

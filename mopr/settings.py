@@ -164,23 +164,45 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Login throttling (django-axes) and the second factor (django-otp) -----------------------
-# After AXES_FAILURE_LIMIT failed logins of one user name from one address the login is
-# locked until an administrator releases it (admin: "Próby dostępu", or `manage.py axes_reset`),
-# unless AXES_COOLOFF_HOURS sets a time after which it releases itself.
+# After AXES_FAILURE_LIMIT failed logins of one user name from one address, that name is locked
+# for that address only (someone elsewhere cannot lock a user out) for AXES_COOLOFF_MINUTES; each
+# further lockout of the pair within a day doubles it, up to AXES_COOLOFF_MAX_HOURS
+# (mopr.auth.axes_cool_off). The director releases a lock in the application ("Blokady logowania").
+# AXES_COOLOFF_MINUTES=0: a lock lasts until released.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-_axes_cooloff = env_int("AXES_COOLOFF_HOURS", 0)
-AXES_COOLOFF_TIME = _axes_cooloff or None
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_MAX_HOURS = env_int("AXES_COOLOFF_MAX_HOURS", 24)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 0 or AXES_COOLOFF_MAX_HOURS < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MAX_HOURS must be ≥ 1, AXES_COOLOFF_MINUTES ≥ 0")
+if os.environ.get("AXES_COOLOFF_HOURS"):
+    raise ImproperlyConfigured("AXES_COOLOFF_HOURS was replaced by AXES_COOLOFF_MINUTES (see README, Security)")
+AXES_COOLOFF_TIME = "mopr.auth.axes_cool_off" if AXES_COOLOFF_MINUTES else None
+# Each attempt keeps its own expiry, so that one pair's longer lock is not cut short when another
+# pair's attempts are cleaned up.
+AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The user name as axes records it, cut to a user name's length (Django's login form does not check it).
 AXES_USERNAME_CALLABLE = "mopr.auth.axes_username"
-# Behind a reverse proxy the client's address comes from its header (README: Production).
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("USE_X_FORWARDED_FOR", False) else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("USE_X_FORWARDED_FOR", False) else ["REMOTE_ADDR"]
-)
+
+# --- The client's address (login throttle, access log) --------------------------------------
+# TRUSTED_PROXY_COUNT: how many reverse proxies stand in front of the application. Each passes the
+# address it got the request from in X-Forwarded-For, the last one is REMOTE_ADDR; the header must
+# then hold exactly that many addresses (nginx in front: `proxy_set_header X-Forwarded-For
+# $remote_addr;`, which also drops whatever the client sent). A header of any other length is
+# not believed and the proxy's own address is used (django-ipware, read through django-axes).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+if os.environ.get("USE_X_FORWARDED_FOR"):
+    raise ImproperlyConfigured(
+        "USE_X_FORWARDED_FOR was replaced by TRUSTED_PROXY_COUNT, the number of reverse proxies in front (usually 1)"
+    )
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "mopr")
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
@@ -280,6 +302,8 @@ LOGGING = {
 
 # Seconds one PDF may take to render before it is stopped (mopr/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 30)
+# Renders one user may have under way at once; a further one is refused with a message (429).
+PDF_RENDERS_PER_USER = env_int("PDF_RENDERS_PER_USER", 2)
 
 # Pages a list shows at once.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/dwuskladnikowe/wylacz/", account_views.otp_disable, name="otp_disable"),
     path("dziennik-dostepu/", log_views.access_log, name="access_log"),
     path("dziennik-dostepu/klient/<int:client_pk>.pdf", log_views.client_access_pdf, name="access_log_client_pdf"),
+    path("blokady-logowania/", log_views.lockouts, name="lockouts"),
     path("", include("cases.urls")),
     path("", include("contracts.urls")),
     path("", include("assistants.urls")),

@@ -164,3 +164,18 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["Role"]
+
+
+def force_login_verified(client, user) -> None:
+    """Log ``user`` in with the second factor given (a confirmed TOTP key, as django-otp marks
+    a verified session): what the admin and the roles that must use TOTP need."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="telefon", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -13,7 +13,7 @@ from cases import services
 from cases.models import CaseDocument, StageTransition
 from cases.procedure import Stage
 from mopr.models import AccessLog, AppendOnlyError
-from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory
+from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, force_login_verified
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_the_admin_can_neither_change_nor_delete_the_logs(case, p, django_user_m
     _as("worker_a").get(reverse("cases:detail", args=[case.pk]))
     admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "Zielone-kalosze-w-deszczu")
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     log_row = AccessLog.objects.first()
     transition = StageTransition.objects.filter(case=case).first()
     for model, obj in (("mopr_accesslog", log_row), ("cases_stagetransition", transition)):

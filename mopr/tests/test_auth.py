@@ -16,7 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mopr.models import AccessLog, default_otp_roles
-from mopr.tests.factories import PASSWORD
+from mopr.tests.factories import PASSWORD, force_login_verified
 
 
 def _login_post(client, username, password=PASSWORD, **extra):
@@ -71,9 +71,7 @@ def test_the_administrator_sees_the_lockouts_in_the_admin(client, p, settings, d
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login_post(client, "worker_a", "zle-haslo-zle-haslo")
     admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "Zielone-kalosze-w-deszczu")
-    device = TOTPDevice.objects.create(user=admin, name="telefon", confirmed=True)
-    client.force_login(admin)
-    client.post(reverse("otp_verify"), {"token": code_now(device)})
+    force_login_verified(client, admin)
     page = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert page.status_code == 200 and "worker_a" in page.content.decode()
 

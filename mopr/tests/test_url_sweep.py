@@ -115,6 +115,7 @@ EXPECTED: dict[str, Spec] = {
     "otp_disable": Spec(role_rule(set(LOGGED_IN), ok=302), method="post"),
     "access_log": Spec(role_rule(ACCESS_LOG)),
     "access_log_client_pdf": Spec(role_rule(ACCESS_LOG), kwargs=["client_pk"]),
+    "lockouts": Spec(role_rule({"director_a"})),
     "cases:list": Spec(role_rule(CASE_LIST)),
     "cases:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:transition": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk"]),

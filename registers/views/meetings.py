@@ -31,9 +31,9 @@ def _print(request, template: str, context: dict, *, title: str, filename: str) 
     """Printouts of a region's documents: no case, so the header names the institution only."""
     meta = pdf.PrintMeta(title=title, institution=request.user.institution, printed_by=request.user.get_full_name())
     try:
-        body = pdf.render_pdf(template, context, meta)
-    except (pdf.RenderTimeout, pdf.RenderFailed):
-        return render(request, "errors/print_failed.html", {"case": None, "title": title}, status=503)
+        body = pdf.render_pdf(template, context, meta, user=request.user)
+    except (pdf.RenderTimeout, pdf.RenderFailed) as error:
+        return pdf.print_failed(request, error, title=title)
     access_log_write(user=request.user, action=AccessLog.Action.PRINT, what=f"{title}: {filename}", request=request)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.ascii_filename(filename)}.pdf"'

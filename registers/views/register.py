@@ -91,7 +91,10 @@ def register_export(request, fmt: str):
             "printouts/register.html",
             {"rows": [exports.row(c) for c in rows], "header": exports.header(), "filters": described},
             meta,
+            user=request.user,
         )
+    except pdf.RenderBusy as error:
+        return pdf.print_failed(request, error, title=meta.title)
     except (pdf.RenderTimeout, pdf.RenderFailed):
         return render(
             request, "registers/export_too_big.html", {"count": count, "max": exports.PDF_MAX_ROWS}, status=503
