@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from assistants.models import Assignment, Request
-from mopr import policy
+from mopr import access, policy
 from mopr.models import User
 
 
@@ -38,23 +38,27 @@ def assignment_for(*, user: User, pk: int) -> Assignment:
     from django.http import Http404
 
     try:
-        return (
+        assignment = (
             policy.assignments_visible_to(user)
             .select_related("case", "case__client", "case__worker", "case__institution", "request", "assistant")
             .get(pk=pk)
         )
     except (Assignment.DoesNotExist, ValueError):
         raise Http404 from None
+    access.shown(case=assignment.case)  # the page shows the family: the access log gets its row
+    return assignment
 
 
 def request_for(*, user: User, pk: int) -> Request:
     from django.http import Http404
 
     try:
-        return (
+        found = (
             policy.requests_visible_to(user)
             .select_related("case", "case__client", "case__worker", "case__institution", "requested_by")
             .get(pk=pk)
         )
     except (Request.DoesNotExist, ValueError):
         raise Http404 from None
+    access.shown(case=found.case)
+    return found

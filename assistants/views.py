@@ -17,7 +17,7 @@ from assistants.models import Authorisation, ChangeReport, Request
 from cases import deadlines
 from cases.selectors import case_with_details
 from cases.views import form_error
-from mopr import conflicts, pdf, policy
+from mopr import access, conflicts, pdf, policy
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import Role, User
 from mopr.policy import Action
@@ -179,6 +179,8 @@ def request_queue(request):
     queues = selectors.request_queue(user=request.user)
     if not queues:
         raise PermissionDenied(_("Kolejka wniosków o asystenta jest dla kierownika działu i zatwierdzających."))
+    queues = {name: list(requests) for name, requests in queues.items()}
+    access.shown_many(cases=[r.case for requests in queues.values() for r in requests])
     return render(request, "assistants/queue.html", {"queues": queues})
 
 
@@ -218,6 +220,7 @@ def my_families(request):
     if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
         raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
     assignments = list(selectors.assignments_of_assistant(user=request.user))
+    access.shown_many(cases=[a.case for a in assignments])
     active = [a for a in assignments if a.active]
     due = deadlines.deadlines_for([a.case for a in active])
     rows = [(a, [d for d in due.get(a.case_id, []) if d.rule in deadlines.ASSISTANT_RULES]) for a in active]
@@ -378,6 +381,7 @@ def time_report(request):
     if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
         raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
     assignments = selectors.assignments_of_assistant(user=request.user).filter(ended_on__isnull=True)
+    access.shown_many(cases=[a.case for a in assignments])
     form = forms.TimeReportForm(request.POST or None, assignments=assignments)
     if request.method == "POST" and form.is_valid():
         try:

@@ -34,7 +34,7 @@ from cases.forms import (
 from cases.models import CaseDocument, CaseFlag, Notification
 from cases.procedure import Stage
 from cases.views import form_error as _form_error
-from mopr import conflicts, policy
+from mopr import access, conflicts, policy
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import AccessLog, Role
 from mopr.policy import Action
@@ -310,6 +310,7 @@ def my_deadlines(request):
             if d.rule in deadlines.ASSISTANT_RULES and d.case.pk not in seen
         ]
     found.sort(key=lambda d: (d.due, d.case.number))
+    access.shown_many(cases=[d.case for d in found])
     coordinated = policy.regions_visible_to(user).filter(pk__in=policy.regions_coordinated_by(user))
     team = sorted((d for ds in deadlines.region_deadlines(coordinated).values() for d in ds), key=lambda d: d.due)
     return render(

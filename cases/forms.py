@@ -198,7 +198,37 @@ MemberFormSet = forms.formset_factory(OptionalMemberForm, extra=2, max_num=15, v
 
 
 class ClientSearchForm(forms.Form):
-    q = forms.CharField(label=_("PESEL lub imię i nazwisko"), required=False, max_length=100)
+    """The intake's search before a new client is created: a whole, valid PESEL, or a full name
+    (two words at least). Never a part of a number, which would let anyone read PESELs digit by
+    digit (issue 14.3)."""
+
+    q = forms.CharField(
+        label=_("PESEL lub imię i nazwisko"),
+        required=False,
+        max_length=100,
+        help_text=_("Cały numer PESEL albo imię i nazwisko."),
+    )
+
+    def clean_q(self) -> str:
+        q = " ".join(self.cleaned_data["q"].replace("\x00", "").split())
+        if not q:
+            return ""
+        compact = q.replace(" ", "")
+        if any(ch.isdigit() for ch in q):
+            if not compact.isdigit() or len(compact) != 11:
+                raise forms.ValidationError(
+                    _("Podaj cały numer PESEL (11 cyfr) albo samo imię i nazwisko – po fragmencie numeru nie szukamy.")
+                )
+            validate_pesel(compact)
+            return compact
+        words = [w for w in q.split() if len(w.strip(".-'")) >= 2]
+        if len(words) < 2:
+            raise forms.ValidationError(_("Podaj imię i nazwisko (co najmniej dwa słowa)."))
+        return q
+
+    @property
+    def by_pesel(self) -> bool:
+        return self.cleaned_data.get("q", "").isdigit()
 
 
 class IntakeForm(forms.Form):

@@ -130,19 +130,20 @@ def client_members(*, client: Client) -> list[ClientMember]:
     return list(client.members.all())
 
 
-def client_duplicates(*, user: User, q: str, limit: int = 10) -> QuerySet[Client]:
-    """Existing clients matching a PESEL or a name, offered before a new one is created."""
-    q = (q or "").strip()
-    if len(q) < 2:
-        return Client.objects.none()
+def client_duplicates(*, user: User, q: str, limit: int = 10) -> list[Client]:
+    """Existing clients matching a whole PESEL or every word of a name, offered before a new one
+    is created (``q`` as ``ClientSearchForm`` cleaned it). Each comes with its open cases and,
+    on each, whether the user may see it – the page shows only enough to recognise the person."""
+    if not q:
+        return []
     qs = clients_searchable_by(user)
     if q.isdigit():
-        qs = qs.filter(members__pesel__startswith=q)
+        qs = qs.filter(members__pesel=q)
     else:
         for token in fold(q).split():
             qs = qs.filter(search_text__contains=token)
     open_cases = Case.objects.filter(stage__in=Stage.open_stages())
-    return (
+    found = list(
         qs.distinct()
         .prefetch_related(
             Prefetch("members", queryset=ClientMember.objects.order_by("-is_head", "pk")),
@@ -150,6 +151,15 @@ def client_duplicates(*, user: User, q: str, limit: int = 10) -> QuerySet[Client
         )
         .order_by("pk")[:limit]
     )
+    visible = set(
+        cases_visible_to(user)
+        .filter(pk__in=[c.pk for client in found for c in client.open_cases])
+        .values_list("pk", flat=True)
+    )
+    for client in found:
+        for case in client.open_cases:
+            case.visible_to_user = case.pk in visible
+    return found
 
 
 def region_for_street(*, institution: Institution, street: str) -> Region | None:

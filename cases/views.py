@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,7 +30,8 @@ from cases.forms import (
 from cases.models import Client, ClientMember, Report
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Stage
-from mopr import conflicts, policy
+from mopr import access, conflicts, policy
+from mopr import services as services_log
 from mopr.errors import DomainError, StaleVersionError
 from mopr.policy import Action
 from mopr.services import access_log_case_view
@@ -68,6 +68,7 @@ def case_list(request):
     params.pop("strona", None)
     page = _page(request, cases)
     deadlines.annotate(page.object_list)  # marks the overdue rows, in a fixed number of queries
+    access.shown_many(cases=page.object_list)
     return render(
         request,
         "cases/case_list.html",
@@ -275,15 +276,6 @@ def _report_data(cleaned) -> services.ReportData:
     )
 
 
-def _region_for(form: IntakeForm, user, street: str):
-    region = form.cleaned_data.get("region")
-    if region is None:
-        region = selectors.region_for_street(institution=user.institution, street=street)
-    if region is None:
-        form.add_error("region", _("Nie rozpoznano rejonu dla tego adresu – wybierz rejon."))
-    return region
-
-
 def _after_intake(request, report: Report):
     case = report.case
     if case.worker_id == request.user.pk:
@@ -318,29 +310,25 @@ def intake(request):
     new_client = request.GET.get("nowy") == "1"
 
     if client_id:
-        try:
-            client = policy.clients_searchable_by(user).prefetch_related("members").get(pk=int(client_id))
-        except (Client.DoesNotExist, ValueError):
-            raise Http404 from None
+        offered = frozenset(request.session.get(_INTAKE_OFFERED, []))
+        client = policy.intake_client_for(user, client_id, offered=offered)
         open_case = client.cases.filter(stage__in=Stage.open_stages()).select_related("region").first()
         form = IntakeForm(
             request.POST or None, user=user, initial={"region": open_case.region_id if open_case else None}
         )
         if request.method == "POST" and form.is_valid():
-            region = _region_for(form, user, client.street)
-            if region is not None:
-                try:
-                    report = services.report_register(
-                        by=user,
-                        client=client,
-                        region=region,
-                        target_group=form.cleaned_data["target_group"],
-                        report=_report_data(form.cleaned_data),
-                    )
-                except DomainError as error:
-                    form_error(form, error)
-                else:
-                    return _after_intake(request, report)
+            try:
+                report = services.report_register(
+                    by=user,
+                    client=client,
+                    region=form.cleaned_data.get("region"),
+                    target_group=form.cleaned_data["target_group"],
+                    report=_report_data(form.cleaned_data),
+                )
+            except DomainError as error:
+                form_error(form, error)
+            else:
+                return _after_intake(request, report)
         return render(request, "cases/intake_report.html", {"client": client, "open_case": open_case, "form": form})
 
     if new_client:
@@ -351,50 +339,61 @@ def intake(request):
         if request.method == "POST" and all(
             [client_form.is_valid(), head_form.is_valid(), members.is_valid(), form.is_valid()]
         ):
-            region = _region_for(form, user, client_form.cleaned_data["street"])
-            if region is not None:
-                try:
-                    with transaction.atomic():  # the client and the report are saved together or not at all
-                        client = services.client_create(
-                            institution=user.institution,
-                            by=user,
-                            kind=client_form.cleaned_data["kind"],
-                            address=services.AddressData(
-                                **{
-                                    k: client_form.cleaned_data[k]
-                                    for k in (
-                                        "city",
-                                        "street",
-                                        "house_number",
-                                        "flat_number",
-                                        "postal_code",
-                                        "phone",
-                                        "email",
-                                    )
-                                }
-                            ),
-                            members=[_member_data(head_form.cleaned_data)]
-                            + [_member_data(m) for m in members.cleaned_data if m and m.get("first_name")],
-                        )
-                        report = services.report_register(
-                            by=user,
-                            client=client,
-                            region=region,
-                            target_group=form.cleaned_data["target_group"],
-                            report=_report_data(form.cleaned_data),
-                        )
-                except DomainError as error:
-                    form_error(form, error)
-                else:
-                    return _after_intake(request, report)
+            try:
+                with transaction.atomic():  # the client and the report are saved together or not at all
+                    client = services.client_create(
+                        institution=user.institution,
+                        by=user,
+                        kind=client_form.cleaned_data["kind"],
+                        address=services.AddressData(
+                            **{
+                                k: client_form.cleaned_data[k]
+                                for k in (
+                                    "city",
+                                    "street",
+                                    "house_number",
+                                    "flat_number",
+                                    "postal_code",
+                                    "phone",
+                                    "email",
+                                )
+                            }
+                        ),
+                        members=[_member_data(head_form.cleaned_data)]
+                        + [_member_data(m) for m in members.cleaned_data if m and m.get("first_name")],
+                    )
+                    report = services.report_register(
+                        by=user,
+                        client=client,
+                        region=form.cleaned_data.get("region"),
+                        target_group=form.cleaned_data["target_group"],
+                        report=_report_data(form.cleaned_data),
+                    )
+            except DomainError as error:
+                form_error(form, error)
+            else:
+                return _after_intake(request, report)
         return render(
             request,
             "cases/intake_new.html",
             {"client_form": client_form, "head_form": head_form, "members": members, "form": form},
         )
 
-    matches = selectors.client_duplicates(user=user, q=q) if q else []
-    return render(request, "cases/intake_search.html", {"search": search, "q": q, "matches": matches})
+    matches, status = [], 200
+    if q and not policy.client_lookups_left(user):
+        search.add_error("q", _("Wyczerpano limit wyszukiwań osób na tę godzinę. Spróbuj później."))
+        q, status = "", 429
+    elif q:
+        matches = selectors.client_duplicates(user=user, q=q)
+        services_log.access_log_lookup(request=request, query=q, clients=matches)
+        # Only a client the search offered may be opened by its number (policy.intake_client_for).
+        offered = [c.pk for c in matches] + request.session.get(_INTAKE_OFFERED, [])
+        request.session[_INTAKE_OFFERED] = list(dict.fromkeys(offered))[:50]
+    return render(request, "cases/intake_search.html", {"search": search, "q": q, "matches": matches}, status=status)
+
+
+# The clients the user's intake searches offered in this session (the newest 50).
+_INTAKE_OFFERED = "mopr_intake_offered"
 
 
 def _member_data(cleaned) -> services.MemberData:

@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from mopr import access
 from mopr.models import Role
 
 if TYPE_CHECKING:
@@ -203,6 +204,7 @@ def case_get_for(user: User, pk: int, action: Action = Action.VIEW, queryset: Qu
         raise Http404 from None
     if not case_allows(user, case, action):
         raise PermissionDenied(action_refusal(user, case, action))
+    access.shown(case=case)  # the page will show it: the access log gets its row (mopr/access.py)
     return case
 
 
@@ -278,6 +280,39 @@ def clients_searchable_by(user: User) -> QuerySet:
     if roles.institution_id is None or not user_may_register_reports(user):
         return Client.objects.none()
     return Client.objects.filter(institution_id=roles.institution_id)
+
+
+def client_lookups_left(user: User) -> int:
+    """How many more intake look-ups of persons the user may make this hour (issue 14.3): each is
+    in the access log, which is also the count, so the limit holds across processes."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from mopr.models import AccessLog
+
+    made = AccessLog.objects.filter(
+        user=user, action=AccessLog.Action.LOOKUP, at__gte=timezone.now() - datetime.timedelta(hours=1)
+    ).count()
+    return max(settings.INTAKE_LOOKUPS_PER_HOUR - made, 0)
+
+
+def intake_client_for(user: User, pk, *, offered: frozenset[int]):
+    """The client a report is being registered for: one the user's own search offered them in
+    this session, or one of a case they see – never any client by its number (issue 14.3)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = clients_searchable_by(user).prefetch_related("members")
+    if pk not in offered:
+        qs = qs.filter(cases__in=cases_visible_to(user))
+    client = qs.filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    access.shown(client=client)
+    return client
 
 
 def client_allows_edit(user: User, client) -> bool:

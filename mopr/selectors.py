@@ -73,9 +73,13 @@ def access_log_clients(*, user: User, q: str):
 def client_access_report(*, user: User, client) -> list[AccessLog]:
     """Every recorded look at the person's data: views, prints, downloads, exports naming
     them, oldest first (GDPR art. 15: who had access and when)."""
+    from mopr.models import AccessLogSubject
+
+    # A row names the person itself, or – a list, an export, a look-up – among its subjects.
+    among = AccessLogSubject.objects.filter(client=client).values("log_id")
     return list(
         policy.access_log_visible_to(user)
-        .filter(client=client)
+        .filter(Q(client=client) | Q(pk__in=among))
         .exclude(action=AccessLog.Action.SEARCH)
         .select_related("user", "case")
         .order_by("at", "pk")

@@ -15,19 +15,105 @@ def client_address(request) -> str | None:
 
 def access_log_write(*, user: User, action: str, what: str, case=None, client=None, request=None) -> AccessLog:
     """One row of the append-only access log. A case brings its client, so that the person's
-    own report (GDPR art. 15) finds every look at their case."""
-    if client is None and case is not None:
+    own report (GDPR art. 15) finds every look at their case. ``case`` and ``client`` are
+    records or their ids."""
+    if client is None and case is not None and not isinstance(case, int):
         client = case.client_id
+    case_id, client_id = _pk(case), _pk(client)
+    if request is not None:
+        from mopr import access
+
+        access.logged(case_id=case_id, client_id=client_id)
     return AccessLog.objects.create(
         user=user,
         username=user.get_username()[:150],
         institution_id=user.institution_id,
         action=action,
-        case=case,
-        client_id=client if isinstance(client, int) or client is None else client.pk,
+        case_id=case_id,
+        client_id=client_id,
         what=what[:300],
         address=client_address(request) if request is not None else None,
     )
+
+
+def _pk(obj) -> int | None:
+    return obj if isinstance(obj, int) or obj is None else obj.pk
+
+
+def access_log_pages(
+    *, request, title: str, cases: dict[int, int | None], clients: set[int], many: bool = False
+) -> None:
+    """What mopr.access collected for one page: a row per case (or per client without a case);
+    a page of many – a list, a search – is one row with its cases and clients as subjects."""
+    from mopr.models import AccessLogSubject
+
+    user = request.user
+    if not many and len(cases) + len(clients) == 1:
+        if cases:
+            from cases.models import Case
+
+            case_id, client_id = next(iter(cases.items()))
+            number = Case.objects.filter(pk=case_id).values_list("number", flat=True).first() or ""
+            access_log_write(
+                user=user, action=AccessLog.Action.VIEW, what=f"{title}: {number}", case=case_id, client=client_id,
+                request=request,
+            )  # fmt: skip
+        else:
+            access_log_write(user=user, action=AccessLog.Action.VIEW, what=title, client=next(iter(clients)),
+                             request=request)  # fmt: skip
+        return
+    row = access_log_write(
+        user=user, action=AccessLog.Action.VIEW, what=f"{title} ({len(cases) + len(clients)})", request=request
+    )
+    AccessLogSubject.objects.bulk_create(
+        [AccessLogSubject(log=row, case_id=c, client_id=cl) for c, cl in cases.items()]
+        + [AccessLogSubject(log=row, client_id=cl) for cl in clients],
+        batch_size=2000,
+    )
+
+
+def access_log_export(*, request, what: str, cases) -> AccessLog:
+    """An export: one row, and the case and client of every line it holds as the row's subjects
+    (written before the file streams, in one transaction: an interrupted download still
+    contained them), so that a person's art. 15 report lists every export with them."""
+    from django.db import transaction
+
+    from mopr.models import AccessLogSubject
+
+    with transaction.atomic():
+        row = access_log_write(user=request.user, action=AccessLog.Action.EXPORT, what=what, request=request)
+        batch: list[AccessLogSubject] = []
+        for case_id, client_id in cases.order_by().values_list("pk", "client_id").iterator(chunk_size=5000):
+            batch.append(AccessLogSubject(log=row, case_id=case_id, client_id=client_id))
+            if len(batch) == 5000:
+                AccessLogSubject.objects.bulk_create(batch)
+                batch = []
+        AccessLogSubject.objects.bulk_create(batch)
+    return row
+
+
+def access_log_lookup(*, request, query: str, clients: list) -> AccessLog:
+    """An intake look-up of a person (issue 14.3): one row, the clients it showed as subjects.
+    Rows with no one found count too: they are what probing for numbers looks like, and the
+    hourly limit (policy.client_lookups_left) counts them."""
+    from django.db import transaction
+
+    from mopr import access
+    from mopr.models import AccessLogSubject
+
+    shown = "PESEL" if query.isdigit() else "imię i nazwisko"
+    with transaction.atomic():
+        row = access_log_write(
+            user=request.user,
+            action=AccessLog.Action.LOOKUP,
+            what=f"Wyszukanie osoby przy zgłoszeniu ({shown}): {query} – znaleziono {len(clients)}",
+            client=clients[0] if len(clients) == 1 else None,
+            request=request,
+        )
+        AccessLogSubject.objects.bulk_create([AccessLogSubject(log=row, client_id=c.pk) for c in clients])
+    for client in clients:
+        access.logged(client_id=client.pk)
+    return row
 
 
 def access_log_failed_login(*, username: str, request=None) -> AccessLog:

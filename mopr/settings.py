@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mopr.middleware.NoStoreMiddleware",
+    # Every page that shows a case or a person writes its access-log row (mopr/access.py).
+    "mopr.access.AccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -307,3 +309,5 @@ PDF_RENDERS_PER_USER = env_int("PDF_RENDERS_PER_USER", 2)
 
 # Pages a list shows at once.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# Intake look-ups of persons (by a whole PESEL or a full name) a user may make in an hour.
+INTAKE_LOOKUPS_PER_HOUR = env_int("INTAKE_LOOKUPS_PER_HOUR", 60)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from cases import deadlines
 from cases import selectors as case_selectors
 from cases.procedure import Stage
-from mopr import policy
+from mopr import access, policy
 from mopr.models import Role
 
 
@@ -15,11 +15,11 @@ def home(request):
     roles = policy.roles_of(user)
     context = {"roles": roles}
     if policy.user_runs_social_work(user):
-        context["new_reports"] = case_selectors.worker_new_reports(user=user)[:20]
+        context["new_reports"] = list(case_selectors.worker_new_reports(user=user)[:20])
         context["my_cases"] = deadlines.annotate(case_selectors.worker_open_cases(user=user)[:50])
     if policy.regions_coordinated_by(user):
         queue = case_selectors.coordinator_queue(user=user)
-        context["queue"] = queue[:10]
+        context["queue"] = list(queue[:10])
         context["queue_count"] = queue.count()
     if roles.institution_roles & policy.INSTITUTION_READERS:
         counts = dict(
@@ -27,7 +27,11 @@ def home(request):
         )
         context["stage_counts"] = [(stage.label, counts.get(stage.value, 0)) for stage in Stage]
     if roles.has(Role.FIRST_CONTACT) or roles.has(Role.BENEFITS_WORKER):
-        context["registered"] = (
+        context["registered"] = list(
             policy.reports_registered_by(user).select_related("case", "case__region").order_by("-received_at")[:20]
         )
+    # The start page lists the user's cases and reports: the access log gets them (mopr/access.py).
+    listed = [*context.get("new_reports", ()), *context.get("my_cases", ()), *context.get("queue", ())]
+    listed += [report.case for report in context.get("registered", ())]
+    access.shown_many(cases=listed)
     return render(request, "mopr/home.html", context)

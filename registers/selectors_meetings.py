@@ -1,8 +1,9 @@
 """Reads of meetings and inspections, through the access policy's view of regions."""
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from mopr import policy
+from mopr import access, policy
 from mopr.models import Region, Role, User
 from registers.models import Inspection, TeamMeeting
 
@@ -35,3 +36,17 @@ def inspections_visible_to(*, user: User) -> QuerySet[Inspection]:
     if roles.institution_roles & policy.INSTITUTION_READERS:
         return base
     return base.filter(Q(region_id__in=roles.region_ids(Role.COORDINATOR)) | Q(inspected_worker=user))
+
+
+def meeting_for(*, user: User, pk: int) -> TeamMeeting:
+    """A meeting for its page or printout; the cases it discussed go to the access log."""
+    meeting = get_object_or_404(meetings_visible_to(user=user).prefetch_related("cases_discussed"), pk=pk)
+    access.shown_many(cases=meeting.cases_discussed.all())
+    return meeting
+
+
+def inspection_for(*, user: User, pk: int) -> Inspection:
+    """An inspection for its page or printout; the cases it looked at go to the access log."""
+    inspection = get_object_or_404(inspections_visible_to(user=user).prefetch_related("cases"), pk=pk)
+    access.shown_many(cases=inspection.cases.all())
+    return inspection

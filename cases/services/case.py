@@ -33,7 +33,7 @@ from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Move, Stage
 from mopr.errors import DomainError, StaleVersionError, TransitionRefused
 from mopr.models import Region, User
-from mopr.policy import user_runs_social_work
+from mopr.policy import user_may_register_reports, user_runs_social_work
 from mopr.text import fold
 
 # --- clients ---------------------------------------------------------------------------------
@@ -217,14 +217,44 @@ class ReportData:
     urgent: bool = False
 
 
-def report_register(*, by: User, client: Client, region: Region, target_group: str, report: ReportData) -> Report:
+def report_region(*, client: Client, chosen: Region | None) -> tuple[Region, bool]:
+    """The region of a new case, and whether a worker of that region who registers the report
+    may take it at once.
+
+    The address decides (the street table of the regions): a report cannot be registered into
+    another region than the one the client lives in (issue 14.4). ``chosen`` serves only an
+    address the table does not know – such a case waits for that region's coordinator – and a
+    client with no address at all (homelessness), whom the chosen region's worker may take."""
+    from cases.selectors import region_for_street
+
+    by_address = region_for_street(institution=client.institution, street=client.street)
+    if by_address is not None:
+        if chosen is not None and chosen.pk != by_address.pk:
+            raise DomainError(
+                _("Adres klienta (%(street)s) należy do rejonu %(region)s; zgłoszenie trafi do tego rejonu.")
+                % {"street": client.street, "region": by_address.code},
+                field="region",
+            )
+        return by_address, True
+    if chosen is None:
+        raise DomainError(_("Nie rozpoznano rejonu dla tego adresu – wybierz rejon."), field="region")
+    return chosen, not client.street.strip()
+
+
+def report_register(
+    *, by: User, client: Client, region: Region | None, target_group: str, report: ReportData
+) -> Report:
     """Register a report (zgłoszenie).
 
     A report about a client with an open case is added to that case; otherwise it opens a new
-    case. A social worker of the case's region who receives it takes it at once; anything
-    else goes to the region coordinator's queue (seed 000 I.2).
+    case in the region of the client's address (``region`` only where the street table does not
+    know the address). A social worker of that region who receives it takes it at once;
+    anything else goes to the region coordinator's queue (seed 000 I.2).
     """
-    if region.institution_id != by.institution_id or client.institution_id != by.institution_id:
+    if not user_may_register_reports(by):
+        raise DomainError(_("Ta rola nie przyjmuje zgłoszeń."))
+    elsewhere = region is not None and region.institution_id != by.institution_id
+    if client.institution_id != by.institution_id or elsewhere:
         raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
     if report.received_at > timezone.now():
         raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
@@ -245,6 +275,7 @@ def report_register(*, by: User, client: Client, region: Region, target_group: s
             .first()
         )
         if case is None:
+            region, takeable = report_region(client=client, chosen=region)
             case = Case(
                 institution_id=by.institution_id,
                 client=client,
@@ -255,7 +286,8 @@ def report_register(*, by: User, client: Client, region: Region, target_group: s
                 reported_at=report.received_at,
                 urgent=report.urgent,
             )
-            if user_runs_social_work(by, region):
+            # A worker takes at once only a report about an address of their own region.
+            if takeable and user_runs_social_work(by, region):
                 case.worker = by
                 case.accepted_at = timezone.now()
             case._history_user = by

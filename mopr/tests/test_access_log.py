@@ -198,3 +198,56 @@ def test_the_admin_can_neither_change_nor_delete_the_logs(case, p, django_user_m
     assert log_row.what != "x"
     assert AccessLog.objects.filter(pk=log_row.pk).exists()
     assert StageTransition.objects.filter(pk=transition.pk).exists()
+
+
+# --- issue 14.5: every page that shows a person, and every export, names them ---------------------
+
+
+@pytest.mark.parametrize(
+    "url_name, extra",
+    [
+        ("cases:member_edit", "member_pk"),
+        ("cases:client_edit", None),
+        ("contracts:evaluate", "contract_pk"),
+        ("contracts:amend", "contract_pk"),
+        ("contracts:end", "contract_pk"),
+    ],
+)
+def test_the_pages_the_attack_found_unlogged_write_their_row(case, p, url_name, extra):
+    kwargs = {"pk": case.pk}
+    if extra == "member_pk":
+        kwargs["member_pk"] = case.client.members.first().pk
+    elif extra == "contract_pk":
+        contract = ContractFactory(case=case)
+        contract.status = contract.Status.SIGNED
+        contract.save()
+        kwargs["contract_pk"] = contract.pk
+    assert _as("worker_a").get(reverse(url_name, kwargs=kwargs)).status_code == 200
+    (row,) = _rows(action=AccessLog.Action.VIEW, case=case)
+    assert row.client_id == case.client_id and case.number in row.what
+
+
+def test_a_register_export_names_every_person_it_contained(case, p, org):
+    from mopr.models import AccessLogSubject
+
+    other = CaseFactory(region=org.region_a1)
+    response = _as("coordinator_a").get(reverse("registers:register_export", args=["csv"]))
+    b"".join(response.streaming_content)
+    (row,) = _rows(action=AccessLog.Action.EXPORT)
+    subjects = set(AccessLogSubject.objects.filter(log=row).values_list("case_id", "client_id"))
+    assert subjects == {(case.pk, case.client_id), (other.pk, other.client_id)}
+    # ... and the person's art. 15 report lists the export.
+    report = _as("director_a").get(reverse("access_log_client_pdf", args=[case.client_id]))
+    from mopr.selectors import client_access_report
+
+    assert row in client_access_report(user=p.director_a, client=case.client)
+    assert report.status_code == 200
+
+
+def test_a_list_page_is_one_row_naming_each_person_on_it(case, p, org):
+    from mopr.models import AccessLogSubject
+
+    second = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now())
+    _as("worker_a").get(reverse("cases:list"))
+    (row,) = _rows(action=AccessLog.Action.VIEW)
+    assert set(AccessLogSubject.objects.filter(log=row).values_list("case_id", flat=True)) == {case.pk, second.pk}

@@ -10,6 +10,7 @@ the auditor, a family assistant, the first-contact desk, a benefits worker (who 
 social-worker role in A1), a worker and a coordinator of another institution, and nobody.
 """
 
+import subprocess
 from dataclasses import dataclass, field
 
 import pytest
@@ -22,6 +23,7 @@ from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
 from contracts import services as services_contracts
+from mopr.models import AccessLog, AccessLogSubject
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
 
@@ -268,7 +270,10 @@ def test_every_url_is_in_the_sweep():
 @pytest.fixture
 def world(org, p):
     case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
-    member = MemberFactory(client=case.client, is_head=False, relation="child")
+    # Names found nowhere else on a page (the sweep looks for them) and searchable as a person types them.
+    case.client.members.update(first_name="Bożena", last_name="Zawadzka")
+    member = MemberFactory(client=case.client, is_head=False, relation="child", first_name="Igor", last_name="Zawadzki")
+    services.client_refresh_search(client=case.client)
     report = ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", needs_verification=True)
     flag = services.flag_add(
         case=case, by=p.worker_a, kind=FlagKind.NIEBIESKA_KARTA, started_on=timezone.localdate(), started_by="Policja"
@@ -337,6 +342,10 @@ def world(org, p):
     )
     monitoring_date = MonitoringDate.objects.create(monitoring=monitoring, due_on=timezone.localdate())
     return {
+        # What identifies the family on a page: the sweep asks an access-log row of every page showing it.
+        "shows_family": [case.client.head.last_name, case.number, member.last_name],
+        "head_name": case.client.head.full_name,
+        "client_id": case.client_id,
         "worker_pk": p.worker_a.pk,
         "month": timezone.localdate(),
         "fmt": "csv",
@@ -375,10 +384,71 @@ def test_sweep(client, p, world, name):
         client.logout()
         if persona != "anonymous":
             assert client.login(username=persona, password=PASSWORD)
+        before = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         response = getattr(client, spec.method)(url, spec.data)
         if response.status_code != spec.expected[persona]:
             failures.append(f"{persona}: {response.status_code} (expected {spec.expected[persona]})")
+        elif persona != "anonymous" and _shows_family(response, world) and not _logged(world, before):
+            failures.append(f"{persona}: shows the family but wrote no access-log row naming them")
     assert not failures, f"{spec.method.upper()} {url}: " + "; ".join(failures)
+
+
+OTHER_INSTITUTION = {"outsider", "coordinator_b"}
+
+
+def test_sweep_intake_look_ups(client, p, world):
+    """The intake's search and the report page of a found client show a person: a row each."""
+    head = world["head_name"]
+    failures = []
+    for persona in sorted(INTAKE):
+        client.logout()
+        assert client.login(username=persona, password=PASSWORD)
+        for params in ({"q": head}, {"klient": world["client_id"]}):
+            before = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = client.get(reverse("cases:intake"), params)
+            # The search box shows back what was typed: that is not the family shown.
+            response.content = response.content.replace(f'value="{head}"'.encode(), b"")
+            if _shows_family(response, world) and not _logged(world, before):
+                failures.append(f"{persona} {params}: shows the family but wrote no access-log row naming them")
+            elif (
+                params.get("q") and persona not in {"outsider", "coordinator_b"} and not _shows_family(response, world)
+            ):
+                failures.append(f"{persona}: the search by the full name did not find the family")
+    assert not failures, "; ".join(failures)
+
+
+def _shows_family(response, world) -> bool:
+    """A page that answered with data and names the family (an HTML page, a CSV), or a file (a PDF,
+    an XLSX, a scan: their text is compressed) of a URL about the family."""
+    if not (200 <= response.status_code < 300 or response.status_code in (409, 422)):
+        return False
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if kind.startswith(("text/html", "text/csv")):
+        text = body.decode("utf-8", "replace")
+    elif kind == "application/pdf":
+        extracted = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True)
+        if extracted.returncode != 0:
+            return True  # not one of ours (a scan from the case folder): the family's by definition
+        text = extracted.stdout.decode()
+    elif "spreadsheetml" in kind:
+        import io
+
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).active
+        text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    else:
+        return True  # a scan from the case folder: it is the family's by definition
+    return any(mark in text for mark in world["shows_family"])
+
+
+def _logged(world, before: int) -> bool:
+    rows = AccessLog.objects.filter(pk__gt=before)
+    return (
+        rows.filter(client_id=world["client_id"]).exists()
+        or AccessLogSubject.objects.filter(log__in=rows, client_id=world["client_id"]).exists()
+    )
 
 
 def test_admin_is_closed_to_staff_without_admin_rights(client, p):

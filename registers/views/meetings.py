@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.views import form_error
-from mopr import pdf, policy
+from mopr import access, pdf, policy
 from mopr.errors import DomainError
 from mopr.models import AccessLog, Region, Role, User
 from mopr.services import access_log_write
@@ -68,6 +68,7 @@ def meeting_new(request, region_pk: int):
     form = MeetingForm(
         request.POST or None, attendees=attendees, cases=cases, initial={"held_on": timezone.localdate()}
     )
+    access.shown_many(cases=cases)  # offered to pick from, with the clients' names
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_record(region=region, by=request.user, **form.cleaned_data)
@@ -80,12 +81,12 @@ def meeting_new(request, region_pk: int):
 
 
 def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(selectors.meetings_visible_to(user=request.user), pk=pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     return render(request, "registers/meeting_detail.html", {"meeting": meeting})
 
 
 def meeting_pdf(request, pk: int):
-    meeting = get_object_or_404(selectors.meetings_visible_to(user=request.user), pk=pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     return _print(
         request,
         "printouts/meeting.html",
@@ -128,6 +129,7 @@ def inspection_new(request, region_pk: int):
     workers = policy.workers_assignable_in(region).exclude(pk=request.user.pk)
     cases = policy.cases_visible_to(request.user).filter(region=region).select_related("client").order_by("number")
     form = InspectionForm(request.POST or None, workers=workers, cases=cases, initial={"held_on": timezone.localdate()})
+    access.shown_many(cases=cases)  # offered to pick from, with the clients' names
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_record(by=request.user, region=region, **form.cleaned_data)
@@ -141,7 +143,7 @@ def inspection_new(request, region_pk: int):
 
 @require_http_methods(["GET", "POST"])
 def inspection_detail(request, pk: int):
-    inspection = get_object_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
+    inspection = selectors.inspection_for(user=request.user, pk=pk)
     may_confirm = (
         services.may_inspect(request.user, inspection.region)
         and inspection.follow_up_by
@@ -163,7 +165,7 @@ def inspection_detail(request, pk: int):
 
 
 def inspection_pdf(request, pk: int):
-    inspection = get_object_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
+    inspection = selectors.inspection_for(user=request.user, pk=pk)
     return _print(
         request,
         "printouts/inspection.html",

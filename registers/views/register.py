@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.services.deadline_summaries import deadline_summaries_refresh
-from mopr import pdf
-from mopr.models import AccessLog
-from mopr.services import access_log_write
+from mopr import access, pdf
+from mopr.services import access_log_export
 from registers import exports, selectors
 from registers.forms import RegisterFilter
 
@@ -40,6 +39,7 @@ def register_page(request):
     params.pop("strona", None)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
     selectors.with_overdue(page.object_list)  # the page's own marks: the engine, live
+    access.shown_many(cases=page.object_list)
     return render(
         request,
         "registers/register.html",
@@ -61,9 +61,7 @@ def register_export(request, fmt: str):
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     name = f"rejestr-{stamp}"
     described = register.describe() or _("bez filtrów")
-    access_log_write(
-        user=request.user, action=AccessLog.Action.EXPORT, what=f"Rejestr {fmt.upper()}: {described}", request=request
-    )
+    access_log_export(request=request, what=f"Rejestr {fmt.upper()}: {described}", cases=qs)
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
