@@ -35,8 +35,8 @@ from cases.models import Case, CaseDocument
 from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
 from mopr import policy
-from mopr.errors import DomainError, StaleVersionError
-from mopr.models import Role, User
+from mopr.errors import DomainError, NotAllowed, StaleVersionError
+from mopr.models import User
 
 # A request needs the diagnosis done: social work (IV) is where the assistant supports it.
 REQUEST_STAGES = frozenset({Stage.PRACA_SOCJALNA})
@@ -109,7 +109,7 @@ def request_by_worker(
     if consent_scan is not None and consent_scan.case_id != case.pk:
         raise DomainError(_("Skan zgody musi pochodzić z teczki tej sprawy."), field="consent_scan")
     with transaction.atomic():
-        locked = _lock_case(case, None)
+        locked = _lock_case(case, None, by=by, action=policy.Action.WRITE)
         if locked.stage not in REQUEST_STAGES:
             raise DomainError(_("O asystenta rodziny wnioskuje się po diagnozie, w pracy socjalnej (etap IV)."))
         if request_in_progress(locked):
@@ -139,7 +139,7 @@ def request_from_institution(
     if not institution_name.strip():
         raise DomainError(_("Podaj instytucję wnioskującą."), field="institution_name")
     with transaction.atomic():
-        locked = _lock_case(case, None)
+        locked = _lock_case(case, None, by=by, action=policy.Action.WRITE)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
         if request_in_progress(locked):
@@ -201,7 +201,7 @@ def request_by_court(
     if not court_name.strip() or not ruling_reference.strip():
         raise DomainError(_("Podaj sąd oraz sygnaturę i datę orzeczenia."), field="ruling_reference")
     with transaction.atomic():
-        locked = _lock_case(case, None)
+        locked = _lock_case(case, None, by=by, action=policy.Action.WRITE)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
         if request_in_progress(locked):
@@ -266,10 +266,15 @@ def request_decide(
 
 
 def authorisation_grant(*, director: User, user: User) -> Authorisation:
-    if not policy.roles_of(director).has(Role.DIRECTOR):
-        raise DomainError(_("Upoważnienia udziela dyrektor."))
+    if not policy.user_may_authorise(director):
+        raise NotAllowed(_("Upoważnienia udziela dyrektor."))
     if user.institution_id != director.institution_id:
         raise DomainError(_("Upoważnić można tylko pracownika ośrodka."), field="user")
+    if not policy.user_may_be_authorised_to_approve(user):
+        raise DomainError(
+            _("Upoważnić można tylko pracownika socjalnego, koordynatora lub kierownika: prowadzą pracę socjalną."),
+            field="user",
+        )
     with transaction.atomic():
         if Authorisation.objects.filter(user=user, revoked_at__isnull=True).exists():
             raise DomainError(_("Ta osoba ma już upoważnienie."), field="user")
@@ -280,8 +285,8 @@ def authorisation_grant(*, director: User, user: User) -> Authorisation:
 
 
 def authorisation_revoke(*, director: User, authorisation: Authorisation) -> Authorisation:
-    if not policy.roles_of(director).has(Role.DIRECTOR) or authorisation.institution_id != director.institution_id:
-        raise DomainError(_("Upoważnienie cofa dyrektor ośrodka."))
+    if not policy.user_may_authorise(director) or authorisation.institution_id != director.institution_id:
+        raise NotAllowed(_("Upoważnienie cofa dyrektor ośrodka."))
     authorisation.revoked_at = timezone.now()
     authorisation._history_user = director
     authorisation.save()
@@ -310,7 +315,8 @@ def assistant_assign(
             raise DomainError(_("Do tego wniosku przydzielono już asystenta."))
         # The case row is locked too, so that a closure cannot slip in between (as the ways in refuse
         # a closed case, so does the assignment: the assistant supports the social work of an open case).
-        if _lock_case(locked.case, None).is_closed:
+        # The approver's question is its own (policy.user_may_assign_assistant, below), not the worker's.
+        if _lock_case(locked.case, None, by=by, action=None).is_closed:
             raise DomainError(_("Sprawa jest zakończona – asystenta przydziela się w otwartej sprawie."))
         if not policy.user_may_assign_assistant(by) or by.institution_id != locked.case.institution_id:
             raise DomainError(_("Asystenta przydziela zatwierdzający lub kierownik działu."))

@@ -19,7 +19,7 @@ from cases.selectors import case_with_details
 from cases.views import form_error
 from mopr import access, conflicts, pdf, policy
 from mopr.errors import DomainError, StaleVersionError
-from mopr.models import Role, User
+from mopr.models import Role
 from mopr.policy import Action
 from mopr.services import access_log_case_view
 
@@ -397,11 +397,9 @@ def time_report(request):
 @require_http_methods(["GET", "POST"])
 def authorisations(request):
     """The director authorises persons to approve assistant requests in the director's name."""
-    if not policy.roles_of(request.user).has(Role.DIRECTOR):
+    if not policy.user_may_authorise(request.user):
         raise PermissionDenied(_("Upoważnień udziela dyrektor."))
-    candidates = User.objects.filter(institution_id=request.user.institution_id, is_active=True).exclude(
-        pk=request.user.pk
-    )
+    candidates = policy.users_authorisable_by(request.user)
     form = forms.AuthorisationForm(request.POST or None, users=candidates)
     if request.method == "POST" and "revoke" in request.POST:
         revoke = request.POST.get("revoke", "")

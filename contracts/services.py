@@ -32,6 +32,7 @@ from contracts.models import (
 from contracts.validators import id_card_ok
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
+from mopr.policy import Action as PolicyAction
 
 # --- data the forms hand over --------------------------------------------------------------------------
 
@@ -63,12 +64,14 @@ class ContractData:
     resources_used: list[tuple[str, str]] = field(default_factory=list)  # (kind, description)
 
 
-def _lock(contract: Contract, expected_version: int | None) -> Contract:
-    locked = Contract.objects.select_for_update().select_related("case").get(pk=contract.pk)
+def _lock(contract: Contract, expected_version: int | None, *, by: User) -> Contract:
+    """Lock the contract and its case (the policy asked of the case: only its worker writes)."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(
             _("Kontrakt został w międzyczasie zmieniony przez inną osobę. Odśwież stronę i spróbuj ponownie.")
         )
+    locked.case = _lock_case(locked.case, None, by=by, action=PolicyAction.WRITE)
     return locked
 
 
@@ -136,7 +139,7 @@ def contract_draft(*, case: Case, by: User, data: ContractData, expected_version
     """Draw up a contract in stage IV (seed 000 IV.1). It binds once signed."""
     _validate(case, data)
     with transaction.atomic():
-        locked = _lock_case(case, expected_version)
+        locked = _lock_case(case, expected_version, by=by, action=PolicyAction.WRITE)
         if locked.stage != Stage.PRACA_SOCJALNA:
             raise DomainError(_("Kontrakt socjalny zawiera się na etapie pracy socjalnej (IV)."))
         if locked.contracts.exclude(status=Contract.Status.ENDED).exists():
@@ -182,8 +185,7 @@ def contract_sign(
     if signed_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="signed_on")
     with transaction.atomic():
-        locked = _lock(contract, expected_version)
-        _lock_case(locked.case, None)
+        locked = _lock(contract, expected_version, by=by)
         if locked.status != Contract.Status.DRAFT:
             raise DomainError(_("Podpisać można tylko kontrakt w przygotowaniu."))
         if signed_on < locked.drafted_on:
@@ -221,7 +223,7 @@ def contract_evaluate(
     if not summary.strip():
         raise DomainError(_("Opisz ocenę realizacji kontraktu."), field="summary")
     with transaction.atomic():
-        locked = _lock(contract, expected_version)
+        locked = _lock(contract, expected_version, by=by)
         if locked.status != Contract.Status.SIGNED:
             raise DomainError(_("Ewaluacji podlega obowiązujący (podpisany) kontrakt."))
         if locked.signed_on and evaluated_on < locked.signed_on:
@@ -296,7 +298,7 @@ def contract_amend(
     if amended_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="amended_on")
     with transaction.atomic():
-        locked = _lock(contract, expected_version)
+        locked = _lock(contract, expected_version, by=by)
         if locked.status != Contract.Status.SIGNED:
             raise DomainError(_("Aneks sporządza się do obowiązującego kontraktu."))
         if period_to < locked.period_from:
@@ -368,8 +370,7 @@ def contract_end(
             field="welfare_threatened",
         )
     with transaction.atomic():
-        locked = _lock(contract, expected_version)
-        _lock_case(locked.case, None)
+        locked = _lock(contract, expected_version, by=by)
         if locked.status == Contract.Status.ENDED:
             raise DomainError(_("Kontrakt jest już zakończony."))
         if (locked.status == Contract.Status.DRAFT) != (end in ENDS_OF_DRAFT):
@@ -414,7 +415,7 @@ def declaration_record(
     if signed_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="signed_on")
     with transaction.atomic():
-        locked = _lock_case(case, None)
+        locked = _lock_case(case, None, by=by, action=PolicyAction.WRITE)
         if parent.client_id != locked.client_id:
             raise DomainError(_("Oświadczenie składa rodzic z rodziny klienta."), field="parent")
         if not locked.client.members.filter(in_foster_care=True).exists():

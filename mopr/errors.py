@@ -18,3 +18,8 @@ class StaleVersionError(DomainError):
 
 class TransitionRefused(DomainError):
     """The procedure's table or one of its guards refused a change of stage."""
+
+
+class NotAllowed(DomainError):
+    """The access policy refused the actor (mopr.policy.require): services ask it themselves, so
+    a view that forgot to ask cannot write."""

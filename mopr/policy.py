@@ -208,6 +208,22 @@ def case_get_for(user: User, pk: int, action: Action = Action.VIEW, queryset: Qu
     return case
 
 
+def require(user: User, case: Case, action: Action) -> None:
+    """For the services: refuse (NotAllowed, with the reason) what ``case_allows`` refuses. Every
+    writing service asks this of the row it locked, so the page's offer and the write are
+    decided by the same predicate."""
+    if not case_allows(user, case, action):
+        from mopr.errors import NotAllowed
+
+        raise NotAllowed(action_refusal(user, case, action) if case_is_visible(user, case) else _not_found())
+
+
+def _not_found() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Nie znaleziono sprawy.")
+
+
 def action_refusal(user: User, case: Case, action: Action) -> str:
     """Why the action is refused, in words for the user."""
     from django.utils.translation import gettext as _
@@ -333,6 +349,38 @@ def user_may_opine(user: User, request) -> bool:
     )
 
 
+# Who runs social work may be authorised to approve assistant requests: they read the children's
+# justification as part of their own work. Never the desk or the benefits worker (issue 14.8).
+AUTHORISABLE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR, Role.HEAD_OF_DEPARTMENT})
+
+
+def user_may_be_authorised_to_approve(user: User) -> bool:
+    roles = roles_of(user)
+    return user.is_active and bool(roles.all & AUTHORISABLE_ROLES) and not roles.has(Role.BENEFITS_WORKER)
+
+
+def users_authorisable_by(director: User) -> QuerySet[User]:
+    """Whom the director may authorise to approve assistant requests."""
+    from mopr.models import User as UserModel
+
+    if not user_may_authorise(director):
+        return UserModel.objects.none()
+    return (
+        UserModel.objects.filter(
+            institution_id=director.institution_id, is_active=True, role_assignments__role__in=AUTHORISABLE_ROLES
+        )
+        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
+        .exclude(pk=director.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def user_may_authorise(user: User) -> bool:
+    """The director grants and revokes the authorisations to approve assistant requests."""
+    return user.is_active and roles_of(user).has(Role.DIRECTOR)
+
+
 def user_acts_as_approver(user: User) -> tuple[bool, bool]:
     """(may approve, only by the director's authorisation) for the user's institution."""
     from assistants.models import Authorisation
@@ -342,9 +390,8 @@ def user_acts_as_approver(user: User) -> tuple[bool, bool]:
         return False, False
     if roles.has(Role.DIRECTOR):
         return True, False
-    authorised = Authorisation.objects.filter(
-        user=user, institution_id=roles.institution_id, revoked_at__isnull=True
-    ).exists()
+    granted = Authorisation.objects.filter(user=user, institution_id=roles.institution_id, revoked_at__isnull=True)
+    authorised = user_may_be_authorised_to_approve(user) and granted.exists()
     return authorised, authorised
 
 

@@ -2,8 +2,9 @@
 
 - The columns are one table (``COLUMNS``) for all three formats.
 - A cell that a spreadsheet would read as a formula (starting with =, +, -, @, or a tab or
-  carriage return) is written as text: in CSV prefixed with an apostrophe, in XLSX stored as a
-  string cell (never a formula cell) with its text intact.
+  carriage return – also after any separator a spreadsheet may split on) is written as text: in
+  CSV prefixed with an apostrophe and every field quoted, in XLSX stored as a string cell (never
+  a formula cell) with its text intact.
 - CSV streams from the database cursor in chunks; XLSX uses openpyxl's write-only mode, which
   keeps only the current row in memory and writes the rest to a temporary file.
 """
@@ -30,10 +31,16 @@ NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PDF_MAX_ROWS = 1000
 
 
+# A spreadsheet that splits the file on another separator than ours (",", tab, "|") would start a new
+# cell after it: a formula start after any of them is neutralised too (issue 14.8: "Jan,=1+1").
+_AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n])(\s*)(?=[=+\-@])")
+
+
 def safe_cell(value) -> str:
-    """A text cell that no spreadsheet will evaluate."""
+    """A text cell that no spreadsheet will evaluate, however it splits the line into cells."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    text = _AFTER_SEPARATOR.sub(r"\1\2'", text)
+    return "'" + text if text.lstrip().startswith(FORMULA_PREFIXES) else text
 
 
 def _d(value) -> str:
@@ -89,7 +96,8 @@ class _Echo:
 
 
 def csv_lines(cases: Iterable[Case]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+    # Every field quoted: a value with a comma stays one cell also where "," is taken as the separator.
+    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_ALL)
     yield "\ufeff"  # the BOM lets Excel read the Polish letters as UTF-8
     yield writer.writerow(header())
     for case in cases:

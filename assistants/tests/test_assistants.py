@@ -486,6 +486,35 @@ def test_the_director_authorises_only_staff_of_the_centre(p):
     assert caught.value.field == "user"
 
 
+@pytest.mark.parametrize("who", ["first_contact_a", "benefits_a", "auditor_a", "assistant_a"])
+def test_only_who_runs_social_work_may_be_authorised(client, p, who):
+    """Issue 14.8: the approver reads the children's justification; the desk, the benefits worker
+    (even with a second role), the auditor and the assistant are not offered and are refused."""
+    from django.urls import reverse
+
+    from mopr.tests.factories import PASSWORD
+
+    user = getattr(p, who)
+    with pytest.raises(DomainError, match="pracownika socjalnego") as caught:
+        services.authorisation_grant(director=p.director_a, user=user)
+    assert caught.value.field == "user"
+    assert user not in policy.users_authorisable_by(p.director_a)
+    assert {p.worker_a, p.coordinator_a, p.head_a} <= set(policy.users_authorisable_by(p.director_a))
+    client.login(username="director_a", password=PASSWORD)
+    page = client.get(reverse("assistants:authorisations")).content.decode()
+    assert f'value="{user.pk}"' not in page
+
+
+def test_an_authorisation_stops_counting_when_the_person_stops_running_social_work(case, p):
+    from mopr.models import RoleAssignment
+
+    services.authorisation_grant(director=p.director_a, user=p.coordinator_a)
+    assert policy.user_acts_as_approver(p.coordinator_a)[0]
+    RoleAssignment.objects.filter(user=p.coordinator_a).delete()
+    p.coordinator_a._mopr_roles = None
+    assert not policy.user_acts_as_approver(p.coordinator_a)[0]
+
+
 def test_only_the_centres_director_revokes_an_authorisation(org, p):
     authorisation = services.authorisation_grant(director=p.director_a, user=p.coordinator_a)
     director_b = UserFactory(institution=org.inst_b, roles=[(Role.DIRECTOR, None)])

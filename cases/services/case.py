@@ -31,9 +31,10 @@ from cases.models import (
 )
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Move, Stage
-from mopr.errors import DomainError, StaleVersionError, TransitionRefused
+from mopr import policy
+from mopr.errors import DomainError, NotAllowed, StaleVersionError, TransitionRefused
 from mopr.models import Region, User
-from mopr.policy import user_may_register_reports, user_runs_social_work
+from mopr.policy import Action, user_may_register_reports, user_runs_social_work
 from mopr.text import fold
 
 # --- clients ---------------------------------------------------------------------------------
@@ -80,6 +81,9 @@ def client_refresh_search(*, client: Client) -> None:
 
 
 def client_create(*, institution, by: User, kind: str, address: AddressData, members: list[MemberData]) -> Client:
+    """A new client, at intake: by whoever registers reports, in their own institution."""
+    if not user_may_register_reports(by) or institution.pk != by.institution_id:
+        raise NotAllowed(_("Nowego klienta wprowadza osoba przyjmująca zgłoszenia w swoim ośrodku."))
     if not members:
         raise DomainError(_("Podaj dane co najmniej jednej osoby."))
     with transaction.atomic():
@@ -87,9 +91,15 @@ def client_create(*, institution, by: User, kind: str, address: AddressData, mem
         client._history_user = by
         client.save()
         for i, data in enumerate(members):
-            member_add(client=client, by=by, data=data, is_head=(i == 0), refresh=False)
+            _member_insert(client=client, by=by, data=data, is_head=(i == 0))
         client_refresh_search(client=client)
     return client
+
+
+def _may_edit_client(by: User, client: Client) -> None:
+    """The client's data is edited by a worker responsible for one of the client's cases."""
+    if not policy.client_allows_edit(by, client):
+        raise NotAllowed(_("Dane klienta poprawia pracownik socjalny prowadzący jego sprawę."))
 
 
 def _stale(model_name: str) -> StaleVersionError:
@@ -102,6 +112,7 @@ def client_update(*, client: Client, by: User, kind: str, address: AddressData, 
     """Save the client's own data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
         locked = Client.objects.select_for_update().get(pk=client.pk)
+        _may_edit_client(by, locked)
         if locked.version != version:
             raise _stale(_("Dane klienta"))
         locked.kind = kind
@@ -114,26 +125,31 @@ def client_update(*, client: Client, by: User, kind: str, address: AddressData, 
     return locked
 
 
-def member_add(
-    *, client: Client, by: User, data: MemberData, is_head: bool = False, refresh: bool = True
-) -> ClientMember:
+def member_add(*, client: Client, by: User, data: MemberData) -> ClientMember:
+    """A further member of an existing client's family."""
     with transaction.atomic():
-        member = ClientMember(
-            client=client,
-            first_name=data.first_name.strip(),
-            last_name=data.last_name.strip(),
-            pesel=data.pesel,
-            birth_date=_member_birth_date(data),
-            relation=Relation.HEAD if is_head else data.relation,
-            is_head=is_head,
-            in_foster_care=data.in_foster_care,
-            lives_apart=data.lives_apart,
-            id_document=data.id_document,
-        )
-        member._history_user = by
-        member.save()
-        if refresh:
-            client_refresh_search(client=client)
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        _may_edit_client(by, locked)
+        member = _member_insert(client=locked, by=by, data=data, is_head=False)
+        client_refresh_search(client=locked)
+    return member
+
+
+def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool) -> ClientMember:
+    member = ClientMember(
+        client=client,
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        pesel=data.pesel,
+        birth_date=_member_birth_date(data),
+        relation=Relation.HEAD if is_head else data.relation,
+        is_head=is_head,
+        in_foster_care=data.in_foster_care,
+        lives_apart=data.lives_apart,
+        id_document=data.id_document,
+    )
+    member._history_user = by
+    member.save()
     return member
 
 
@@ -141,6 +157,7 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
     """Save a member's data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
         locked = ClientMember.objects.select_for_update().select_related("client").get(pk=member.pk)
+        _may_edit_client(by, locked.client)
         if locked.version != version:
             raise _stale(_("Dane członka rodziny"))
         locked.first_name = data.first_name.strip()
@@ -170,11 +187,16 @@ def _next_case_number(*, region: Region, year: int) -> str:
     return f"{region.code}/{year}/{counter.last:04d}"
 
 
-def _lock(case: Case, expected_version: int | None) -> Case:
-    """Lock the case row for this transaction and refuse a stale form."""
+def _lock(case: Case, expected_version: int | None, *, by: User, action: Action | None) -> Case:
+    """Lock the case row for this transaction, ask the access policy whether ``by`` may do
+    ``action`` to it, and refuse a stale form. ``action=None`` only where the caller asks the
+    policy a question of its own (the assistant's approvers, the director's monitoring plan)
+    and says so beside the call."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.anonymised_at is not None:
         raise DomainError(_("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać."))
+    if action is not None:
+        policy.require(by, locked, action)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(
             _("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie.")
@@ -252,7 +274,7 @@ def report_register(
     anything else goes to the region coordinator's queue (seed 000 I.2).
     """
     if not user_may_register_reports(by):
-        raise DomainError(_("Ta rola nie przyjmuje zgłoszeń."))
+        raise NotAllowed(_("Ta rola nie przyjmuje zgłoszeń."))
     elsewhere = region is not None and region.institution_id != by.institution_id
     if client.institution_id != by.institution_id or elsewhere:
         raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
@@ -319,7 +341,7 @@ def case_assign(*, case: Case, worker: User, by: User, expected_version: int | N
             field="worker",
         )
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, by=by, action=Action.ASSIGN)
         if locked.worker_id is not None and expected_version is None:
             raise StaleVersionError(_("Zgłoszenie zostało już przydzielone: %(name)s.") % {"name": locked.worker})
         if locked.is_closed:
@@ -337,7 +359,7 @@ def case_assign(*, case: Case, worker: User, by: User, expected_version: int | N
 def case_accept(*, case: Case, by: User) -> Case:
     """The assigned worker accepts the report for handling (Karta pt. 2)."""
     with transaction.atomic():
-        locked = _lock(case, None)
+        locked = _lock(case, None, by=by, action=Action.ACCEPT)
         if locked.worker_id != by.pk:
             raise DomainError(_("Sprawa została przydzielona innemu pracownikowi."))
         if locked.accepted_at is not None:
@@ -352,7 +374,7 @@ def report_verify(*, report: Report, by: User, note: str) -> Report:
     if not note.strip():
         raise DomainError(_("Opisz wynik weryfikacji."), field="note")
     with transaction.atomic():
-        _lock(report.case, None)
+        _lock(report.case, None, by=by, action=Action.VERIFY)
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if not locked.needs_verification:
             raise DomainError(_("To zgłoszenie nie wymaga weryfikacji."))
@@ -382,7 +404,7 @@ def case_change_stage(
     write the append-only transition record – in one transaction."""
     to = Stage(to)
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, by=by, action=Action.TRANSITION)
         if locked.stage == Stage.ZAKONCZENIE:
             # A reopening checks "no other open case of the client" under the client's lock, as the
             # intake does (the intake never locks a closed case row, so the two cannot deadlock).
@@ -447,7 +469,7 @@ def case_start_moving_away(
     if since > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="since")
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, by=by, action=Action.TRANSITION)
         if locked.stage != Stage.PRACA_SOCJALNA:
             raise DomainError(_("Oddalanie się poprzedza zakończenie pracy socjalnej (etap IV)."))
         if locked.moving_away_since is not None:
@@ -471,7 +493,7 @@ def case_suspend(*, case: Case, by: User, reason: str, expected_version: int | N
 def case_resume(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     """Resume a suspended case at the stage it was suspended at – read from the locked row."""
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, by=by, action=Action.TRANSITION)
         if locked.stage != Stage.ZAWIESZENIE or not locked.suspended_from:
             raise TransitionRefused(_("Sprawa nie jest zawieszona."))
         return case_change_stage(case=locked, to=Stage(locked.suspended_from), by=by, reason=reason)
@@ -486,7 +508,7 @@ def flag_add(
     if started_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="started_on")
     with transaction.atomic():
-        locked = _lock(case, None)
+        locked = _lock(case, None, by=by, action=Action.WRITE)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
         if locked.flags.filter(kind=kind, removed_at__isnull=True).exists():
@@ -502,7 +524,7 @@ def flag_remove(*, flag: CaseFlag, by: User, reason: str) -> CaseFlag:
     if not reason.strip():
         raise DomainError(_("Podaj powód zdjęcia oznaczenia."), field="reason")
     with transaction.atomic():
-        locked_case = _lock(flag.case, None)
+        locked_case = _lock(flag.case, None, by=by, action=Action.WRITE)
         if locked_case.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
         locked = CaseFlag.objects.select_for_update().get(pk=flag.pk)

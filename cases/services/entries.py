@@ -31,6 +31,7 @@ from cases.procedure import CloseReason, Stage
 from cases.services.case import _lock, _save, case_change_stage
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
+from mopr.policy import Action
 
 # Entries of the situation are written once the case is being handled and until it closes;
 # an official note may be written at any stage (seed 004: "na każdym etapie").
@@ -49,7 +50,7 @@ def _not_in_future(value: datetime.date | datetime.datetime | None, field: str) 
 
 def _entry_save(*, case: Case, by: User, entry: Entry, stages: frozenset[Stage] = WORKING_STAGES) -> Case:
     """Save ``entry`` in ``case`` (locked) and bump the case's version. Returns the locked case."""
-    locked = _lock(case, None)
+    locked = _lock(case, None, by=by, action=Action.WRITE)
     if Stage(locked.stage) not in stages:
         if locked.stage == Stage.ZGLOSZENIE:
             raise DomainError(_("Najpierw rozpocznij rozeznanie sytuacji."))
@@ -118,7 +119,7 @@ def notification_record_answer(
     expected_state: str | None = None,
 ) -> Notification:
     with transaction.atomic():
-        locked_case = _lock(notification.case, None)
+        locked_case = _lock(notification.case, None, by=by, action=Action.WRITE)
         notification = Notification.objects.select_for_update().get(pk=notification.pk)
         if expected_state is not None and notification_state(notification) != expected_state:
             raise StaleVersionError(_("Odpowiedź została w międzyczasie zapisana przez inną osobę."))
@@ -192,7 +193,7 @@ def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_ver
     if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
         raise DomainError(_("Opisz inny problem."), field="problem_other")
     with transaction.atomic():
-        _lock(case, expected_version)
+        _lock(case, expected_version, by=by, action=Action.WRITE)
         # The diagnosis follows the move to stage III; an earlier date would put it before in the karta.
         entered = case.transitions.filter(to_stage=Stage.DIAGNOZA).order_by("-at").first()
         if entered and diagnosis.diagnosed_on < timezone.localdate(entered.at):

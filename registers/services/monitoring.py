@@ -29,7 +29,7 @@ from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
 from cases.services.case import _save as _save_case
 from mopr import policy
-from mopr.errors import DomainError, StaleVersionError
+from mopr.errors import DomainError, NotAllowed, StaleVersionError
 from mopr.models import User
 from registers.models import MonitoringDate, RefusalMonitoring
 
@@ -80,8 +80,12 @@ def _check_dates(dates: Sequence[datetime.date], *, since: datetime.date, field:
     return dates
 
 
-def _lock_case_in_monitoring(case: Case) -> Case:
-    locked = _lock_case(case, None)
+def _lock_case_in_monitoring(case: Case, by: User, *, director: bool = False) -> Case:
+    """Lock the case and ask the policy: the worker's steps are the responsible worker's, the
+    plan and the decision the director's (or the deputy's: policy.user_directs_monitoring)."""
+    locked = _lock_case(case, None, by=by, action=None if director else policy.Action.WRITE)
+    if director and not policy.user_directs_monitoring(by, locked):
+        raise NotAllowed(_("Plan działania i decyzję ustala dyrektor lub zastępca dyrektora (kierownik działu)."))
     if locked.stage != Stage.MONITORING:
         raise DomainError(
             _("Sprawa nie jest na etapie „%(stage)s”; monitoring prowadzi się tylko na tym etapie.")
@@ -113,17 +117,6 @@ def _add_dates(monitoring: RefusalMonitoring, by: User, dates: list[datetime.dat
         row.save()
 
 
-def _check_worker(by: User, case: Case) -> None:
-    """The worker's steps are the responsible worker's (the view checks it too)."""
-    if not policy.case_allows(by, case, policy.Action.WRITE):
-        raise DomainError(policy.action_refusal(by, case, policy.Action.WRITE))
-
-
-def _check_director(by: User, case: Case) -> None:
-    if not policy.user_directs_monitoring(by, case):
-        raise DomainError(_("Plan działania i decyzję ustala dyrektor lub zastępca dyrektora (kierownik działu)."))
-
-
 # --- 3, 5: the refusal and the note to the director ------------------------------------------------------
 
 
@@ -147,8 +140,7 @@ def monitoring_open(
     if not note_to_director.strip():
         raise DomainError(_("Napisz notatkę służbową dla dyrektora."), field="note_to_director")
     with transaction.atomic():
-        locked = _lock_case_in_monitoring(case)
-        _check_worker(by, locked)
+        locked = _lock_case_in_monitoring(case, by)
         _not_before(
             refused_on,
             timezone.localdate(locked.reported_at),
@@ -192,8 +184,7 @@ def monitoring_plan(
     organisations the person belongs to (each "where there is one", so each may stay empty)."""
     _not_in_future(plan_on, "plan_on")
     with transaction.atomic():
-        locked_case = _lock_case_in_monitoring(monitoring.case)
-        _check_director(by, locked_case)
+        locked_case = _lock_case_in_monitoring(monitoring.case, by, director=True)
         locked = _lock(monitoring, expected_version)
         if locked.plan_on is not None:
             raise DomainError(_("Plan działania został już ustalony."))
@@ -220,8 +211,7 @@ def monitoring_date_done(*, date: MonitoringDate, by: User, done_on: datetime.da
     if not outcome.strip():
         raise DomainError(_("Opisz wynik monitoringu."), field="outcome")
     with transaction.atomic():
-        locked_case = _lock_case_in_monitoring(date.monitoring.case)
-        _check_worker(by, locked_case)
+        locked_case = _lock_case_in_monitoring(date.monitoring.case, by)
         monitoring = _lock(date.monitoring, None)
         locked = MonitoringDate.objects.select_for_update().get(pk=date.pk)
         if locked.done_on is not None:
@@ -251,8 +241,7 @@ def monitoring_report(
     if not report.strip():
         raise DomainError(_("Opisz rezultaty działań podjętych w środowisku."), field="report")
     with transaction.atomic():
-        locked_case = _lock_case_in_monitoring(monitoring.case)
-        _check_worker(by, locked_case)
+        locked_case = _lock_case_in_monitoring(monitoring.case, by)
         locked = _lock(monitoring, expected_version)
         if locked.plan_on is None:
             raise DomainError(_("Sprawozdanie przedstawia się po wykonaniu planu działania – plan nie jest ustalony."))
@@ -292,8 +281,7 @@ def monitoring_decide(
     if decision == Decision.KEEP_MONITORING and not next_dates:
         raise DomainError(_("Dalszy monitoring wymaga kolejnych terminów monitoringu."), field="next_dates")
     with transaction.atomic():
-        locked_case = _lock_case_in_monitoring(monitoring.case)
-        _check_director(by, locked_case)
+        locked_case = _lock_case_in_monitoring(monitoring.case, by, director=True)
         locked = _lock(monitoring, expected_version)
         if locked.report_on is None:
             raise DomainError(_("Decyzję podejmuje się po sprawozdaniu pracownika z rezultatów działań."))

@@ -175,6 +175,37 @@ def test_csv_export_content_and_log(client, cases):
     assert "CSV" in log.what and "otwarte" in log.what
 
 
+@pytest.mark.parametrize(
+    "value, safe",
+    [
+        ("Jan,=1+1", "Jan,'=1+1"),  # a spreadsheet splitting on commas would see "=1+1" (issue 14.8)
+        ("Jan, =1+1", "Jan, '=1+1"),
+        ("a\t+1", "a\t'+1"),
+        ("x|@SUM(A1)", "x|'@SUM(A1)"),
+        ("Nowak;-2+3", "Nowak;'-2+3"),
+        (" =1+1", "' =1+1"),
+        ("Kowalska-Nowak, ul. Szeroka 5", "Kowalska-Nowak, ul. Szeroka 5"),  # nothing to neutralise
+    ],
+)
+def test_a_formula_after_any_common_separator_is_text(value, safe):
+    assert exports.safe_cell(value) == safe
+
+
+def test_every_csv_field_is_quoted_so_a_comma_never_splits_a_cell(client, cases):
+    import csv
+
+    head = cases["a"].client.members.get()
+    head.last_name = "Jan,=1+1"
+    head.save()
+    login(client, "director_a")
+    text = b"".join(client.get(reverse("registers:register_export", args=["csv"])).streaming_content).decode()
+    line = next(row for row in text.splitlines() if "Jan," in row)
+    assert "Jan,'=1+1" in line and line.startswith('"')
+    for separator in (",", ";"):  # read as a spreadsheet set to either separator would read it
+        cells = next(csv.reader([line], delimiter=separator))
+        assert not any(c.lstrip().startswith(("=", "+", "-", "@")) for c in cells), (separator, cells)
+
+
 def test_formulas_are_written_as_text(client, cases, p):
     head = cases["a"].client.members.get()
     head.first_name, head.last_name = '=HYPERLINK("http://x")', "+1-2"
