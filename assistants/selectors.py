@@ -11,9 +11,8 @@ def request_queue(*, user: User) -> dict[str, QuerySet[Request]]:
     """The head's requests waiting for an opinion, the approver's waiting for a decision, and
     the approved ones waiting for an assistant."""
     visible = policy.requests_visible_to(user).select_related("case", "case__client", "requested_by")
-    roles = policy.roles_of(user)
     queues = {}
-    if roles.has(policy.Role.HEAD_OF_DEPARTMENT):
+    if policy.user_gives_assistant_opinions(user):
         queues["opinion"] = visible.filter(status=Request.Status.OPINION).exclude(requested_by=user)
     if policy.user_acts_as_approver(user)[0]:
         queues["approval"] = visible.filter(status=Request.Status.APPROVAL).exclude(requested_by=user)

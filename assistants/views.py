@@ -19,7 +19,6 @@ from cases.selectors import case_with_details
 from cases.views import form_error
 from mopr import access, conflicts, pdf, policy
 from mopr.errors import DomainError, StaleVersionError
-from mopr.models import Role
 from mopr.policy import Action
 from mopr.services import access_log_case_view
 
@@ -217,7 +216,7 @@ WORK_FORMS = {
 
 
 def my_families(request):
-    if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
+    if not policy.user_is_family_assistant(request.user):
         raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
     assignments = list(selectors.assignments_of_assistant(user=request.user))
     access.shown_many(cases=[a.case for a in assignments])
@@ -378,7 +377,7 @@ def letter_pdf(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def time_report(request):
     """The assistant's monthly working time across their families (seed 002, document 6)."""
-    if not policy.roles_of(request.user).has(Role.FAMILY_ASSISTANT):
+    if not policy.user_is_family_assistant(request.user):
         raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
     assignments = selectors.assignments_of_assistant(user=request.user).filter(ended_on__isnull=True)
     access.shown_many(cases=[a.case for a in assignments])

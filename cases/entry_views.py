@@ -36,7 +36,7 @@ from cases.procedure import Stage
 from cases.views import form_error as _form_error
 from mopr import access, conflicts, policy
 from mopr.errors import DomainError, StaleVersionError
-from mopr.models import AccessLog, Role
+from mopr.models import AccessLog
 from mopr.policy import Action
 from mopr.services import access_log_case_view
 
@@ -292,9 +292,9 @@ def my_deadlines(request):
     """Overdue and coming deadlines: a worker's own cases, a coordinator's regions, an assistant's
     families (the assistant's own duties only)."""
     user = request.user
-    is_assistant = policy.roles_of(user).has(Role.FAMILY_ASSISTANT)
+    is_assistant = policy.user_is_family_assistant(user)
     follows_cases = policy.user_runs_social_work(user) or bool(policy.regions_coordinated_by(user))
-    if not (follows_cases or is_assistant):
+    if not policy.user_follows_deadlines(user):
         raise PermissionDenied(_("Terminy prowadzą pracownicy socjalni, koordynatorzy i asystenci rodziny."))
     found = []
     if follows_cases:

@@ -33,8 +33,8 @@ from cases.models import (
 )
 from cases.pesel import pesel_birth_date, validate_pesel
 from cases.procedure import CloseReason, Stage
-from mopr.models import Region, Role, User
-from mopr.policy import regions_visible_to
+from mopr.models import Region, User
+from mopr.policy import regions_visible_to, social_workers_in
 
 
 class DateInput(forms.DateInput):
@@ -324,11 +324,7 @@ class CaseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         regions = regions_visible_to(user)
         self.filters["region"].queryset = regions
-        self.filters["worker"].queryset = (
-            User.objects.filter(role_assignments__role=Role.SOCIAL_WORKER, role_assignments__region__in=regions)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
+        self.filters["worker"].queryset = social_workers_in(regions)
 
     def filter_flag(self, qs, name, value):
         active = CaseFlag.objects.filter(kind=value, removed_at__isnull=True).values("case_id")

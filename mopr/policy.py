@@ -125,6 +125,47 @@ def workers_assignable_in(region: Region) -> QuerySet[User]:
     )
 
 
+# --- what a role reads and follows ---------------------------------------------------------------
+
+
+def user_reads_institution(user: User) -> bool:
+    """The head of department, the director and the auditor read every case of the institution."""
+    return bool(roles_of(user).institution_roles & INSTITUTION_READERS)
+
+
+def user_is_family_assistant(user: User) -> bool:
+    return roles_of(user).has(Role.FAMILY_ASSISTANT)
+
+
+def user_gives_assistant_opinions(user: User) -> bool:
+    """The head of department gives the opinion on assistant requests (seed 002)."""
+    return roles_of(user).has(Role.HEAD_OF_DEPARTMENT)
+
+
+def user_follows_deadlines(user: User) -> bool:
+    """Who has a deadlines page: the workers (their cases), the coordinators (their regions), the
+    family assistants (their own duties)."""
+    return user_runs_social_work(user) or bool(regions_coordinated_by(user)) or user_is_family_assistant(user)
+
+
+def user_sees_own_registrations(user: User) -> bool:
+    """The first-contact desk and the benefits worker see the reports they registered (their
+    start page), never the case files."""
+    roles = roles_of(user)
+    return roles.has(Role.FIRST_CONTACT) or roles.has(Role.BENEFITS_WORKER)
+
+
+def social_workers_in(regions) -> QuerySet[User]:
+    """The social workers of ``regions`` (a filter's choices: who may be named as the worker)."""
+    from mopr.models import User
+
+    return (
+        User.objects.filter(role_assignments__role=Role.SOCIAL_WORKER, role_assignments__region__in=regions)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 # --- cases -------------------------------------------------------------------------------
 
 
@@ -267,6 +308,20 @@ def regions_visible_to(user: User) -> QuerySet[Region]:
     if roles.has(Role.BENEFITS_WORKER):
         return qs.none()
     return qs.filter(pk__in=roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR))
+
+
+def regions_overseen_by(user: User) -> QuerySet[Region]:
+    """The regions whose register and dashboard the user reads: the coordinator's own, every one
+    for the institution's readers."""
+    regions = regions_visible_to(user)
+    if user_reads_institution(user):
+        return regions
+    return regions.filter(pk__in=regions_coordinated_by(user))
+
+
+def user_oversees_regions(user: User) -> bool:
+    """The register and the dashboards: the coordinators, the director, the head, the auditor."""
+    return bool(regions_coordinated_by(user)) or user_reads_institution(user)
 
 
 def user_may_see_case_list(user: User) -> bool:
@@ -455,6 +510,199 @@ def user_directs_monitoring(user: User, case) -> bool:
         and roles.institution_id == case.institution_id
         and bool(roles.institution_roles & DIRECTING_ROLES)
     )
+
+
+def user_directs_monitorings(user: User) -> bool:
+    """The director's (deputy's) list of every monitoring waiting for a plan or a decision."""
+    return user.is_active and bool(roles_of(user).institution_roles & DIRECTING_ROLES)
+
+
+# --- team meetings and inspections (seed 000 IV.3, VII) ---------------------------------------------
+
+
+def meeting_regions_for(user: User) -> QuerySet[Region]:
+    """The regions whose meetings the user sees: their own team's, or all for the management."""
+    roles = roles_of(user)
+    regions = regions_visible_to(user)
+    if user_reads_institution(user):
+        return regions
+    return regions.filter(pk__in=roles.region_ids(Role.COORDINATOR) | roles.region_ids(Role.SOCIAL_WORKER))
+
+
+def user_sees_meetings(user: User) -> bool:
+    roles = roles_of(user)
+    in_a_team = roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)
+    return user_reads_institution(user) or bool(in_a_team)
+
+
+def user_may_hold_meeting(user: User, region: Region) -> bool:
+    """The coordinator or "a worker the coordinator named" writes the note (seed 000 IV.3). The
+    naming is not recorded here: any social worker of the region may write it, and the note keeps
+    who did."""
+    roles = roles_of(user)
+    return region.pk in roles.region_ids(Role.COORDINATOR) or region.pk in roles.region_ids(Role.SOCIAL_WORKER)
+
+
+def meeting_attendees_allowed(region: Region) -> set[int]:
+    """Workers and coordinators of the region; the deputy director or the head of department."""
+    from mopr.models import User
+
+    return set(
+        User.objects.filter(is_active=True, institution_id=region.institution_id)
+        .filter(
+            Q(role_assignments__region=region) | Q(role_assignments__role__in=[Role.HEAD_OF_DEPARTMENT, Role.DIRECTOR])
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def user_may_inspect(user: User, region: Region) -> bool:
+    """The region's coordinator, or an authorised controller (the auditor) of the institution."""
+    roles = roles_of(user)
+    return region.pk in roles.region_ids(Role.COORDINATOR) or (
+        roles.has(Role.AUDITOR) and roles.institution_id == region.institution_id
+    )
+
+
+def inspections_visible_to(user: User) -> QuerySet:
+    """The coordinator's regions, the management and the controller all; a worker their own."""
+    from registers.models import Inspection
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Inspection.objects.none()
+    base = Inspection.objects.filter(region__institution_id=roles.institution_id)
+    if user_reads_institution(user):
+        return base
+    return base.filter(Q(region_id__in=roles.region_ids(Role.COORDINATOR)) | Q(inspected_worker=user))
+
+
+def user_sees_inspections(user: User) -> bool:
+    """The list of inspections: the management, the controller, the coordinators, and a worker who
+    was inspected (their own)."""
+    return user_reads_institution(user) or roles_of(user).has(Role.COORDINATOR) or inspections_visible_to(user).exists()
+
+
+# --- time accounting (seed 004) --------------------------------------------------------------------
+# Who sees whose time: a social worker, a benefits worker their own time and caseload; a coordinator
+# the people of the regions they coordinate (themselves included); the head, the director, the
+# auditor the whole institution; anyone else (assistant, desk) nothing; nobody another institution's.
+
+# Who records time (seed 004: the workers; coordinators for themselves), who has a caseload norm.
+TIME_ROLES = frozenset({Role.SOCIAL_WORKER, Role.BENEFITS_WORKER, Role.COORDINATOR})
+CASELOAD_ROLES = frozenset({Role.SOCIAL_WORKER, Role.BENEFITS_WORKER})
+
+
+@dataclass(frozen=True)
+class Team:
+    """A set of people of one institution: all of it, some regions of it, or one person."""
+
+    institution_id: int
+    region_ids: frozenset[int] | None = None  # None: the whole institution
+    user_id: int | None = None  # one person only (a worker's own page)
+
+    @classmethod
+    def of(cls, team) -> Team:
+        from mopr.models import Region
+
+        if isinstance(team, Team):
+            return team
+        if isinstance(team, Region):
+            return cls(institution_id=team.institution_id, region_ids=frozenset({team.pk}))
+        return cls(institution_id=team.pk)
+
+
+def user_records_time(user: User) -> bool:
+    """Social workers, benefits workers and coordinators record their own time."""
+    return bool(user.is_authenticated and user.is_active and roles_of(user).all & TIME_ROLES)
+
+
+def time_scope(user: User) -> Team | None:
+    """The widest team whose time ``user`` may read, or None (403)."""
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return None
+    if user_reads_institution(user):
+        return Team(institution_id=roles.institution_id)
+    coordinated = regions_coordinated_by(user)
+    if coordinated:
+        return Team(institution_id=roles.institution_id, region_ids=coordinated)
+    if roles.all & TIME_ROLES:
+        return Team(institution_id=roles.institution_id, user_id=user.pk)
+    return None
+
+
+def team_members(team: Team, roles=TIME_ROLES) -> QuerySet[User]:
+    """The people of ``team`` holding one of ``roles`` (in the team's regions, where it has some).
+
+    A benefits worker holds the role for the institution, so a region's team includes them only
+    when they also hold a role in that region."""
+    from mopr.models import RoleAssignment, User
+
+    held = RoleAssignment.objects.filter(role__in=list(roles))
+    if team.region_ids is not None:
+        held = held.filter(region_id__in=team.region_ids)
+    qs = User.objects.filter(institution_id=team.institution_id, pk__in=held.values("user_id"))
+    if team.user_id is not None:
+        qs = qs.filter(pk=team.user_id)
+    return qs
+
+
+def time_may_view(user: User, worker: User) -> bool:
+    scope = time_scope(user)
+    if scope is None or worker.institution_id != scope.institution_id:
+        return False
+    if scope.user_id is not None:
+        return worker.pk == user.pk
+    if scope.region_ids is None:
+        return True
+    return worker.pk == user.pk or team_members(scope).filter(pk=worker.pk).exists()
+
+
+def time_may_record(by: User, worker: User) -> bool:
+    """A worker records their own time; a coordinator may correct the time of a social worker of
+    a region they coordinate (the history names the coordinator)."""
+    from mopr.models import RoleAssignment
+
+    if not by.is_authenticated or not by.is_active or by.institution_id is None:
+        return False
+    if worker.institution_id != by.institution_id or not roles_of(worker).all & TIME_ROLES:
+        return False
+    if worker.pk == by.pk:
+        return True
+    coordinated = regions_coordinated_by(by)
+    return (
+        bool(coordinated)
+        and RoleAssignment.objects.filter(user=worker, role=Role.SOCIAL_WORKER, region_id__in=coordinated).exists()
+    )
+
+
+def user_sees_team_time(user: User) -> bool:
+    scope = time_scope(user)
+    return scope is not None and scope.user_id is None
+
+
+def regions_for_time(user: User) -> QuerySet[Region]:
+    """The regions the team pages may be narrowed to: the coordinator's own, or every region of
+    the institution for its readers (through ``regions_visible_to``)."""
+    from mopr.models import Region
+
+    scope = time_scope(user)
+    if scope is None or scope.user_id is not None:
+        return Region.objects.none()
+    regions = regions_visible_to(user)
+    return regions if scope.region_ids is None else regions.filter(pk__in=scope.region_ids)
+
+
+def narrowed(scope: Team, region: Region | None) -> Team:
+    """The scope limited to one region (which the caller took from ``regions_for_time``)."""
+    if region is None:
+        return scope
+    if region.institution_id != scope.institution_id or (
+        scope.region_ids is not None and region.pk not in scope.region_ids
+    ):
+        raise ValueError("region outside the scope")
+    return Team(institution_id=scope.institution_id, region_ids=frozenset({region.pk}))
 
 
 # --- accounts: the second factor and the access log -----------------------------------------

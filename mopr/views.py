@@ -7,13 +7,11 @@ from cases import deadlines
 from cases import selectors as case_selectors
 from cases.procedure import Stage
 from mopr import access, policy
-from mopr.models import Role
 
 
 def home(request):
     user = request.user
-    roles = policy.roles_of(user)
-    context = {"roles": roles}
+    context = {}
     if policy.user_runs_social_work(user):
         context["new_reports"] = list(case_selectors.worker_new_reports(user=user)[:20])
         context["my_cases"] = deadlines.annotate(case_selectors.worker_open_cases(user=user)[:50])
@@ -21,12 +19,12 @@ def home(request):
         queue = case_selectors.coordinator_queue(user=user)
         context["queue"] = list(queue[:10])
         context["queue_count"] = queue.count()
-    if roles.institution_roles & policy.INSTITUTION_READERS:
+    if policy.user_reads_institution(user):
         counts = dict(
             policy.cases_visible_to(user).values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
         )
         context["stage_counts"] = [(stage.label, counts.get(stage.value, 0)) for stage in Stage]
-    if roles.has(Role.FIRST_CONTACT) or roles.has(Role.BENEFITS_WORKER):
+    if policy.user_sees_own_registrations(user):
         context["registered"] = list(
             policy.reports_registered_by(user).select_related("case", "case__region").order_by("-received_at")[:20]
         )

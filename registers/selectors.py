@@ -21,13 +21,12 @@ from cases.models import Case, CaseFlag, Client, ClientMember, DeadlineSummary, 
 from cases.procedure import CloseReason, Stage
 from cases.selectors import MEMBERS
 from mopr import policy
-from mopr.models import Role, User
+from mopr.models import User
 
 
 def user_may_see_register(user: User) -> bool:
     """The coordinators (their regions), the director, the head and the auditor (all regions)."""
-    roles = policy.roles_of(user)
-    return bool(policy.regions_coordinated_by(user)) or bool(roles.institution_roles & policy.INSTITUTION_READERS)
+    return policy.user_oversees_regions(user)
 
 
 def register_cases(*, user: User) -> QuerySet[Case]:
@@ -35,9 +34,8 @@ def register_cases(*, user: User) -> QuerySet[Case]:
     from assistants.models import Assignment
     from contracts.models import Contract
 
-    roles = policy.roles_of(user)
     qs = policy.cases_visible_to(user)
-    if not roles.institution_roles & policy.INSTITUTION_READERS:
+    if not policy.user_reads_institution(user):
         qs = qs.filter(region_id__in=policy.regions_coordinated_by(user))
 
     def flag(kind):
@@ -200,16 +198,8 @@ def filter_overdue(qs: QuerySet[Case], *, want: bool) -> QuerySet[Case]:
 
 
 def regions_for_filter(*, user: User):
-    regions = policy.regions_visible_to(user)
-    if policy.roles_of(user).institution_roles & policy.INSTITUTION_READERS:
-        return regions
-    return regions.filter(pk__in=policy.regions_coordinated_by(user))
+    return policy.regions_overseen_by(user)
 
 
 def workers_for_filter(*, user: User):
-    regions = policy.regions_visible_to(user)
-    return (
-        User.objects.filter(role_assignments__role=Role.SOCIAL_WORKER, role_assignments__region__in=regions)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return policy.social_workers_in(policy.regions_visible_to(user))

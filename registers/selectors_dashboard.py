@@ -127,8 +127,4 @@ def pending_approvals(*, user: User) -> dict[str, int]:
 
 
 def regions_of_dashboard(user: User):
-    roles = policy.roles_of(user)
-    visible = policy.regions_visible_to(user)
-    if roles.institution_roles & policy.INSTITUTION_READERS:
-        return visible
-    return visible.filter(pk__in=policy.regions_coordinated_by(user))
+    return policy.regions_overseen_by(user)

@@ -1,20 +1,16 @@
 """Reads of meetings and inspections, through the access policy's view of regions."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from mopr import access, policy
-from mopr.models import Region, Role, User
+from mopr.models import Region, User
 from registers.models import Inspection, TeamMeeting
 
 
 def meeting_regions(*, user: User) -> QuerySet[Region]:
-    """The regions whose meetings the user sees: their own team's, or all for the management."""
-    roles = policy.roles_of(user)
-    regions = policy.regions_visible_to(user)
-    if roles.institution_roles & policy.INSTITUTION_READERS:
-        return regions
-    return regions.filter(pk__in=roles.region_ids(Role.COORDINATOR) | roles.region_ids(Role.SOCIAL_WORKER))
+    """The regions whose meetings the user sees (mopr.policy.meeting_regions_for)."""
+    return policy.meeting_regions_for(user)
 
 
 def meetings_visible_to(*, user: User) -> QuerySet[TeamMeeting]:
@@ -26,16 +22,8 @@ def meetings_visible_to(*, user: User) -> QuerySet[TeamMeeting]:
 
 
 def inspections_visible_to(*, user: User) -> QuerySet[Inspection]:
-    """The coordinator's regions, the management and the controller all; a worker their own."""
-    roles = policy.roles_of(user)
-    if roles.institution_id is None:
-        return Inspection.objects.none()
-    base = Inspection.objects.filter(region__institution_id=roles.institution_id).select_related(
-        "region", "inspected_worker", "inspector"
-    )
-    if roles.institution_roles & policy.INSTITUTION_READERS:
-        return base
-    return base.filter(Q(region_id__in=roles.region_ids(Role.COORDINATOR)) | Q(inspected_worker=user))
+    """The inspections the user sees (mopr.policy.inspections_visible_to), with what a page shows."""
+    return policy.inspections_visible_to(user).select_related("region", "inspected_worker", "inspector")
 
 
 def meeting_for(*, user: User, pk: int) -> TeamMeeting:

@@ -1,15 +1,7 @@
 """Reads of the time accounting and the caseload (seed 004, the Toruń pilot).
 
-Who sees whose time (built on mopr/policy.py: ``roles_of``, ``INSTITUTION_READERS``,
-``regions_coordinated_by``, ``regions_visible_to``; the policy has no helper for people, so the
-teams are computed here from those):
-
-- a social worker, a benefits worker: their own time and caseload only;
-- a coordinator: the people of the regions they coordinate (social workers and coordinators of
-  those regions, themselves included);
-- the head of department, the director, the auditor: the whole institution;
-- anyone else (family assistant, first-contact desk): nothing;
-- nobody ever sees another institution's people.
+Who sees whose time is the access policy's (mopr/policy.py, "time accounting": ``time_scope``,
+``time_may_view``, ``time_may_record``, the ``Team`` a page covers); these read a team's hours.
 
 Every read runs in a fixed number of queries, whatever the number of workers: the hours are
 summed by the database (``Sum`` grouped by worker and category), the open cases counted by it.
@@ -22,18 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
 from cases.procedure import Stage
 from mopr.models import Institution, Region, Role, RoleAssignment, User
-from mopr.policy import INSTITUTION_READERS, regions_coordinated_by, regions_visible_to, roles_of
+from mopr.policy import CASELOAD_ROLES, Team, team_members
 from registers.models import TimeCategory, TimeEntry
 
-# Who records time (the brief of seed 004: the workers; coordinators for themselves).
-TIME_ROLES = frozenset({Role.SOCIAL_WORKER, Role.BENEFITS_WORKER, Role.COORDINATOR})
-# Who has a caseload norm (Institution.caseload_norm_*).
-CASELOAD_ROLES = frozenset({Role.SOCIAL_WORKER, Role.BENEFITS_WORKER})
 CATEGORIES: tuple[TimeCategory, ...] = tuple(TimeCategory)
 ZERO = Decimal(0)
 
@@ -68,113 +56,6 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     first = month.replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     return first, following
-
-
-# --- who sees whom ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Team:
-    """A set of people of one institution: all of it, some regions of it, or one person."""
-
-    institution_id: int
-    region_ids: frozenset[int] | None = None  # None: the whole institution
-    user_id: int | None = None  # one person only (a worker's own page)
-
-    @classmethod
-    def of(cls, team: Team | Region | Institution) -> Team:
-        if isinstance(team, Team):
-            return team
-        if isinstance(team, Region):
-            return cls(institution_id=team.institution_id, region_ids=frozenset({team.pk}))
-        return cls(institution_id=team.pk)
-
-
-def user_records_time(user: User) -> bool:
-    """Social workers, benefits workers and coordinators record their own time."""
-    return bool(user.is_authenticated and user.is_active and roles_of(user).all & TIME_ROLES)
-
-
-def time_scope(user: User) -> Team | None:
-    """The widest team whose time ``user`` may read, or None (403)."""
-    roles = roles_of(user)
-    if roles.institution_id is None:
-        return None
-    if roles.institution_roles & INSTITUTION_READERS:
-        return Team(institution_id=roles.institution_id)
-    coordinated = regions_coordinated_by(user)
-    if coordinated:
-        return Team(institution_id=roles.institution_id, region_ids=coordinated)
-    if roles.all & TIME_ROLES:
-        return Team(institution_id=roles.institution_id, user_id=user.pk)
-    return None
-
-
-def user_sees_team_time(user: User) -> bool:
-    scope = time_scope(user)
-    return scope is not None and scope.user_id is None
-
-
-def regions_for_time(user: User) -> QuerySet[Region]:
-    """The regions the team pages may be narrowed to: the coordinator's own, or every region of
-    the institution for its readers (through ``regions_visible_to``)."""
-    scope = time_scope(user)
-    if scope is None or scope.user_id is not None:
-        return Region.objects.none()
-    regions = regions_visible_to(user)
-    return regions if scope.region_ids is None else regions.filter(pk__in=scope.region_ids)
-
-
-def narrowed(scope: Team, region: Region | None) -> Team:
-    """The scope limited to one region (which the caller took from ``regions_for_time``)."""
-    if region is None:
-        return scope
-    if region.institution_id != scope.institution_id or (
-        scope.region_ids is not None and region.pk not in scope.region_ids
-    ):
-        raise ValueError("region outside the scope")
-    return Team(institution_id=scope.institution_id, region_ids=frozenset({region.pk}))
-
-
-def team_members(team: Team, roles: Iterable[Role] = TIME_ROLES) -> QuerySet[User]:
-    """The people of ``team`` holding one of ``roles`` (in the team's regions, where it has some).
-
-    A benefits worker holds the role for the institution, so a region's team includes them only
-    when they also hold a role in that region."""
-    held = RoleAssignment.objects.filter(role__in=list(roles))
-    if team.region_ids is not None:
-        held = held.filter(region_id__in=team.region_ids)
-    qs = User.objects.filter(institution_id=team.institution_id, pk__in=held.values("user_id"))
-    if team.user_id is not None:
-        qs = qs.filter(pk=team.user_id)
-    return qs
-
-
-def time_may_view(user: User, worker: User) -> bool:
-    scope = time_scope(user)
-    if scope is None or worker.institution_id != scope.institution_id:
-        return False
-    if scope.user_id is not None:
-        return worker.pk == user.pk
-    if scope.region_ids is None:
-        return True
-    return worker.pk == user.pk or team_members(scope).filter(pk=worker.pk).exists()
-
-
-def time_may_record(by: User, worker: User) -> bool:
-    """A worker records their own time; a coordinator may correct the time of a social worker of
-    a region they coordinate (the history names the coordinator)."""
-    if not by.is_authenticated or not by.is_active or by.institution_id is None:
-        return False
-    if worker.institution_id != by.institution_id or not roles_of(worker).all & TIME_ROLES:
-        return False
-    if worker.pk == by.pk:
-        return True
-    coordinated = regions_coordinated_by(by)
-    return (
-        bool(coordinated)
-        and RoleAssignment.objects.filter(user=worker, role=Role.SOCIAL_WORKER, region_id__in=coordinated).exists()
-    )
 
 
 # --- a worker's days ----------------------------------------------------------------------------------

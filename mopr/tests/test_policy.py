@@ -105,3 +105,31 @@ def test_anonymous_sees_nothing(db):
 
     assert not policy.cases_visible_to(AnonymousUser()).exists()
     assert not policy.user_may_register_reports(AnonymousUser())
+
+
+def test_role_checks_live_in_the_policy():
+    """Issue 14.7: "may this user …" is answered in mopr/policy.py only. Code elsewhere asks the
+    policy's named predicates; reading a user's roles or testing them there is refused here, so
+    a new page cannot grow a check of its own. (Role values used as data – choices, the demo's
+    users, a column's label – are not checks and stay where they are.)"""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    checks = re.compile(
+        r"roles_of\(|\.has\(Role\.|\.has\(policy\.Role\.|region_ids\(|INSTITUTION_READERS|DIRECTING_ROLES"
+        r"|institution_roles"
+    )
+    allowed = {
+        "mopr/policy.py",
+        "mopr/context_processors.py",  # the roles' names beside the user's name in the menu
+    }
+    offenders = []
+    for path in sorted(root.glob("*/**/*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith((".venv/", "static/")) or "/tests/" in rel or "/migrations/" in rel or rel in allowed:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if checks.search(line):
+                offenders.append(f"{rel}:{number}: {line.strip()}")
+    assert not offenders, "Role checks outside mopr/policy.py:\n" + "\n".join(offenders)

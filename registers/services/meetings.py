@@ -11,34 +11,13 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from mopr import policy
 from mopr.errors import DomainError
-from mopr.models import Region, Role, User
+from mopr.models import Region, User
 from registers.models import Inspection, TeamMeeting
 
 
 def _not_in_future(value: datetime.date | None, field: str) -> None:
     if value is not None and value > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field=field)
-
-
-def may_hold_meeting(user: User, region: Region) -> bool:
-    """The coordinator or "a worker the coordinator named" writes the note (seed 000 IV.3). The
-    naming is not recorded here: any social worker of the region may write it, and the note keeps
-    who did."""
-    roles = policy.roles_of(user)
-    return region.pk in roles.region_ids(Role.COORDINATOR) or region.pk in roles.region_ids(Role.SOCIAL_WORKER)
-
-
-def meeting_attendees_allowed(region: Region) -> set[int]:
-    """Workers and coordinators of the region; the deputy director or the head of department."""
-    from django.db.models import Q
-
-    return set(
-        User.objects.filter(is_active=True, institution_id=region.institution_id)
-        .filter(
-            Q(role_assignments__region=region) | Q(role_assignments__role__in=[Role.HEAD_OF_DEPARTMENT, Role.DIRECTOR])
-        )
-        .values_list("pk", flat=True)
-    )
 
 
 def meeting_record(
@@ -52,13 +31,13 @@ def meeting_record(
     guests: str = "",
 ) -> TeamMeeting:
     _not_in_future(held_on, "held_on")
-    if not may_hold_meeting(by, region):
+    if not policy.user_may_hold_meeting(by, region):
         raise DomainError(_("Notatkę ze spotkania sporządza koordynator rejonu lub wyznaczony pracownik."))
     if not note.strip():
         raise DomainError(_("Notatka ze spotkania jest wymagana."), field="note")
     if not attendees:
         raise DomainError(_("Zaznacz obecnych na spotkaniu."), field="attendees")
-    allowed = meeting_attendees_allowed(region)
+    allowed = policy.meeting_attendees_allowed(region)
     if any(a.pk not in allowed for a in attendees):
         raise DomainError(_("Na liście obecności są tylko pracownicy rejonu i kierownictwo."), field="attendees")
     if any(c.region_id != region.pk for c in cases_discussed):
@@ -70,14 +49,6 @@ def meeting_record(
         meeting.attendees.set(attendees)
         meeting.cases_discussed.set(cases_discussed)
     return meeting
-
-
-def may_inspect(user: User, region: Region) -> bool:
-    """The region's coordinator, or an authorised controller (the auditor) of the institution."""
-    roles = policy.roles_of(user)
-    return region.pk in roles.region_ids(Role.COORDINATOR) or (
-        roles.has(Role.AUDITOR) and roles.institution_id == region.institution_id
-    )
 
 
 def inspection_record(
@@ -93,7 +64,7 @@ def inspection_record(
     follow_up_by: datetime.date | None = None,
 ) -> Inspection:
     _not_in_future(held_on, "held_on")
-    if not may_inspect(by, region):
+    if not policy.user_may_inspect(by, region):
         raise DomainError(_("Kontrolę prowadzi koordynator rejonu lub upoważniony kontroler."))
     if inspected_worker.pk == by.pk:
         raise DomainError(_("Nikt nie kontroluje własnej pracy."), field="inspected_worker")
@@ -127,7 +98,7 @@ def inspection_record(
 
 def inspection_follow_up_done(*, inspection: Inspection, by: User, done_on: datetime.date) -> Inspection:
     _not_in_future(done_on, "done_on")
-    if not may_inspect(by, inspection.region):
+    if not policy.user_may_inspect(by, inspection.region):
         raise DomainError(_("Realizację zaleceń potwierdza koordynator lub kontroler."))
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)

@@ -6,7 +6,7 @@ one added – in one transaction, each change in the history under the person wh
 
 Who records: the worker themselves (a social worker, a benefits worker, a coordinator); a
 coordinator may also correct the time of a social worker of a region they coordinate – the
-history then names the coordinator (``registers.selectors_time.time_may_record``).
+history then names the coordinator (``mopr.policy.time_may_record``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from mopr.errors import DomainError
 from mopr.models import User
+from mopr.policy import time_may_record
 from registers.models import TimeCategory, TimeEntry
-from registers.selectors_time import time_may_record
 
 DAY_HOURS = Decimal(24)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.procedure import Stage
+from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import Role
 from mopr.tests.factories import PASSWORD, CaseFactory, ClientFactory, MemberFactory, UserFactory
@@ -309,16 +310,16 @@ def test_who_sees_whose_time(p, viewer, visible):
     if visible == "all_a":
         visible = everybody - {"outsider", "coordinator_b"}
     user = getattr(p, viewer)
-    seen = {name for name in everybody if sel.time_may_view(user, getattr(p, name))}
+    seen = {name for name in everybody if policy.time_may_view(user, getattr(p, name))}
     assert seen == visible
 
 
 def test_team_pages_are_for_coordinators_and_the_institutions_readers(p, org):
-    assert [sel.user_sees_team_time(getattr(p, n)) for n in ("coordinator_a", "head_a", "auditor_a")] == [True] * 3
-    assert not any(sel.user_sees_team_time(getattr(p, n)) for n in ("worker_a", "benefits_a", "assistant_a"))
-    assert list(sel.regions_for_time(p.coordinator_a)) == [org.region_a1]
-    assert set(sel.regions_for_time(p.director_a)) == {org.region_a1, org.region_a2}
-    assert not sel.regions_for_time(p.worker_a).exists()
+    assert [policy.user_sees_team_time(getattr(p, n)) for n in ("coordinator_a", "head_a", "auditor_a")] == [True] * 3
+    assert not any(policy.user_sees_team_time(getattr(p, n)) for n in ("worker_a", "benefits_a", "assistant_a"))
+    assert list(policy.regions_for_time(p.coordinator_a)) == [org.region_a1]
+    assert set(policy.regions_for_time(p.director_a)) == {org.region_a1, org.region_a2}
+    assert not policy.regions_for_time(p.worker_a).exists()
 
 
 # --- caseload against the norm ------------------------------------------------------------------------
@@ -368,14 +369,14 @@ def test_the_benefits_norm_follows_the_institution(org, p):
 
 def test_caseload_scope_follows_the_viewer(org, p):
     def names(user):
-        return set(by_name(sel.caseload(team=sel.time_scope(user))))
+        return set(by_name(sel.caseload(team=policy.time_scope(user))))
 
     assert names(p.worker_a) == {"worker_a"}
     assert names(p.benefits_a) == {"benefits_a"}
     assert names(p.coordinator_a) == {"worker_a", "worker_a_2", "benefits_a"}
     assert names(p.head_a) == {"worker_a", "worker_a_2", "worker_a2", "benefits_a"}
     assert names(p.coordinator_b) == {"outsider"}
-    assert sel.time_scope(p.assistant_a) is None and sel.time_scope(p.first_contact_a) is None
+    assert policy.time_scope(p.assistant_a) is None and policy.time_scope(p.first_contact_a) is None
 
 
 def test_a_worker_who_left_shows_while_holding_open_cases(org, p):

@@ -17,10 +17,8 @@ from registers import selectors_time
 
 def dashboard(request):
     user = request.user
-    roles = policy.roles_of(user)
-    directs = bool(roles.institution_roles & policy.INSTITUTION_READERS)
-    coordinates = bool(policy.regions_coordinated_by(user))
-    if not (directs or coordinates):
+    directs = policy.user_reads_institution(user)
+    if not policy.user_oversees_regions(user):
         raise PermissionDenied(_("Pulpit jest dla koordynatorów RPŚ i kierownictwa ośrodka."))
     regions = list(dash.regions_of_dashboard(user))
     by_region = dash.stages_by_region(user=user, regions=regions)

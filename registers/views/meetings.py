@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from cases.views import form_error
 from mopr import access, pdf, policy
 from mopr.errors import DomainError
-from mopr.models import AccessLog, Region, Role, User
+from mopr.models import AccessLog, Region, User
 from mopr.services import access_log_write
 from registers import selectors_meetings as selectors
 from registers.forms_meetings import FollowUpForm, InspectionForm, MeetingForm
@@ -48,16 +48,16 @@ def meeting_list(request):
     if not regions.exists():
         raise PermissionDenied(_("Spotkania zespołów widzą pracownicy rejonów i kierownictwo."))
     meetings = selectors.meetings_visible_to(user=request.user).order_by("-held_on")[:100]
-    holdable = [r for r in regions if services.may_hold_meeting(request.user, r)]
+    holdable = [r for r in regions if policy.user_may_hold_meeting(request.user, r)]
     return render(request, "registers/meeting_list.html", {"meetings": meetings, "holdable": holdable})
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_new(request, region_pk: int):
     region = _region(request, region_pk)
-    if not services.may_hold_meeting(request.user, region):
+    if not policy.user_may_hold_meeting(request.user, region):
         raise PermissionDenied(_("Notatkę ze spotkania sporządza koordynator rejonu lub wyznaczony pracownik."))
-    attendees = User.objects.filter(pk__in=services.meeting_attendees_allowed(region)).order_by("last_name")
+    attendees = User.objects.filter(pk__in=policy.meeting_attendees_allowed(region)).order_by("last_name")
     cases = (
         policy.cases_visible_to(request.user)
         .filter(region=region)
@@ -100,13 +100,12 @@ def meeting_pdf(request, pk: int):
 
 
 def _inspectable_regions(user: User):
-    return [r for r in policy.regions_visible_to(user) if services.may_inspect(user, r)]
+    return [r for r in policy.regions_visible_to(user) if policy.user_may_inspect(user, r)]
 
 
 def inspection_list(request):
-    roles = policy.roles_of(request.user)
     visible = selectors.inspections_visible_to(user=request.user)
-    if not (roles.institution_roles & policy.INSTITUTION_READERS or roles.has(Role.COORDINATOR) or visible.exists()):
+    if not policy.user_sees_inspections(request.user):
         raise PermissionDenied(_("Kontrole widzą koordynatorzy, kierownictwo, kontroler i kontrolowani pracownicy."))
     return render(
         request,
@@ -124,7 +123,7 @@ def inspection_new(request, region_pk: int):
         region = policy.regions_visible_to(request.user).get(pk=int(region_pk))
     except (Region.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not services.may_inspect(request.user, region):
+    if not policy.user_may_inspect(request.user, region):
         raise PermissionDenied(_("Kontrolę prowadzi koordynator rejonu lub upoważniony kontroler."))
     workers = policy.workers_assignable_in(region).exclude(pk=request.user.pk)
     cases = policy.cases_visible_to(request.user).filter(region=region).select_related("client").order_by("number")
@@ -145,7 +144,7 @@ def inspection_new(request, region_pk: int):
 def inspection_detail(request, pk: int):
     inspection = selectors.inspection_for(user=request.user, pk=pk)
     may_confirm = (
-        services.may_inspect(request.user, inspection.region)
+        policy.user_may_inspect(request.user, inspection.region)
         and inspection.follow_up_by
         and not (inspection.follow_up_done_on)
     )

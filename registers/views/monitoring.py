@@ -240,8 +240,7 @@ def monitoring_decide(request, pk: int, monitoring_pk: int):
 
 def monitoring_queue(request):
     """Every monitoring of the institution waiting for the director's (deputy's) plan or decision."""
-    roles = policy.roles_of(request.user)
-    if not roles.institution_roles & policy.DIRECTING_ROLES:
+    if not policy.user_directs_monitorings(request.user):
         raise PermissionDenied(_("Listę monitoringu środowisk prowadzi dyrektor lub zastępca dyrektora."))
     base = (
         RefusalMonitoring.objects.filter(

@@ -1,5 +1,5 @@
 """Views of the time accounting (seed 004): the week grid, a worker's month, the team's month,
-the caseload against the norms. Thin: who sees what is decided in registers/selectors_time.py
+the caseload against the norms. Thin: who sees what is decided in mopr/policy.py (time accounting)
 (on top of mopr/policy.py), every write is registers.services.time.time_record."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import User
 from registers import selectors_time as sel
@@ -33,7 +34,7 @@ def _target_worker(request) -> User:
     """Whose week: the signed-in worker, or (?pracownik=) a worker a coordinator corrects."""
     raw = request.GET.get("pracownik", "")
     if not raw or raw == str(request.user.pk):
-        if not sel.user_records_time(request.user):
+        if not policy.user_records_time(request.user):
             raise PermissionDenied(
                 _("Czas pracy rejestrują pracownicy socjalni, pracownicy ds. świadczeń i koordynatorzy.")
             )
@@ -42,7 +43,7 @@ def _target_worker(request) -> User:
     if not (raw.isascii() and raw.isdigit() and len(raw) < 20) or request.user.institution_id is None:
         raise Http404
     worker = get_object_or_404(User, pk=int(raw), institution_id=request.user.institution_id)
-    if not sel.time_may_record(request.user, worker):
+    if not policy.time_may_record(request.user, worker):
         raise PermissionDenied(
             _("Czas pracy innej osoby może poprawić tylko koordynator rejonu, w którym ta osoba pracuje.")
         )
@@ -109,7 +110,7 @@ def time_week(request):
         "previous_url": f"{prefix}tydzien={(monday - datetime.timedelta(days=7)):%Y-%m-%d}",
         "next_url": f"{prefix}tydzien={next_monday:%Y-%m-%d}" if next_monday <= today else None,
         "month": today.replace(day=1),
-        "team": sel.user_sees_team_time(request.user),
+        "team": policy.user_sees_team_time(request.user),
     }
     return render(request, "registers/time_week.html", context)
 
@@ -120,7 +121,7 @@ def time_worker_month(request, user_id: int, month: datetime.date):
     if request.user.institution_id is None:
         raise Http404
     worker = get_object_or_404(User, pk=user_id, institution_id=request.user.institution_id)
-    if not sel.time_may_view(request.user, worker):
+    if not policy.time_may_view(request.user, worker):
         raise PermissionDenied(
             _("Czas pracy widzi sam pracownik, koordynator jego rejonu, kierownik, dyrektor i kontroler.")
         )
@@ -141,7 +142,7 @@ def time_worker_month(request, user_id: int, month: datetime.date):
         "summary": summary,
         "day_rows": day_rows,
         "categories": [c.value for c in sel.CATEGORIES],
-        "may_record": sel.time_may_record(request.user, worker),
+        "may_record": policy.time_may_record(request.user, worker),
         "own": worker.pk == request.user.pk,
         **_month_links(month),
     }
@@ -150,23 +151,23 @@ def time_worker_month(request, user_id: int, month: datetime.date):
 
 def _team_from_filter(request):
     """The user's team scope narrowed by ?rejon=; (scope, form, team or None when the filter is bad)."""
-    scope = sel.time_scope(request.user)
+    scope = policy.time_scope(request.user)
     if scope is None or scope.user_id is not None:
         return scope, None, scope
-    regions = sel.regions_for_time(request.user)
+    regions = policy.regions_for_time(request.user)
     form = RegionFilterForm(
         request.GET if "rejon" in request.GET else None, regions=regions, whole_institution=scope.region_ids is None
     )
     if form.is_bound and not form.is_valid():
         return scope, form, None
     region = form.cleaned_data.get("rejon") if form.is_bound else None
-    return scope, form, sel.narrowed(scope, region)
+    return scope, form, policy.narrowed(scope, region)
 
 
 @require_GET
 def time_team_month(request, month: datetime.date):
     """The team's month: the seed's table for the team and a row per person."""
-    if not sel.user_sees_team_time(request.user):
+    if not policy.user_sees_team_time(request.user):
         raise PermissionDenied(_("Zestawienie zespołu widzi koordynator rejonu, kierownik, dyrektor i kontroler."))
     _scope, form, team = _team_from_filter(request)
     regions = list(form.fields["rejon"].queryset)
