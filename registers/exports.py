@@ -40,7 +40,8 @@ def safe_cell(value) -> str:
     """A text cell that no spreadsheet will evaluate, however it splits the line into cells."""
     text = "" if value is None else str(value)
     text = _AFTER_SEPARATOR.sub(r"\1\2'", text)
-    return "'" + text if text.lstrip().startswith(FORMULA_PREFIXES) else text
+    starts = text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_PREFIXES)
+    return "'" + text if starts else text
 
 
 def _d(value) -> str:

@@ -30,15 +30,15 @@ CONFLICT = "Ktoś zmienił te dane po tym, jak otworzyłeś formularz. Nic nie z
 
 @pytest.fixture
 def cases_of_one_client(org, p):
-    """One client, two cases: worker_a's open case and worker_a_2's earlier one – both may edit
-    the client's data, each from their own case."""
+    """One client, two cases: worker_a's open case and worker_a_2's earlier, closed one (a client
+    has one open case) – both may edit the client's data, each from their own case."""
     mine = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
     theirs = CaseFactory(
         region=org.region_a1,
         client=mine.client,
         worker=p.worker_a_2,
         accepted_at=timezone.now(),
-        stage=Stage.ROZEZNANIE,
+        stage=Stage.ZAKONCZENIE,
     )
     return mine, theirs
 

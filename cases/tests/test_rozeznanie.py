@@ -318,6 +318,8 @@ def test_contract_deadline_two_months_from_first_contact_for_a_new_client(case, 
 
 
 def test_no_contract_deadline_for_a_client_known_before(case, p, org):
+    case.stage = Stage.ZAKONCZENIE  # the earlier case closed; a client has one open case
+    case.save()
     later = CaseFactory(
         region=org.region_a1, client=case.client, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ROZEZNANIE
     )

@@ -34,8 +34,8 @@ from mopr.backup import (
     backup_restore,
     backup_verify,
 )
-from mopr.models import User
-from mopr.tests.factories import CaseFactory, UserFactory
+from mopr.models import Role, User
+from mopr.tests.factories import CaseFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -154,8 +154,9 @@ def empty_database(tmp_path) -> Iterator[dict]:
 @pytest.fixture
 def small_backup(media, tmp_path) -> tuple[Path, CaseDocument]:
     """An archive of one case with one scan."""
-    worker = UserFactory()
-    document = scan(CaseFactory(), worker, "skan.pdf", PDF)
+    region = RegionFactory()
+    worker = UserFactory(institution=region.institution, roles=[(Role.SOCIAL_WORKER, region)])
+    document = scan(CaseFactory(region=region, worker=worker, accepted_at=timezone.now()), worker, "skan.pdf", PDF)
     archive = tmp_path / "mala.tar.gz"
     backup_create(target=archive)
     return archive, document
@@ -166,9 +167,11 @@ def small_backup(media, tmp_path) -> tuple[Path, CaseDocument]:
 
 def test_demo_with_scans_restores_into_an_empty_database_with_every_record_and_file(media, empty_database, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
-    worker = User.objects.get(username="pracownik1")
-    first, second = Case.objects.order_by("pk")[:2]
-    scans = [scan(first, worker, "zgoda rodziców.pdf", PDF), scan(second, worker, "zdjęcie mieszkania.png", PNG)]
+    first, second = Case.objects.filter(accepted_at__isnull=False).order_by("pk")[:2]
+    scans = [
+        scan(first, first.worker, "zgoda rodziców.pdf", PDF),
+        scan(second, second.worker, "zdjęcie mieszkania.png", PNG),
+    ]
 
     archive = tmp_path / "kopia.tar.gz"
     manifest = backup_create(target=archive)
