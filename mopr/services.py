@@ -76,19 +76,21 @@ def access_log_export(*, request, what: str, cases) -> AccessLog:
     """An export: one row, and the case and client of every line it holds as the row's subjects
     (written before the file streams, in one transaction: an interrupted download still
     contained them), so that a person's art. 15 report lists every export with them."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from mopr.models import AccessLogSubject
 
     with transaction.atomic():
         row = access_log_write(user=request.user, action=AccessLog.Action.EXPORT, what=what, request=request)
-        batch: list[AccessLogSubject] = []
-        for case_id, client_id in cases.order_by().values_list("pk", "client_id").iterator(chunk_size=5000):
-            batch.append(AccessLogSubject(log=row, case_id=case_id, client_id=client_id))
-            if len(batch) == 5000:
-                AccessLogSubject.objects.bulk_create(batch)
-                batch = []
-        AccessLogSubject.objects.bulk_create(batch)
+        # One INSERT … SELECT: the database copies the export's case and client ids itself, with no
+        # row through Python (10,000 rows: a few ms instead of building 10,000 objects).
+        select, params = cases.order_by().values_list("pk", "client_id").query.sql_with_params()
+        table = connection.ops.quote_name(AccessLogSubject._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (log_id, case_id, client_id) SELECT %s, ids.* FROM ({select}) AS ids",
+                [row.pk, *params],
+            )
     return row
 
 
