@@ -276,6 +276,17 @@ def _report_data(cleaned) -> services.ReportData:
     )
 
 
+def _register(user, client: Client, form: IntakeForm) -> Report:
+    """The report of ``form`` for ``client``; the region follows the address (the service decides)."""
+    return services.report_register(
+        by=user,
+        client=client,
+        region=form.cleaned_data.get("region"),
+        target_group=form.cleaned_data["target_group"],
+        report=_report_data(form.cleaned_data),
+    )
+
+
 def _after_intake(request, report: Report):
     case = report.case
     if case.worker_id == request.user.pk:
@@ -318,13 +329,7 @@ def intake(request):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                report = services.report_register(
-                    by=user,
-                    client=client,
-                    region=form.cleaned_data.get("region"),
-                    target_group=form.cleaned_data["target_group"],
-                    report=_report_data(form.cleaned_data),
-                )
+                report = _register(user, client, form)
             except DomainError as error:
                 form_error(form, error)
             else:
@@ -362,13 +367,7 @@ def intake(request):
                         members=[_member_data(head_form.cleaned_data)]
                         + [_member_data(m) for m in members.cleaned_data if m and m.get("first_name")],
                     )
-                    report = services.report_register(
-                        by=user,
-                        client=client,
-                        region=form.cleaned_data.get("region"),
-                        target_group=form.cleaned_data["target_group"],
-                        report=_report_data(form.cleaned_data),
-                    )
+                    report = _register(user, client, form)
             except DomainError as error:
                 form_error(form, error)
             else:
