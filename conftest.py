@@ -45,9 +45,18 @@ class People:
 
 @pytest.fixture
 def org(db) -> Org:
-    inst_a = InstitutionFactory(name="Miejski Ośrodek Pomocy Rodzinie w Toruniu", short_name="MOPR Toruń")
+    inst_a = InstitutionFactory(
+        name="Miejski Ośrodek Pomocy Rodzinie w Toruniu",
+        short_name="MOPR Toruń",
+        procedure_basis="przyjętej Zarządzeniem nr 30/2023 Dyrektora MOPR Toruń",
+    )
     inst_b = InstitutionFactory(
-        name="Miejsko-Gminny Ośrodek Pomocy Społecznej w Łasku", short_name="MGOPS Łask", city="Łask"
+        name="Miejsko-Gminny Ośrodek Pomocy Społecznej w Łasku",
+        name_genitive="Miejsko-Gminnego Ośrodka Pomocy Społecznej w Łasku",
+        name_locative="Miejsko-Gminnym Ośrodku Pomocy Społecznej w Łasku",
+        short_name="MGOPS Łask",
+        city="Łask",
+        city_locative="Łasku",
     )
     return Org(
         inst_a=inst_a,

@@ -6,6 +6,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Sprawy"
 
     def ready(self) -> None:
-        from cases import signals
+        from cases import signals, timeline
 
+        # Every app's kinds of entry (its ``entry_kinds`` module) before the signals that read them.
+        timeline.autodiscover()
         signals.connect()

@@ -143,20 +143,11 @@ def load_facts(cases: Sequence[Case]) -> Facts:
 # row to its case. Saving or deleting one makes that case's ``DeadlineSummary`` stale
 # (cases/signals.py; so do a case's own changes and its institution's intervals).
 # ``cases/tests/test_deadline_summaries.py`` compares this with the tables ``load_facts`` reads.
-FACT_SOURCES: dict[str, tuple[str, ...]] = {
-    "cases.Visit": ("case_id",),
-    "cases.Notification": ("case_id",),
-    "contracts.Contract": ("case_id",),
-    "assistants.Request": ("case_id",),
-    "assistants.Assignment": ("case_id",),
-    "assistants.AssistantVisit": ("assignment", "case_id"),
-    "assistants.WorkPlan": ("assignment", "case_id"),
-    "assistants.PeriodicAssessment": ("assignment", "case_id"),
-    "assistants.MonthlyReport": ("assignment", "case_id"),
-    "assistants.ChangeReport": ("assignment", "case_id"),
-    "registers.RefusalMonitoring": ("case_id",),
-    "registers.MonitoringDate": ("monitoring", "case_id"),
-}
+def fact_sources() -> dict[str, tuple[str, ...]]:
+    """The tables the rules read, declared by the kinds of entry that own them (``cases.timeline``)."""
+    from cases.timeline import fact_sources as declared
+
+    return declared()
 
 
 def _load_assistant_facts(facts: Facts, ids: list[int]) -> None:

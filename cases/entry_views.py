@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from cases import deadlines, selectors, services
+from cases import deadlines, selectors, services, timeline
 from cases.forms import (
     ChildObservationForm,
     DiagnosisForm,
@@ -249,14 +249,15 @@ def case_folder(request, pk: int):
                 return redirect("cases:folder", pk=case.pk)
     elif request.method == "POST":
         raise PermissionDenied(policy.action_refusal(request.user, case, Action.WRITE))
-    kinds = {k for k in request.GET.getlist("rodzaj") if k in selectors.TIMELINE_KINDS}
+    labels = timeline.folder_labels()
+    kinds = {k for k in request.GET.getlist("rodzaj") if k in labels}
     return render(
         request,
         "cases/case_folder.html",
         {
             "case": case,
-            "timeline": selectors.case_timeline(case=case, kinds=kinds),
-            "kinds": selectors.TIMELINE_KINDS,
+            "timeline": timeline.case_timeline(case=case, kinds=kinds or None),
+            "kinds": labels,
             "selected": kinds,
             "upload_form": upload_form,
             "may_write": may_write,

@@ -393,7 +393,7 @@ class DocumentReviewForm(EntryForm):
 
     class Meta:
         model = DocumentReview
-        fields = ["kind", "description", "document_date", "reviewed_on", "findings"]
+        fields = ["kind", "description", "document_date", "reference", "reviewed_on", "findings"]
         widgets = {
             "document_date": DateInput(),
             "reviewed_on": DateInput(),
@@ -415,7 +415,7 @@ class InstitutionContactForm(EntryForm):
 
     class Meta:
         model = InstitutionContact
-        fields = ["kind", "institution_name", "member", "contacted_on", "form", "learnt"]
+        fields = ["kind", "institution_name", "person_contacted", "member", "contacted_on", "form", "learnt"]
         widgets = {"contacted_on": DateInput(), "learnt": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -2,20 +2,18 @@
 already holds – never typed again. A read: a fixed number of queries whatever the entries.
 
 Sections: client data; 1. the report; 2. the transfer; 3. the client's situation, each piece
-with its source; 4. diagnosis and assessment; 5. remarks and conclusions (the decision and
-its reason); 6. further actions, in date order. Every entry carries its date and author.
+with its source; 4. diagnosis and assessment; 5. remarks and conclusions (the decisions and
+their reasons); 6. further actions, in date order. Every entry carries its date, its author and
+a place for the author's signature (the form's footnote). Which kind of entry stands in which
+section is the kind's own declaration (``cases/timeline.py``), so every app's entries reach it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.models import Case, ClientMember, Diagnosis, Notification, Report
-from cases.selectors import TimelineItem, case_timeline
-
-# Section 3 is what was learnt about the situation (and from where); section 6 what was done.
-SITUATION_KINDS = frozenset({"visit", "document_review", "contact", "parent_apart", "child", "note"})
-ACTION_KINDS = frozenset({"transition", "summons", "notification", "contract", "flag", "document", "declaration"})
+from cases.models import Case, ClientMember, Diagnosis, Report
+from cases.timeline import Section, TimelineItem, case_timeline, items_in
 
 
 @dataclass
@@ -25,18 +23,18 @@ class Karta:
     reports: list[Report]
     situation: list[TimelineItem]
     diagnoses: list[Diagnosis]
-    notifications: list[Notification]
+    conclusions: list[TimelineItem]
     actions: list[TimelineItem]
 
 
 def karta_assemble(*, case: Case) -> Karta:
-    timeline = case_timeline(case=case, kinds=set(SITUATION_KINDS | ACTION_KINDS))
+    timeline = case_timeline(case=case)
     return Karta(
         case=case,
         members=list(case.client.members.order_by("-is_head", "birth_date", "pk")),
         reports=list(case.reports.select_related("received_by", "verified_by").order_by("received_at", "pk")),
-        situation=[i for i in timeline if i.kind in SITUATION_KINDS],
+        situation=items_in(timeline, Section.SITUATION),
         diagnoses=list(case.diagnoses.select_related("author").order_by("diagnosed_on", "pk")),
-        notifications=list(case.notifications.select_related("author").order_by("sent_on", "pk")),
-        actions=[i for i in timeline if i.kind in ACTION_KINDS],
+        conclusions=items_in(timeline, Section.CONCLUSIONS),
+        actions=items_in(timeline, Section.ACTIONS),
     )

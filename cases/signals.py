@@ -1,21 +1,22 @@
 """A change of a fact of the deadline engine makes the case's ``DeadlineSummary`` stale.
 
 Derived data, so its invalidation is here, on every save and delete of the rows the engine reads
-(``cases.deadlines.FACT_SOURCES``), whichever service, command or admin page made it; the
-receivers only call the services of ``cases/services/deadline_summaries.py``. A bulk write
-(``QuerySet.update``, ``bulk_create``) sends no signal: whoever adds one on these models calls
-``deadline_summaries_invalidate`` with the cases it touched (none does today)."""
+(the ``facts`` the kinds of entry declare: ``cases.timeline.fact_sources``), whichever service,
+command or admin page made it; the receivers only call the services of
+``cases/services/deadline_summaries.py``. A bulk write (``QuerySet.update``, ``bulk_create``) sends
+no signal: whoever adds one on these models calls ``deadline_summaries_invalidate`` with the cases
+it touched (none does today)."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
-from cases.deadlines import FACT_SOURCES
 from cases.services.deadline_summaries import (
     deadline_summaries_invalidate,
     deadline_summaries_invalidate_institution,
 )
+from cases.timeline import fact_sources
 
 
 def _case_id(instance, path: tuple[str, ...]) -> int | None:
@@ -30,7 +31,7 @@ def _case_id(instance, path: tuple[str, ...]) -> int | None:
 def _fact_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # loaddata: nothing else is consistent yet either
         return
-    case_id = _case_id(instance, FACT_SOURCES[sender._meta.label])
+    case_id = _case_id(instance, fact_sources()[sender._meta.label])
     if case_id is not None:
         deadline_summaries_invalidate(case_ids=[case_id])
 
@@ -52,7 +53,7 @@ def _institution_changed(sender, instance, created: bool = False, **kwargs) -> N
 
 
 def connect() -> None:
-    for label in FACT_SOURCES:
+    for label in fact_sources():
         model = apps.get_model(label)
         for signal in (post_save, post_delete):
             signal.connect(_fact_changed, sender=model, dispatch_uid=f"deadline_summary_{label}_{signal is post_save}")

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import deadlines, procedure, selectors, services
+from cases import deadlines, procedure, selectors, services, timeline
 from cases.forms import (
     AssignForm,
     CaseFilter,
@@ -138,10 +138,11 @@ def _detail_context(request, case, **forms):
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": reports,
-        "timeline": selectors.case_timeline(
+        "timeline": timeline.case_timeline(
             case=case,
             newest=TIMELINE_ON_DETAIL,
-            loaded=selectors.TimelineLoaded(reports=reports, contracts=contracts, declarations=declarations),
+            # Read for the page's own sections anyway: the timeline does not read them again.
+            loaded={"report": reports, "contract": contracts, "declaration": declarations},
         ),
         "timeline_newest": TIMELINE_ON_DETAIL,
         "steps": steps,

@@ -26,6 +26,17 @@ class Role(models.TextChoices):
         return frozenset({cls.SOCIAL_WORKER, cls.COORDINATOR})
 
 
+def default_karta_footnote() -> str:
+    """The footnote of Załącznik 1 to Zarządzenie 30/2023 (seed 000), word for word."""
+    return (
+        "Każdy wpis zawarty w karcie powinien zawierać datę i podpis osoby go dokonującego i zostać wprowadzony "
+        "do systemu TT-Pomoc. W przypadku prowadzenia pracy socjalnej poprzez zawarcie i realizację kontraktu "
+        "socjalnego w karcie powinny być zapisy o dacie jego sporządzenia oraz ewaluacji i zakończenia. Karta "
+        "powinna być dokumentacją papierową, w której sygnalizowane są działania w formie pracy socjalnej, "
+        "dokładne opisy pracy socjalnej powinny być ujęte w Systemie TT-Pomoc zakładka kontrakt/ praca socjalna."
+    )
+
+
 def default_otp_roles() -> list[str]:
     """Issue 8: by default the director, the coordinators and the auditors must use TOTP."""
     return [Role.DIRECTOR.value, Role.COORDINATOR.value, Role.AUDITOR.value]
@@ -36,8 +47,33 @@ class Institution(models.Model):
     centres are its settings, with the values of the seeds as defaults."""
 
     name = models.CharField(_("nazwa"), max_length=200)
+    # The forms the documents need, entered once (never guessed by code): "w siedzibie Miejskiego
+    # Ośrodka…" (dopełniacz), "w Miejskim Ośrodku…" (miejscownik), "zawarty w Toruniu". Empty: the
+    # printouts use a phrasing that needs no inflection ("w miejscowości Toruń").
+    name_genitive = models.CharField(
+        _("nazwa w dopełniaczu"),
+        max_length=200,
+        blank=True,
+        help_text=_("Np. Miejskiego Ośrodka Pomocy Rodzinie w Toruniu."),
+    )
+    name_locative = models.CharField(
+        _("nazwa w miejscowniku"),
+        max_length=200,
+        blank=True,
+        help_text=_("Np. Miejskim Ośrodku Pomocy Rodzinie w Toruniu."),
+    )
     short_name = models.CharField(_("nazwa skrócona"), max_length=40, unique=True)
     city = models.CharField(_("miejscowość"), max_length=100, help_text=_("Na wydrukach: „Toruń, dnia …”."))
+    city_locative = models.CharField(
+        _("miejscowość w miejscowniku"), max_length=100, blank=True, help_text=_("Np. Toruniu (… zawarty w Toruniu).")
+    )
+    # The annexes' header line: "Załącznik nr 1 do Procedury … <procedure_basis>".
+    procedure_basis = models.CharField(
+        _("podstawa procedury na załącznikach"), max_length=300, blank=True,
+        help_text=_("Np. przyjętej Zarządzeniem nr 30/2023 Dyrektora MOPR Toruń."),
+    )  # fmt: skip
+    # The karta's footnote is the form's own words (seed 000, Załącznik 1); a centre may word its own.
+    karta_footnote = models.TextField(_("przypis karty pracy socjalnej"), default=default_karta_footnote)
     address = models.CharField(_("adres"), max_length=200)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -89,6 +125,20 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    # --- the forms the documents print (never inflected by code: entered in the settings) -------
+
+    @property
+    def in_city(self) -> str:
+        """ "w Toruniu"; without the entered form a phrasing that needs none: "w miejscowości Toruń"."""
+        return f"w {self.city_locative}" if self.city_locative else f"w miejscowości {self.city}"
+
+    @property
+    def at_seat(self) -> str:
+        """ "w siedzibie Miejskiego Ośrodka …"; without the entered form: "w siedzibie ośrodka (…)"."""
+        if self.name_genitive:
+            return f"w siedzibie {self.name_genitive}"
+        return f"w siedzibie ośrodka ({self.name})"
 
 
 class Region(models.Model):

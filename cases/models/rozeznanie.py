@@ -152,6 +152,10 @@ class DocumentReview(Entry):
     kind = models.CharField(_("rodzaj dokumentu"), max_length=30, choices=Kind.choices)
     description = models.CharField(_("opis dokumentu"), max_length=300, blank=True)
     document_date = models.DateField(_("data dokumentu"), null=True, blank=True)
+    # The karta's section 3 names the source: which document, of which date, its reference.
+    reference = models.CharField(
+        _("sygnatura lub numer dokumentu"), max_length=120, blank=True, help_text=_("Np. sygn. akt III Nsm 123/26.")
+    )
     reviewed_on = models.DateField(_("data wglądu"))
     findings = models.TextField(_("co wynika z dokumentu"))
     history = HistoricalRecords()
@@ -188,6 +192,10 @@ class InstitutionContact(Entry):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="institution_contacts")
     kind = models.CharField(_("instytucja"), max_length=30, choices=Kind.choices)
     institution_name = models.CharField(_("nazwa instytucji"), max_length=200, blank=True)
+    # The karta's section 3 names the source: the institution and the person who gave the information.
+    person_contacted = models.CharField(
+        _("osoba udzielająca informacji"), max_length=160, blank=True, help_text=_("Np. pedagog szkolny Anna Nowak.")
+    )
     member = models.ForeignKey(
         ClientMember,
         on_delete=models.SET_NULL,

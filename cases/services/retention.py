@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 
 from django.db import models, transaction
@@ -40,42 +39,15 @@ from django.db.models.functions import TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistants.models import (
-    Assignment,
-    AssistantVisit,
-    ChangeReport,
-    FinalReport,
-    MonthlyReport,
-    PeriodicAssessment,
-    WorkPlan,
-)
-from assistants.models import Request as AssistantRequest
-from cases.models import (
-    Case,
-    CaseDocument,
-    CaseFlag,
-    ChildObservation,
-    Client,
-    ClientMember,
-    Diagnosis,
-    DocumentReview,
-    InstitutionContact,
-    Notification,
-    OfficialNote,
-    ParentApartInfo,
-    Report,
-    Summons,
-    Visit,
-)
+from cases import timeline
+from cases.models import Case, Client, ClientMember
 from cases.procedure import Stage
 from cases.selectors_retention import retention_cutoff, retention_first_day
-from contracts.models import Action as ContractAction
-from contracts.models import Amendment, Contract, Declaration, Evaluation, Goal, GoalAssessment, Resource
+from cases.timeline import Scrub
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import AccessLog, User
 from mopr.services import access_log_write
-from registers.models import MonitoringDate, RefusalMonitoring
 
 logger = logging.getLogger(__name__)
 
@@ -83,89 +55,8 @@ ANONYMISED = "(zanonimizowano)"
 CHANGE_REASON = "anonimizacja po okresie przechowywania"
 
 
-@dataclass(frozen=True)
-class Scrub:
-    """What to remove from one model: ``parent`` names the foreign key that leads to the case
-    (``case`` or a record of the case listed in ``PARENTS``)."""
-
-    model: type[models.Model]
-    parent: str
-    text: tuple[str, ...] = ()  # free text: "(zanonimizowano)" where not empty
-    clear: tuple[str, ...] = ()  # identifiers: emptied
-
-
-# The records of a case that others hang on: name → (model, its foreign key towards the case).
-PARENTS: dict[str, tuple[type[models.Model], str]] = {
-    "contract": (Contract, "case"),
-    "evaluation": (Evaluation, "contract"),
-    "assignment": (Assignment, "case"),
-    "monitoring": (RefusalMonitoring, "case"),
-}
-
-SCRUBS: tuple[Scrub, ...] = (
-    # cases: the report, flags, stage II entries, the diagnosis, notes, the folder
-    Scrub(
-        Report,
-        "case",
-        text=("institution_name", "reporter_name", "reporter_relation", "content", "verification_note"),
-        clear=("reporter_contact",),
-    ),
-    Scrub(CaseFlag, "case", text=("started_by", "note", "removal_reason")),
-    Scrub(Visit, "case", text=("place_other", "participants", "findings")),
-    Scrub(Summons, "case", text=("room", "note")),
-    Scrub(Notification, "case", text=("service_name", "reason", "answer")),
-    Scrub(DocumentReview, "case", text=("description", "findings")),
-    Scrub(InstitutionContact, "case", text=("institution_name", "learnt")),
-    Scrub(ParentApartInfo, "case", text=("parent_name", "relation_with_child", "contact_with_child", "view_of_child")),
-    # consent_given_by stays non-empty where it was: a talk with a child needs it (a check constraint).
-    Scrub(ChildObservation, "case", text=("observation", "consent_given_by", "talk_summary")),
-    Scrub(Diagnosis, "case", text=("facts", "problem_other", "children_care", "resources", "justification")),
-    Scrub(OfficialNote, "case", text=("content",)),
-    Scrub(CaseDocument, "case", text=("description", "original_name"), clear=("file",)),
-    # contracts
-    Scrub(
-        Contract,
-        "case",
-        text=("problems", "resources", "limitations", "main_goal", "late_reason", "end_reason"),
-        clear=("client_id_document",),
-    ),
-    Scrub(Goal, "contract", text=("text",)),
-    Scrub(ContractAction, "contract", text=("description", "responsible")),
-    Scrub(Resource, "contract", text=("description",)),
-    Scrub(Evaluation, "contract", text=("summary",)),
-    Scrub(GoalAssessment, "evaluation", text=("comment",)),
-    Scrub(Amendment, "contract", text=("reason",)),  # and its snapshot: _scrub_snapshot
-    Scrub(Declaration, "case", text=("full_name",), clear=("address", "email", "phone", "id_card", "place")),
-    # the family assistant
-    Scrub(
-        AssistantRequest,
-        "case",
-        text=("justification", "institution_name", "reply", "court_name", "ruling_reference"),
-        clear=("institution_address",),
-    ),
-    Scrub(Assignment, "case", text=("letter_note", "end_reason")),
-    Scrub(AssistantVisit, "assignment", text=("place", "description")),
-    Scrub(WorkPlan, "assignment", text=("assessment", "goals", "methods", "change_reason")),
-    Scrub(MonthlyReport, "assignment", text=("summary",)),
-    Scrub(PeriodicAssessment, "assignment", text=("assessment",)),
-    Scrub(ChangeReport, "assignment", text=("change",)),
-    Scrub(FinalReport, "assignment", text=("summary",)),
-    # refusing environments
-    Scrub(
-        RefusalMonitoring,
-        "case",
-        text=(
-            "note_to_director",
-            "contact_close_family",
-            "contact_neighbours",
-            "contact_health",
-            "contact_organisations",
-            "report",
-            "decision_note",
-        ),
-    ),
-    Scrub(MonitoringDate, "monitoring", text=("outcome",)),
-)
+# What each kind of entry holds of personal data, and the records others hang on, are the kinds'
+# own declarations (cases/timeline.py, each app's entry_kinds.py); the case and the client are here.
 
 CASE_SCRUB = Scrub(Case, "pk", text=("moving_away_plan", "close_justification"))
 CLIENT_SCRUB = Scrub(
@@ -256,25 +147,6 @@ def _ids(model: type[models.Model], **lookup) -> set[int]:
     return ids
 
 
-def _scrub_snapshot(previous: dict) -> dict:
-    """An amendment's copy of the earlier contract: the same shape, the texts removed."""
-
-    def text(value):
-        return ANONYMISED if value else ""
-
-    scrubbed = dict(previous)
-    for key in ("main_goal", "problems", "resources", "limitations"):
-        if key in scrubbed:
-            scrubbed[key] = text(scrubbed[key])
-    scrubbed["goals"] = [{**g, "text": text(g.get("text"))} for g in previous.get("goals", [])]
-    scrubbed["actions"] = [
-        {**a, "description": text(a.get("description")), "responsible": text(a.get("responsible"))}
-        for a in previous.get("actions", [])
-    ]
-    scrubbed["resources_used"] = [ANONYMISED for _r in previous.get("resources_used", [])]
-    return scrubbed
-
-
 def _delete_files(files: list[tuple]) -> None:
     for storage, name in files:
         try:
@@ -287,18 +159,19 @@ def _case_entries_scrub(*, case: Case, by: User) -> None:
     """Every record of the case: live rows saved one by one (history names ``by``), then the
     historical rows purged; uploaded files deleted after the commit."""
     parent_ids: dict[str, set[int]] = {"case": {case.pk}}
-    for name, (model, fk) in PARENTS.items():  # in order: a parent's parent comes first
+    for name, (model, fk) in timeline.parents().items():  # in order: a parent's parent comes first
         parent_ids[name] = _ids(model, **{f"{fk}_id__in": parent_ids[fk]})
     files = []
-    for scrub in SCRUBS:
+    for scrub in timeline.scrubs():
         lookup = {f"{scrub.parent}_id__in": parent_ids[scrub.parent]}
         for obj in scrub.model.objects.filter(**lookup).order_by("pk"):
-            if isinstance(obj, CaseDocument) and obj.file:
-                files.append((obj.file.storage, obj.file.name))
+            for name in scrub.clear:  # an uploaded file goes from the disk too, after the commit
+                value = getattr(obj, name)
+                if isinstance(value, models.fields.files.FieldFile) and value:
+                    files.append((value.storage, value.name))
             changed = _scrub_values(obj, scrub)
-            if isinstance(obj, Amendment):
-                obj.previous = _scrub_snapshot(obj.previous or {})
-                changed = True
+            if scrub.extra is not None:
+                changed = scrub.extra(obj, ANONYMISED) or changed
             if changed:
                 _save(obj, by)
         _purge_history(scrub, **lookup)

@@ -139,11 +139,11 @@ def test_the_summary_holds_on_every_day_until_valid_until(org, p):
 FACTS_OF = {
     # label → a row of that model in ``world`` (the first one)
     label: (lambda model: lambda: model.objects.order_by("pk").first())(apps.get_model(label))
-    for label in deadlines.FACT_SOURCES
+    for label in deadlines.fact_sources()
 }
 
 
-@pytest.mark.parametrize("label", sorted(deadlines.FACT_SOURCES))
+@pytest.mark.parametrize("label", sorted(deadlines.fact_sources()))
 def test_saving_any_fact_makes_its_case_stale(org, p, label):
     world(org, p)
     deadline_summaries_refresh(cases=Case.objects.all())
@@ -157,7 +157,7 @@ def test_saving_any_fact_makes_its_case_stale(org, p, label):
 
 def deadlines_case_id(row, label):
     value = row
-    for step in deadlines.FACT_SOURCES[label]:
+    for step in deadlines.fact_sources()[label]:
         value = getattr(value, step)
     return value
 
@@ -198,7 +198,7 @@ def test_load_facts_reads_no_table_that_is_not_a_fact_source(org, p):
     by_table = {model._meta.db_table: model._meta.label for model in apps.get_models()}
     labels = {by_table[t] for t in read}
     assert "registers.MonitoringDate" in labels and "assistants.AssistantVisit" in labels, labels
-    assert labels - {"cases.Case", "mopr.Institution"} <= set(deadlines.FACT_SOURCES), labels
+    assert labels - {"cases.Case", "mopr.Institution"} <= set(deadlines.fact_sources()), labels
 
 
 def absent_visit(case) -> Visit:

@@ -22,7 +22,7 @@ from cases.models import (
     Summons,
 )
 from cases.procedure import Stage
-from cases.selectors import TimelineLoaded, case_timeline
+from cases.timeline import case_timeline
 from cases.views import TIMELINE_ON_DETAIL
 from mopr.tests.factories import CaseFactory, ContractFactory, DiagnosisFactory, ReportFactory, VisitFactory
 
@@ -156,11 +156,11 @@ def test_rows_the_detail_has_read_already_make_the_same_timeline_with_fewer_quer
     full, all_queries = count_queries(case=busy_case)
     assert "declaration" in {item.kind for item in full}
     contracts = list(contracts_of(case=busy_case))
-    loaded = TimelineLoaded(
-        reports=list(busy_case.reports.select_related("received_by", "verified_by")),
-        contracts=contracts,
-        declarations=list(declarations_of(case=busy_case)),
-    )
+    loaded = {
+        "report": list(busy_case.reports.select_related("received_by", "verified_by")),
+        "contract": contracts,
+        "declaration": list(declarations_of(case=busy_case)),
+    }
     assert count_queries(case=busy_case, loaded=loaded) == (full, all_queries - 5)
     for n in (1, 5, 10, len(full)):
         assert case_timeline(case=busy_case, newest=n, loaded=loaded) == full[-n:], n

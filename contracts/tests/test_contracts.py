@@ -371,7 +371,7 @@ def test_contract_pdf_is_the_clients_copy(client, signed, p, tmp_path):
 
 
 def test_the_timeline_shows_the_contracts_dates(case, p, signed):
-    from cases.selectors import case_timeline
+    from cases.timeline import case_timeline
 
     evaluate(signed, p, ["reached", "reached", "partly"])
     services.contract_end(contract=signed, by=p.worker_a, end="mutual", ended_on=TODAY(), reason="Porozumienie")
@@ -427,7 +427,7 @@ def test_amended_actions_keep_their_goal(signed, p):
 
 
 def test_the_moving_away_stays_in_the_timeline_after_reopening(case, p, signed):
-    from cases.selectors import case_timeline
+    from cases.timeline import case_timeline
 
     evaluate(signed, p, ["reached", "reached", "reached"])
     services.contract_end(contract=signed, by=p.worker_a, end="completed", ended_on=TODAY(), reason="Cele osiągnięte")

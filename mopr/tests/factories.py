@@ -20,7 +20,10 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Miejski Ośrodek Pomocy Rodzinie nr {n}")
     short_name = factory.Sequence(lambda n: f"MOPR-{n}")
+    name_genitive = factory.LazyAttribute(lambda o: o.name.replace("Miejski Ośrodek", "Miejskiego Ośrodka"))
+    name_locative = factory.LazyAttribute(lambda o: o.name.replace("Miejski Ośrodek", "Miejskim Ośrodku"))
     city = "Toruń"
+    city_locative = "Toruniu"
     address = "ul. Konstytucji 3 Maja 42, 87-100 Toruń"
     # The model's default asks the director, coordinators and auditors for TOTP; the personas of
     # most tests log in with a password only. mopr/tests/test_auth.py tests the default.

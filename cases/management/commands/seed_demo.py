@@ -448,6 +448,10 @@ class Demo:
             self.institution = Institution.objects.create(
                 name="Miejski Ośrodek Pomocy Rodzinie w Toruniu", short_name=SHORT_NAME, city="Toruń",
                 address="ul. Konstytucji 3 Maja 42, 87-100 Toruń",
+                name_genitive="Miejskiego Ośrodka Pomocy Rodzinie w Toruniu",
+                name_locative="Miejskim Ośrodku Pomocy Rodzinie w Toruniu", city_locative="Toruniu",
+                procedure_basis="przyjętej Zarządzeniem nr 30/2023 Dyrektora MOPR Toruń", phone="56 611 42 00",
+                email="sekretariat@mopr.example.pl",
                 # A demo for trying every role with a password; README ("Security") says how to
                 # switch the second factor on. A real institution starts with the default roles.
                 otp_required_roles=[],

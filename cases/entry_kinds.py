@@ -1,0 +1,278 @@
+"""The kinds of entry of ``cases``: the report, the transfer, the stages, the entries of stage II,
+the diagnosis, official notes, flags and the folder's scans (the registry: ``cases/timeline.py``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import (
+    CaseDocument,
+    CaseFlag,
+    ChildObservation,
+    Diagnosis,
+    DocumentReview,
+    InstitutionContact,
+    Notification,
+    OfficialNote,
+    ParentApartInfo,
+    Report,
+    StageTransition,
+    Summons,
+    Visit,
+)
+from cases.procedure import Stage
+from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+
+
+def _reports(q: Query):
+    # Never limited: a verification is dated apart from its report, and there are few reports.
+    found = q.loaded.get("report")
+    if found is None:
+        found = Report.objects.filter(case=q.case).select_related("received_by", "verified_by")
+    for r in sorted(found, key=lambda row: row.pk):
+        yield TimelineItem(
+            r.received_at, "report", _("Zgłoszenie (%(form)s)") % {"form": r.get_form_display()}, r.content,
+            r.received_by, r,
+        )  # fmt: skip
+        if r.verified_at:
+            yield TimelineItem(
+                r.verified_at, "report", _("Weryfikacja zgłoszenia anonimowego"), r.verification_note, r.verified_by, r
+            )
+
+
+def _transfer(q: Query):
+    # The case's own fields: no query to limit.
+    case = q.case
+    if case.transferred_at:
+        yield TimelineItem(
+            case.transferred_at, "transfer", _("Przekazanie do realizacji przez koordynatora"),
+            _("Przydzielono: %(worker)s") % {"worker": case.worker or "—"}, case.transferred_by,
+        )  # fmt: skip
+    if case.accepted_at:
+        yield TimelineItem(case.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", case.worker)
+
+
+def _transitions(q: Query):
+    case = q.case
+    for t in rows(StageTransition.objects.filter(case=case).select_related("by"), "at", q.newest):
+        text = f"{t.get_close_reason_display()}. {t.reason}".strip() if t.close_reason else t.reason
+        yield TimelineItem(
+            t.at, "transition", _("Etap: %(stage)s") % {"stage": Stage(t.to_stage).label}, text, t.by, t,
+            # A closure states the end of the work (karta section 5).
+            conclusion=t.to_stage == Stage.ZAKONCZENIE,
+        )  # fmt: skip
+    # The periods of moving away, from the case's history: a reopening clears the fields, the
+    # period stays in the record. Never limited: one item per distinct date; few per case.
+    seen = set()
+    for since, plan, recorded, user in (
+        case.history.filter(moving_away_since__isnull=False)
+        .order_by("history_date")
+        .values_list("moving_away_since", "moving_away_plan", "history_date", "history_user__username")
+    ):
+        if since not in seen:
+            seen.add(since)
+            yield TimelineItem(
+                since, "transition", _("Początek oddalania się przed zakończeniem"), plan, case.worker or user,
+                recorded=recorded,
+            )  # fmt: skip
+
+
+def _visits(q: Query):
+    for v in rows(Visit.objects.filter(case=q.case).select_related("author"), "visited_at", q.newest):
+        where = v.place_other if v.place == Visit.Place.OTHER and v.place_other else v.get_place_display()
+        source = _("wizyta (%(where)s)") % {"where": where}
+        if v.participants:
+            source += "; " + _("obecni: %(who)s") % {"who": v.participants}
+        yield TimelineItem(
+            v.visited_at, "visit", _("Wizyta: %(outcome)s") % {"outcome": v.get_outcome_display()},
+            v.findings, v.author, v, source=source,
+        )  # fmt: skip
+
+
+def _summonses(q: Query):
+    for w in rows(Summons.objects.filter(case=q.case).select_related("author"), "issued_on", q.newest):
+        yield TimelineItem(
+            w.issued_on, "summons", _("Wezwanie do ośrodka"),
+            _("Termin: %(at)s. %(note)s")
+            % {"at": timezone.localtime(w.appointment_at).strftime("%d.%m.%Y %H:%M"), "note": w.note},
+            w.author, w, links=(Link(_("Wezwanie (PDF)"), reverse("cases:summons_pdf", args=[q.case.pk, w.pk])),),
+        )  # fmt: skip
+
+
+def _notifications(q: Query):
+    for n in rows(Notification.objects.filter(case=q.case).select_related("author"), "sent_on", q.newest):
+        text = n.reason + (f"\n{_('Odpowiedź')} ({d(n.answered_on)}): {n.answer}" if n.answered_on else "")
+        links = [Link(_("Zawiadomienie (PDF)"), reverse("cases:notification_pdf", args=[q.case.pk, n.pk]))]
+        if not n.answered_on:
+            url = reverse("cases:notification_answer", args=[q.case.pk, n.pk])
+            links.append(Link(_("Zapisz odpowiedź"), url, write=True))
+        yield TimelineItem(
+            n.sent_on, "notification", _("Zawiadomienie: %(s)s") % {"s": n.get_service_display()}, text, n.author,
+            n, source=n.service_name, conclusion=True, links=tuple(links),
+        )  # fmt: skip
+
+
+def _document_reviews(q: Query):
+    for r in rows(DocumentReview.objects.filter(case=q.case).select_related("author"), "reviewed_on", q.newest):
+        source = r.get_kind_display()
+        if r.description:
+            source += f": {r.description}"
+        if r.document_date:
+            source += ", " + _("z dnia %(d)s") % {"d": d(r.document_date)}
+        if r.reference:
+            source += ", " + _("sygn. %(ref)s") % {"ref": r.reference}
+        yield TimelineItem(
+            r.reviewed_on, "document_review", _("Wgląd: %(k)s") % {"k": r.get_kind_display()}, r.findings,
+            r.author, r, source=_("dokument – %(what)s") % {"what": source},
+        )  # fmt: skip
+
+
+def _contacts(q: Query):
+    qs = InstitutionContact.objects.filter(case=q.case).select_related("author", "member")
+    for c in rows(qs, "contacted_on", q.newest):
+        about = f" ({c.member.full_name})" if c.member else ""
+        source = c.institution_name or c.get_kind_display()
+        if c.person_contacted:
+            source += f", {c.person_contacted}"
+        source += f" ({c.get_form_display()})"
+        yield TimelineItem(
+            c.contacted_on, "contact", _("Kontakt: %(k)s%(about)s") % {"k": c.get_kind_display(), "about": about},
+            c.learnt, c.author, c, source=source,
+        )  # fmt: skip
+
+
+def _parents_apart(q: Query):
+    qs = ParentApartInfo.objects.filter(case=q.case).select_related("author", "parent")
+    for i in rows(qs, "obtained_on", q.newest):
+        who = i.parent.full_name if i.parent else i.parent_name
+        parts = [_("Relacja z dzieckiem: %(t)s") % {"t": i.relation_with_child}]
+        if i.contact_with_child:
+            parts.append(_("Zapewnienie kontaktu z dzieckiem: %(t)s") % {"t": i.contact_with_child})
+        if i.view_of_child:
+            parts.append(_("Ocena funkcjonowania dziecka: %(t)s") % {"t": i.view_of_child})
+        yield TimelineItem(
+            i.obtained_on, "parent_apart", _("Informacja od rodzica zamieszkałego oddzielnie"), "\n".join(parts),
+            i.author, i, source=_("rodzic zamieszkały oddzielnie: %(who)s") % {"who": who or "—"},
+        )  # fmt: skip
+
+
+def _children(q: Query):
+    qs = ChildObservation.objects.filter(case=q.case).select_related("author", "child")
+    for o in rows(qs, "observed_on", q.newest):
+        text = o.observation
+        if o.talked_with_child:
+            text += "\n" + _("Rozmowa z dzieckiem za zgodą: %(who)s.") % {"who": o.consent_given_by}
+            if o.talk_summary:
+                text += " " + o.talk_summary
+        yield TimelineItem(
+            o.observed_on, "child", _("Obserwacja dziecka: %(c)s") % {"c": o.child.full_name}, text, o.author, o,
+            source=_("obserwacja dziecka %(c)s") % {"c": o.child.full_name}
+            + (" " + _("i rozmowa z nim") if o.talked_with_child else ""),
+        )  # fmt: skip
+
+
+def _diagnoses(q: Query):
+    for g in rows(Diagnosis.objects.filter(case=q.case).select_related("author"), "diagnosed_on", q.newest):
+        yield TimelineItem(
+            g.diagnosed_on, "diagnosis", _("Diagnoza: %(d)s") % {"d": g.get_decision_display()}, g.facts,
+            g.author, g,
+        )  # fmt: skip
+
+
+def _notes(q: Query):
+    for n in rows(OfficialNote.objects.filter(case=q.case).select_related("author"), "written_on", q.newest):
+        yield TimelineItem(n.written_on, "note", _("Notatka służbowa"), n.content, n.author, n,
+                           source=_("notatka służbowa"))  # fmt: skip
+
+
+def _flags(q: Query):
+    # Never limited: a removal is dated apart from its flag (maybe years later); few flags.
+    for f in CaseFlag.objects.filter(case=q.case).select_related("created_by", "removed_by").order_by():
+        yield TimelineItem(
+            f.created_at, "flag", _("Oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
+            _("Wszczęto %(date)s, %(who)s. %(note)s") % {"date": d(f.started_on), "who": f.started_by, "note": f.note},
+            f.created_by, f,
+        )  # fmt: skip
+        if f.removed_at:
+            yield TimelineItem(
+                f.removed_at, "flag", _("Zdjęto oznaczenie: %(flag)s") % {"flag": f.get_kind_display()},
+                f.removal_reason, f.removed_by, f,
+            )  # fmt: skip
+
+
+def _documents(q: Query):
+    qs = CaseDocument.objects.filter(case=q.case).select_related("author")
+    for doc in rows(qs, "document_date", q.newest):
+        links = ()
+        if doc.file:
+            url = reverse("cases:document", args=[q.case.pk, doc.pk])
+            links = (Link(_("Pobierz %(name)s") % {"name": doc.original_name}, url),)
+        yield TimelineItem(
+            doc.document_date, "document", _("Skan: %(k)s") % {"k": doc.get_kind_display()}, doc.description,
+            doc.author, doc, links=links,
+        )  # fmt: skip
+
+
+S, A = Section.SITUATION, Section.ACTIONS
+register(
+    EntryKind(
+        "report", gettext_lazy("Zgłoszenia"), Section.REPORT, _reports,
+        scrubs=(Scrub(Report, "case", text=("institution_name", "reporter_name", "reporter_relation", "content",
+                                            "verification_note"), clear=("reporter_contact",)),),
+    ),
+    EntryKind("transfer", gettext_lazy("Przekazanie i przyjęcie"), Section.TRANSFER, _transfer),
+    EntryKind("transition", gettext_lazy("Zmiany etapu"), A, _transitions),
+    EntryKind(
+        "visit", gettext_lazy("Wizyty"), S, _visits,
+        scrubs=(Scrub(Visit, "case", text=("place_other", "participants", "findings")),),
+        facts={"cases.Visit": ("case_id",)},
+    ),
+    EntryKind(
+        "summons", gettext_lazy("Wezwania"), A, _summonses,
+        scrubs=(Scrub(Summons, "case", text=("room", "note")),),
+    ),
+    EntryKind(
+        "notification", gettext_lazy("Zawiadomienia służb"), A, _notifications,
+        scrubs=(Scrub(Notification, "case", text=("service_name", "reason", "answer")),),
+        facts={"cases.Notification": ("case_id",)},
+    ),
+    EntryKind(
+        "document_review", gettext_lazy("Wgląd w dokumenty"), S, _document_reviews,
+        scrubs=(Scrub(DocumentReview, "case", text=("description", "reference", "findings")),),
+    ),
+    EntryKind(
+        "contact", gettext_lazy("Kontakty z instytucjami"), S, _contacts,
+        scrubs=(Scrub(InstitutionContact, "case", text=("institution_name", "person_contacted", "learnt")),),
+    ),
+    EntryKind(
+        "parent_apart", gettext_lazy("Rodzic zamieszkały oddzielnie"), S, _parents_apart,
+        scrubs=(Scrub(ParentApartInfo, "case", text=("parent_name", "relation_with_child", "contact_with_child",
+                                                    "view_of_child")),),
+    ),
+    EntryKind(
+        "child", gettext_lazy("Obserwacja dziecka"), S, _children,
+        # consent_given_by stays non-empty where it was: a talk with a child needs it (a check constraint).
+        scrubs=(Scrub(ChildObservation, "case", text=("observation", "consent_given_by", "talk_summary")),),
+    ),
+    EntryKind(
+        "diagnosis", gettext_lazy("Diagnoza"), Section.DIAGNOSIS, _diagnoses,
+        scrubs=(Scrub(Diagnosis, "case", text=("facts", "problem_other", "children_care", "resources",
+                                               "justification")),),
+    ),
+    EntryKind(
+        "note", gettext_lazy("Notatki służbowe"), S, _notes,
+        scrubs=(Scrub(OfficialNote, "case", text=("content",)),),
+    ),
+    EntryKind(
+        "flag", gettext_lazy("Oznaczenia"), A, _flags,
+        scrubs=(Scrub(CaseFlag, "case", text=("started_by", "note", "removal_reason")),),
+    ),
+    EntryKind(
+        "document", gettext_lazy("Skany w teczce"), A, _documents,
+        scrubs=(Scrub(CaseDocument, "case", text=("description", "original_name"), clear=("file",)),),
+        not_personal={CaseDocument: ("sha256", "content_type")},
+    ),
+)  # fmt: skip

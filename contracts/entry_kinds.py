@@ -1,0 +1,125 @@
+"""The kinds of entry of ``contracts``: the contract's life (drafted, signed, evaluated, amended,
+ended: the dates the karta's footnote asks for) and the Oświadczenie (the registry:
+``cases/timeline.py``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+from contracts.models import Action, Amendment, Contract, Declaration, Evaluation, Goal, GoalAssessment, Resource
+
+
+def _scrub_snapshot(amendment: Amendment, marker: str) -> bool:
+    """An amendment's copy of the earlier contract: the same shape, the texts removed."""
+
+    def text(value):
+        return marker if value else ""
+
+    previous = amendment.previous or {}
+    scrubbed = dict(previous)
+    for key in ("main_goal", "problems", "resources", "limitations"):
+        if key in scrubbed:
+            scrubbed[key] = text(scrubbed[key])
+    scrubbed["goals"] = [{**g, "text": text(g.get("text"))} for g in previous.get("goals", [])]
+    scrubbed["actions"] = [
+        {**a, "description": text(a.get("description")), "responsible": text(a.get("responsible"))}
+        for a in previous.get("actions", [])
+    ]
+    scrubbed["resources_used"] = [marker for _r in previous.get("resources_used", [])]
+    amendment.previous = scrubbed
+    return True
+
+
+def _contracts(q: Query):
+    """Never limited: a contract makes up to three items of three dates; few contracts. ``loaded``:
+    the contracts already read with their evaluations and amendments (``contracts_of``)."""
+    case = q.case
+    recorded: dict[tuple[int, str], datetime.datetime] = {}
+    for pk, status, at in (
+        Contract.history.filter(case_id=case.pk, status__in=["signed", "ended"])
+        .order_by("history_date")
+        .values_list("id", "status", "history_date")
+    ):
+        recorded.setdefault((pk, status), at)
+    contracts = q.loaded.get("contract")
+    if contracts is None:
+        contracts = Contract.objects.filter(case=case).select_related("author", "worker").order_by()
+        evaluations = Evaluation.objects.filter(contract__case=case).select_related("author", "contract").order_by()
+        amendments = Amendment.objects.filter(contract__case=case).select_related("author", "contract").order_by()
+    else:
+        evaluations = [e for c in contracts for e in c.evaluations.all()]
+        amendments = [a for c in contracts for a in c.amendments.all()]
+    ends = []
+    for c in sorted(contracts, key=lambda row: row.pk):
+        label = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
+        pdf = (Link(_("Kontrakt (PDF)"), reverse("contracts:pdf", args=[case.pk, c.pk])),)
+        yield TimelineItem(
+            c.drafted_on, "contract", _("%(c)s: sporządzenie") % {"c": label}, c.main_goal, c.author, c, links=pdf
+        )
+        if c.signed_on:
+            yield TimelineItem(
+                c.signed_on, "contract", _("%(c)s: podpisanie") % {"c": label},
+                _("Okres: %(a)s – %(b)s.") % {"a": d(c.period_from), "b": d(c.period_to)}, c.worker, c,
+                recorded.get((c.pk, "signed")), conclusion=True,
+            )  # fmt: skip
+        if c.ended_on:
+            text = f"{c.get_end_display()}. {c.end_reason}"
+            if c.welfare_threatened:
+                text += " " + _("Zagrożone dobro osoby lub dziecka.")
+            ended = _("%(c)s: zakończenie") % {"c": label}
+            recorded_at = recorded.get((c.pk, "ended"))
+            ends.append(TimelineItem(c.ended_on, "contract", ended, text, c.worker, c, recorded_at, conclusion=True))
+    for e in sorted(evaluations, key=lambda row: row.pk):
+        yield TimelineItem(
+            e.evaluated_on, "contract", _("Ewaluacja kontraktu nr %(n)s") % {"n": e.contract.number}, e.summary,
+            e.author, e,
+        )  # fmt: skip
+    for a in sorted(amendments, key=lambda row: row.pk):
+        yield TimelineItem(
+            a.amended_on, "contract", _("Aneks do kontraktu nr %(n)s") % {"n": a.contract.number}, a.reason,
+            a.author, a,
+        )  # fmt: skip
+    yield from ends
+
+
+def _declarations(q: Query):
+    found = q.loaded.get("declaration")
+    if found is not None:
+        found = sorted(found, key=lambda row: row.pk)
+    else:
+        found = rows(Declaration.objects.filter(case=q.case).select_related("author"), "signed_on", q.newest)
+    for dec in found:
+        yield TimelineItem(
+            dec.signed_on, "declaration", _("Oświadczenie (Załącznik 2): %(n)s") % {"n": dec.full_name},
+            _("Nie zamierza obecnie podejmować starań w celu reintegracji rodziny."), dec.author, dec,
+            links=(Link(_("Oświadczenie (PDF)"), reverse("contracts:declaration_pdf", args=[q.case.pk, dec.pk])),),
+        )  # fmt: skip
+
+
+register(
+    EntryKind(
+        "contract", gettext_lazy("Kontrakt socjalny"), Section.ACTIONS, _contracts,
+        parents=(("contract", Contract, "case"), ("evaluation", Evaluation, "contract")),
+        scrubs=(
+            Scrub(Contract, "case", text=("problems", "resources", "limitations", "main_goal", "late_reason",
+                                          "end_reason"), clear=("client_id_document",)),
+            Scrub(Goal, "contract", text=("text",)),
+            Scrub(Action, "contract", text=("description", "responsible")),
+            Scrub(Resource, "contract", text=("description",)),
+            Scrub(Evaluation, "contract", text=("summary",)),
+            Scrub(GoalAssessment, "evaluation", text=("comment",)),
+            Scrub(Amendment, "contract", text=("reason",), extra=_scrub_snapshot),
+        ),
+        facts={"contracts.Contract": ("case_id",)},
+    ),
+    EntryKind(
+        "declaration", gettext_lazy("Oświadczenia"), Section.ACTIONS, _declarations,
+        scrubs=(Scrub(Declaration, "case", text=("full_name",), clear=("address", "email", "phone", "id_card",
+                                                                      "place")),),
+    ),
+)  # fmt: skip

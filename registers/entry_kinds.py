@@ -1,0 +1,123 @@
+"""The kinds of entry of ``registers`` in a case's timeline, folder and karta (the registry:
+``cases/timeline.py``):
+
+- ``monitoring``: an environment that refuses help (seed 003) – the refusal with the statement
+  and the leaflet and the note to the director (karta section 5: the resignation and its
+  reason), the director's plan, each monitoring visit (section 3), the worker's report, the
+  joint decision (section 5);
+- ``meeting``: the monthly team meetings that discussed the case (seed 000 IV.3);
+- ``inspection``: the inspections that looked at the case (seed 000 VII).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register
+from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
+
+
+def _monitoring(q: Query):
+    """Never limited: a monitoring makes items of several dates; few per case. None: no further query."""
+    monitorings = list(
+        RefusalMonitoring.objects.filter(case=q.case).select_related("author", "plan_by", "decision_by").order_by()
+    )
+    if not monitorings:
+        return
+    page = Link(_("Monitoring"), reverse("registers:monitoring_case", args=[q.case.pk]))
+    for m in sorted(monitorings, key=lambda row: row.pk):
+        papers = [
+            label
+            for done, label in (
+                (m.statement_taken, _("odebrano oświadczenie o rezygnacji z pomocy")),
+                (m.leaflet_left, _("pozostawiono ulotkę z danymi kontaktowymi ośrodka")),
+            )
+            if done
+        ]
+        text = "; ".join(papers) + ("." if papers else "")
+        yield TimelineItem(
+            m.refused_on, "monitoring", _("Odmowa przyjęcia pomocy – rezygnacja z pracy socjalnej"),
+            text, m.author, m, conclusion=True, links=(page,),
+        )  # fmt: skip
+        yield TimelineItem(
+            m.note_written_on, "monitoring", _("Notatka służbowa dla dyrektora o odmowie pomocy"),
+            m.note_to_director, m.author, m,
+        )  # fmt: skip
+        if m.plan_on:
+            contacts = [
+                f"{label}: {value}"
+                for label, value in (
+                    (_("rodzina"), m.contact_close_family),
+                    (_("sąsiedzi / sołtys"), m.contact_neighbours),
+                    (_("lekarz / pielęgniarka"), m.contact_health),
+                    (_("organizacje"), m.contact_organisations),
+                )
+                if value
+            ]
+            yield TimelineItem(
+                m.plan_on, "monitoring", _("Plan działania dyrektora (monitoring środowiska)"), "\n".join(contacts),
+                m.plan_by, m,
+            )  # fmt: skip
+        if m.report_on:
+            yield TimelineItem(
+                m.report_on, "monitoring", _("Sprawozdanie z monitoringu dla dyrektora"), m.report, m.author, m,
+                source=_("monitoring środowiska – sprawozdanie pracownika"), section=Section.SITUATION,
+            )  # fmt: skip
+        if m.decision_on:
+            yield TimelineItem(
+                m.decision_on, "monitoring",
+                _("Wspólna decyzja dyrektora i pracownika: %(d)s") % {"d": m.get_decision_display()},
+                m.decision_note, m.decision_by, m, conclusion=True,
+            )  # fmt: skip
+    dates = MonitoringDate.objects.filter(monitoring__case=q.case, done_on__isnull=False).select_related(
+        "monitoring__author"
+    )
+    for row in sorted(dates, key=lambda r: r.pk):
+        yield TimelineItem(
+            row.done_on, "monitoring",
+            _("Monitoring środowiska (termin %(due)s)") % {"due": d(row.due_on)}, row.outcome,
+            row.monitoring.author, row, source=_("monitoring środowiska – wizyta"), section=Section.SITUATION,
+        )  # fmt: skip
+
+
+def _meetings(q: Query):
+    for m in TeamMeeting.objects.filter(cases_discussed=q.case).select_related("written_by", "region").order_by():
+        yield TimelineItem(
+            m.held_on, "meeting",
+            _("Sprawa omówiona na spotkaniu zespołu %(region)s") % {"region": m.region.code}, "", m.written_by, m,
+            links=(Link(_("Notatka ze spotkania"), reverse("registers:meeting", args=[m.pk])),),
+        )  # fmt: skip
+
+
+def _inspections(q: Query):
+    qs = Inspection.objects.filter(cases=q.case).select_related("inspector", "inspected_worker").order_by()
+    for i in qs:
+        text = _("Kontrolowany pracownik: %(who)s. Zakres: %(scope)s") % {
+            "who": i.inspected_worker.get_full_name(),
+            "scope": i.scope,
+        }
+        yield TimelineItem(
+            i.held_on, "inspection", _("Kontrola pracy socjalnej w sprawie"), text, i.inspector, i,
+            links=(Link(_("Protokół kontroli"), reverse("registers:inspection", args=[i.pk])),),
+        )  # fmt: skip
+
+
+register(
+    EntryKind(
+        "monitoring", gettext_lazy("Monitoring (odmowa pomocy)"), Section.ACTIONS, _monitoring,
+        parents=(("monitoring", RefusalMonitoring, "case"),),
+        scrubs=(
+            Scrub(RefusalMonitoring, "case", text=("note_to_director", "contact_close_family", "contact_neighbours",
+                                                   "contact_health", "contact_organisations", "report",
+                                                   "decision_note")),
+            Scrub(MonitoringDate, "monitoring", text=("outcome",)),
+        ),
+        facts={"registers.RefusalMonitoring": ("case_id",), "registers.MonitoringDate": ("monitoring", "case_id")},
+    ),
+    # Meeting notes and inspection protocols belong to the region, not to one case: retention keeps
+    # them (README, Retention); the timeline only says that the case was discussed or inspected.
+    EntryKind("meeting", gettext_lazy("Spotkania zespołu"), Section.ACTIONS, _meetings),
+    EntryKind("inspection", gettext_lazy("Kontrole"), Section.ACTIONS, _inspections),
+)  # fmt: skip
