@@ -224,7 +224,8 @@ register(
                                             "verification_note"), clear=("reporter_contact",)),),
     ),
     EntryKind("transfer", gettext_lazy("Przekazanie i przyjęcie"), Section.TRANSFER, _transfer),
-    EntryKind("transition", gettext_lazy("Zmiany etapu"), A, _transitions),
+    # The stage-transition log is append-only by design: its justifications stay (README, Retention).
+    EntryKind("transition", gettext_lazy("Zmiany etapu"), A, _transitions, kept={StageTransition: ("reason",)}),
     EntryKind(
         "visit", gettext_lazy("Wizyty"), S, _visits,
         scrubs=(Scrub(Visit, "case", text=("place_other", "participants", "findings")),),
@@ -273,6 +274,6 @@ register(
     EntryKind(
         "document", gettext_lazy("Skany w teczce"), A, _documents,
         scrubs=(Scrub(CaseDocument, "case", text=("description", "original_name"), clear=("file",)),),
-        not_personal={CaseDocument: ("sha256", "content_type")},
+        not_personal={CaseDocument: ("content_type",)},
     ),
 )  # fmt: skip
