@@ -20,6 +20,8 @@ meeting and the follow-up of inspections – in ``region_deadlines``):
   ``monthly_report`` (by the 10th of the next month), ``periodic_assessment`` (every 6 months),
   ``change_reported`` (7 days), ``control_visits_after_assistant`` (the worker's, for 2 months
   after the end), ``court_told_of_non_cooperation`` (a court-ordered assistant).
+- ``summons_appointment`` – seed 000 II.2: the day and hour a summoned client is to come to the
+  office, on the worker's Terminy from the summons until that day has passed.
 - refusing environments (seed 003): ``monitoring_dates`` – each monitoring date of the
   director's plan (or of a decision to keep monitoring) is due on its day until the worker
   records it done, while the case is at the monitoring stage; ``monitoring_court_notice`` – a
@@ -74,6 +76,7 @@ class Facts:
     last_court_notice: dict[int, datetime.date] = field(default_factory=dict)
     monitoring_due: dict[int, list[datetime.date]] = field(default_factory=dict)  # not-done monitoring dates
     monitoring_court_decided: dict[int, datetime.date] = field(default_factory=dict)  # last FAMILY_COURT decision
+    summons_due: dict[int, list[datetime.datetime]] = field(default_factory=dict)  # appointments not yet past
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -136,7 +139,18 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     facts.court_notification_due = _court_notifications_due(ids)
     _load_assistant_facts(facts, ids)
     _load_monitoring_facts(facts, ids)
+    _load_summonses(facts, ids)
     return facts
+
+
+def _load_summonses(facts: Facts, ids: list[int]) -> None:
+    from cases.models import Summons
+
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    for case_id, at in Summons.objects.filter(of_cases("case_id", ids), appointment_at__gte=today).values_list(
+        "case_id", "appointment_at"
+    ):
+        facts.summons_due.setdefault(case_id, []).append(at)
 
 
 # Where the facts come from: each model whose rows ``load_facts`` reads, and the way from such a
@@ -388,6 +402,15 @@ def court_told_of_non_cooperation(case: Case, facts: Facts) -> list[Deadline]:
 # --- refusing environments (seed 003) ------------------------------------------------------------------
 
 
+def summons_appointment(case: Case, facts: Facts) -> list[Deadline]:
+    """II.2: the day a summoned client is to come: the worker is there (shown until it has passed)."""
+    label = _("Stawiennictwo na wezwanie: %(at)s")
+    return [
+        Deadline(case, "summons", label % {"at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"}, timezone.localdate(at))
+        for at in sorted(facts.summons_due.get(case.pk, []))
+    ]
+
+
 def monitoring_dates(case: Case, facts: Facts) -> list[Deadline]:
     """6a: the next monitoring dates of the plan. Only while the case is monitored: once the person
     accepts help (back to rozeznanie) or the case closes, the planned visits are no longer due."""
@@ -429,6 +452,7 @@ RULES: list[Rule] = [
     court_told_of_non_cooperation,
     monitoring_dates,
     monitoring_court_notice,
+    summons_appointment,
 ]
 
 
@@ -463,8 +487,9 @@ def valid_until(case: Case, facts: Facts, today: datetime.date) -> datetime.date
     """The first day on which the rules may answer otherwise for this case with no new fact: the
     rules that read today's date say when. ``monthly_report`` owes a report for every month that
     has ended, so the first day of a month may add one; ``control_visits_after_assistant`` shows
-    its visit only while the period after the assistant lasts. A new rule that reads the date
-    belongs here too (``cases/tests/test_deadline_summaries.py`` moves the clock to check)."""
+    its visit only while the period after the assistant lasts; ``summons_appointment`` shows an
+    appointment until its day has passed. A new rule that reads the date belongs here too
+    (``cases/tests/test_deadline_summaries.py`` moves the clock to check)."""
     until = FOREVER
     assignments = facts.assignments.get(case.pk, [])
     if assignments:
@@ -475,6 +500,8 @@ def valid_until(case: Case, facts: Facts, today: datetime.date) -> datetime.date
                 period_end = add_months(a.ended_on, case.institution.control_visits_months)
                 if today <= period_end:
                     until = min(until, period_end + datetime.timedelta(days=1))
+    for at in facts.summons_due.get(case.pk, []):
+        until = min(until, timezone.localdate(at) + datetime.timedelta(days=1))
     return until
 
 

@@ -234,6 +234,7 @@ register(
     EntryKind(
         "summons", gettext_lazy("Wezwania"), A, _summonses,
         scrubs=(Scrub(Summons, "case", text=("room", "note")),),
+        facts={"cases.Summons": ("case_id",)},
     ),
     EntryKind(
         "notification", gettext_lazy("Zawiadomienia służb"), A, _notifications,

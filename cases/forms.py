@@ -150,6 +150,7 @@ class MemberForm(VersionedModelFormMixin, forms.ModelForm):
             "in_foster_care",
             "lives_apart",
             "id_document",
+            "sex",
         ]
         widgets = {"birth_date": DateInput()}
 
@@ -171,7 +172,7 @@ class HeadMemberForm(MemberForm):
     relation = None  # the head is the head
 
     class Meta(MemberForm.Meta):
-        fields = ["first_name", "last_name", "pesel", "birth_date", "id_document"]
+        fields = ["first_name", "last_name", "pesel", "birth_date", "id_document", "sex"]
 
 
 class OptionalMemberForm(MemberForm):
@@ -362,11 +363,17 @@ class VisitForm(EntryForm):
 
 
 class SummonsForm(EntryForm):
+    member_fields = ("addressee",)
     date_fields = ("issued_on",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].required = False
+        self.fields["addressee"].empty_label = _("głowa rodziny (klient)")
 
     class Meta:
         model = Summons
-        fields = ["issued_on", "appointment_at", "room", "note"]
+        fields = ["addressee", "issued_on", "appointment_at", "room", "note"]
         widgets = {
             "issued_on": DateInput(),
             "appointment_at": DateTimeInput(),

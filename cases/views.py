@@ -409,6 +409,7 @@ def _member_data(cleaned) -> services.MemberData:
                 ("in_foster_care", False),
                 ("lives_apart", False),
                 ("id_document", ""),
+                ("sex", ""),
             )
         }
     )

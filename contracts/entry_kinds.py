@@ -107,7 +107,8 @@ register(
         parents=(("contract", Contract, "case"), ("evaluation", Evaluation, "contract")),
         scrubs=(
             Scrub(Contract, "case", text=("problems", "resources", "limitations", "main_goal", "late_reason",
-                                          "end_reason"), clear=("client_id_document",)),
+                                          "end_reason", "unemployment_causes", "employment_barriers",
+                                          "previous_activation"), clear=("client_id_document", "referral")),
             Scrub(Goal, "contract", text=("text",)),
             Scrub(Action, "contract", text=("description", "responsible")),
             Scrub(Resource, "contract", text=("description",)),

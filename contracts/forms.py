@@ -1,19 +1,39 @@
 """Forms of the contract (after the template of Dz.U. 2010 nr 218 poz. 1439) and the Oświadczenie."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, ModelMultipleChoiceField, VersionedForm, not_in_future
-from contracts.models import Action, Contract, Goal, Resource
+from contracts.models import Action, Contract, Goal, IdDocument, Resource
 from contracts.validators import id_card_ok
 
 
 class ContractForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Wzór kontraktu"), choices=Contract.Kind.choices, widget=forms.RadioSelect)
     client_member = forms.ModelChoiceField(label=_("Klient – strona kontraktu"), queryset=None)
+    client_id_document_kind = forms.ChoiceField(
+        label=_("Rodzaj dokumentu tożsamości (gdy klient nie ma numeru PESEL)"), choices=IdDocument.choices,
+        initial=IdDocument.ID_CARD, required=False,
+    )  # fmt: skip
     client_id_document = forms.CharField(
-        label=_("Dokument tożsamości (gdy klient nie ma numeru PESEL)"), required=False, max_length=40
+        label=_("Seria i numer dokumentu tożsamości (gdy klient nie ma numeru PESEL)"), required=False, max_length=40
     )
+    referral = forms.CharField(
+        label=_("Wzór B: skierowanie z powiatowego urzędu pracy (numer i data)"), required=False, max_length=200
+    )
+    unemployment_causes = forms.CharField(
+        label=_("Wzór B: przyczyny pozostawania bez zatrudnienia"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=20000,
+    )  # fmt: skip
+    employment_barriers = forms.CharField(
+        label=_("Wzór B: ograniczenia w podjęciu zatrudnienia"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=20000,
+    )  # fmt: skip
+    previous_activation = forms.CharField(
+        label=_("Wzór B: dotychczasowe działania aktywizujące i przyczyny ich niepowodzenia"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=20000,
+    )  # fmt: skip
     covered_members = ModelMultipleChoiceField(
         label=_("Członkowie rodziny objęci kontraktem"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -158,7 +178,10 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = case.client.members.filter(in_foster_care=False)
+        # A parent: an adult of the family (not a child in foster care, not a minor).
+        today = timezone.localdate()
+        adults = [m.pk for m in case.client.members.filter(in_foster_care=False) if not m.is_child(today)]
+        self.fields["parent"].queryset = case.client.members.filter(pk__in=adults)
 
     def clean_id_card(self):
         value = self.cleaned_data["id_card"].replace(" ", "").upper()

@@ -14,6 +14,15 @@ from simple_history.models import HistoricalRecords
 from cases.models import Case, ClientMember
 
 
+class IdDocument(models.TextChoices):
+    """The identity document named before its number on the contract (legitymujący się …)."""
+
+    ID_CARD = "id_card", _("dowodem osobistym")
+    PASSPORT = "passport", _("paszportem")
+    RESIDENCE_CARD = "residence", _("kartą pobytu")
+    OTHER = "other", _("innym dokumentem tożsamości")
+
+
 class Contract(models.Model):
     class Kind(models.TextChoices):
         # The two templates of the regulation (Załącznik 1 and 2 of Dz.U. 2010 nr 218 poz. 1439).
@@ -46,6 +55,9 @@ class Contract(models.Model):
     client_member = models.ForeignKey(
         ClientMember, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("klient (strona kontraktu)")
     )
+    client_id_document_kind = models.CharField(
+        _("rodzaj dokumentu tożsamości"), max_length=20, choices=IdDocument.choices, default=IdDocument.ID_CARD
+    )
     client_id_document = models.CharField(_("dokument tożsamości (gdy brak PESEL)"), max_length=40, blank=True)
     covered_members = models.ManyToManyField(
         ClientMember,
@@ -55,6 +67,13 @@ class Contract(models.Model):
     )
 
     # Ocena sytuacji.
+    # Part I B of the template: a person referred by the labour office (powiatowy urząd pracy).
+    referral = models.CharField(_("skierowanie z powiatowego urzędu pracy (numer i data)"), max_length=200, blank=True)
+    unemployment_causes = models.TextField(_("przyczyny pozostawania bez zatrudnienia"), blank=True)
+    employment_barriers = models.TextField(_("ograniczenia w podjęciu zatrudnienia"), blank=True)
+    previous_activation = models.TextField(
+        _("dotychczasowe działania aktywizujące i przyczyny ich niepowodzenia"), blank=True
+    )
     problems = models.TextField(_("problemy (ocena sytuacji)"))
     resources = models.TextField(_("zasoby i możliwości"))
     limitations = models.TextField(_("ograniczenia"), blank=True)

@@ -57,7 +57,13 @@ class ContractData:
     period_to: datetime.date
     drafted_on: datetime.date
     limitations: str = ""
+    client_id_document_kind: str = "id_card"
     client_id_document: str = ""
+    # Part I B (a person referred by the labour office).
+    referral: str = ""
+    unemployment_causes: str = ""
+    employment_barriers: str = ""
+    previous_activation: str = ""
     covered_members: list[ClientMember] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
     actions: list[ActionData] = field(default_factory=list)
@@ -92,6 +98,21 @@ def _validate(case: Case, data: ContractData) -> None:
         )
     if data.period_to < data.period_from:
         raise DomainError(_("Koniec okresu nie może być przed jego początkiem."), field="period_to")
+    if data.drafted_on > timezone.localdate():
+        raise DomainError(_("Data nie może być z przyszłości."), field="drafted_on")
+    if data.period_from < data.drafted_on:
+        raise DomainError(
+            _("Kontrakt nie obowiązuje przed jego sporządzeniem: okres zaczyna się najwcześniej w dniu sporządzenia."),
+            field="period_from",
+        )
+    if data.kind == Contract.Kind.B:
+        # Part I B of the template: the labour office's referral and the causes of unemployment.
+        if not data.referral.strip():
+            raise DomainError(_("Kontrakt wg wzoru B zawiera się na podstawie skierowania z urzędu pracy."),
+                              field="referral")  # fmt: skip
+        if not data.unemployment_causes.strip():
+            raise DomainError(_("Podaj przyczyny pozostawania bez zatrudnienia (część I B)."),
+                              field="unemployment_causes")  # fmt: skip
     if data.drafted_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="drafted_on")
     goals = [g for g in data.goals if g.strip()]
@@ -150,8 +171,9 @@ def contract_draft(*, case: Case, by: User, data: ContractData, expected_version
             worker=locked.worker,
             author=by,
             **{k: getattr(data, k) for k in (
-                "kind", "client_member", "client_id_document", "problems", "resources", "limitations",
-                "main_goal", "period_from", "period_to", "drafted_on",
+                "kind", "client_member", "client_id_document_kind", "client_id_document", "problems", "resources",
+                "limitations", "main_goal", "period_from", "period_to", "drafted_on", "referral",
+                "unemployment_causes", "employment_barriers", "previous_activation",
             )},
         )  # fmt: skip
         contract._history_user = by
@@ -190,6 +212,15 @@ def contract_sign(
             raise DomainError(_("Podpisać można tylko kontrakt w przygotowaniu."))
         if signed_on < locked.drafted_on:
             raise DomainError(_("Kontrakt nie może być podpisany przed jego sporządzeniem."), field="signed_on")
+        if signed_on > locked.period_to:
+            raise DomainError(_("Okres obowiązywania kontraktu minął przed tą datą."), field="signed_on")
+        early = [a for a in locked.actions.all() if a.deadline < signed_on]
+        if early:
+            raise DomainError(
+                _("Działanie „%(what)s” ma termin %(d)s, przed zawarciem kontraktu – sporządź kontrakt od nowa.")
+                % {"what": early[0].description[:60], "d": early[0].deadline.strftime("%d.%m.%Y")},
+                field="signed_on",
+            )
         due = contract_deadline(locked)
         if due is not None and signed_on > due and not late_reason.strip():
             raise DomainError(
@@ -199,6 +230,9 @@ def contract_sign(
             )
         locked.status = Contract.Status.SIGNED
         locked.signed_on = signed_on
+        # A contract binds from its conclusion: a period drafted to begin earlier begins on signing
+        # (the history keeps the drafted date; the page says so).
+        locked.period_from = max(locked.period_from, signed_on)
         # The reason belongs only to a contract signed after the term.
         locked.late_reason = late_reason.strip() if due is not None and signed_on > due else ""
         _save(locked, by)
@@ -418,6 +452,8 @@ def declaration_record(
         locked = _lock_case(case, None, by=by, action=PolicyAction.WRITE)
         if parent.client_id != locked.client_id:
             raise DomainError(_("Oświadczenie składa rodzic z rodziny klienta."), field="parent")
+        if parent.in_foster_care or parent.is_child(timezone.localdate()):
+            raise DomainError(_("Oświadczenie składa dorosły rodzic, nie dziecko."), field="parent")
         if not locked.client.members.filter(in_foster_care=True).exists():
             raise DomainError(_("Oświadczenie dotyczy rodzica dziecka umieszczonego w pieczy zastępczej."))
         if locked.stage == Stage.ZAKONCZENIE:

@@ -25,7 +25,7 @@ from contracts.forms import (
     SignForm,
 )
 from contracts.models import Action as ContractAction
-from contracts.models import Contract, Declaration, Goal
+from contracts.models import Contract, Declaration, Goal, IdDocument
 from mopr import conflicts, pdf, policy
 from mopr.errors import DomainError, StaleVersionError
 from mopr.policy import Action
@@ -91,6 +91,9 @@ def contract_new(request, pk: int):
         note = d["resources_note"]
         data = services.ContractData(
             kind=d["kind"], client_member=d["client_member"], client_id_document=d["client_id_document"],
+            client_id_document_kind=d["client_id_document_kind"] or IdDocument.ID_CARD, referral=d["referral"],
+            unemployment_causes=d["unemployment_causes"], employment_barriers=d["employment_barriers"],
+            previous_activation=d["previous_activation"],
             covered_members=list(d["covered_members"]), problems=d["problems"], resources=d["resources"],
             limitations=d["limitations"], main_goal=d["main_goal"], period_from=d["period_from"],
             period_to=d["period_to"], drafted_on=d["drafted_on"],
@@ -276,7 +279,7 @@ def declaration_pdf(request, pk: int, declaration_pk: int):
     case = _case(request, pk, Action.PRINT)
     declaration = get_object_or_404(Declaration, pk=declaration_pk, case=case)
     return _pdf_response(
-        request, case, "printouts/declaration.html", {"declaration": declaration},
+        request, case, "printouts/declaration.html", {"declaration": declaration, "case": case},
         title=_("Oświadczenie"), filename=f"oswiadczenie-{case.number}-{declaration.pk}",
     )  # fmt: skip
 

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class Sex(models.TextChoices):
+    """For the grammar of the documents (Pani/Pan, reprezentującą/reprezentującym): never printed."""
+
+    FEMALE = "K", _("kobieta")
+    MALE = "M", _("mężczyzna")
+
+
 class Role(models.TextChoices):
     """Roles of DOMAIN.md. Region roles are held per RPŚ, the others per institution."""
 
@@ -165,6 +172,10 @@ class User(AbstractUser):
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     title = models.CharField(_("stanowisko"), max_length=120, blank=True)
+    # The grammar of the documents the worker signs ("reprezentującą" / "reprezentującym").
+    sex = models.CharField(_("płeć (do odmiany w pismach)"), max_length=1, choices=Sex.choices, blank=True)
+    # Printed on the summons and letters: how a client reaches the worker.
+    phone = models.CharField(_("telefon służbowy"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("użytkownik")
@@ -173,6 +184,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_female(self) -> bool | None:
+        """For the grammar of the documents the worker signs; None: not recorded."""
+        return {Sex.FEMALE: True, Sex.MALE: False}.get(self.sex)
 
 
 class RoleAssignment(models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.procedure import CloseReason, Stage
-from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution, Region
+from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution, Region, Sex
 
 
 class AppendOnlyModel(models.Model):
@@ -126,6 +126,8 @@ class ClientMember(models.Model):
     in_foster_care = models.BooleanField(_("w pieczy zastępczej"), default=False)
     lives_apart = models.BooleanField(_("zamieszkuje oddzielnie"), default=False)
     id_document = models.CharField(_("dowód osobisty (seria i nr)"), max_length=20, blank=True)
+    # Where there is no PESEL (whose 10th digit says it): the grammar of the documents.
+    sex = models.CharField(_("płeć (gdy brak PESEL)"), max_length=1, choices=Sex.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -145,6 +147,13 @@ class ClientMember(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_female(self) -> bool | None:
+        """From the PESEL (an even 10th digit: a woman), else the recorded field; None: unknown."""
+        if len(self.pesel) == 11 and self.pesel.isdigit():
+            return int(self.pesel[9]) % 2 == 0
+        return {Sex.FEMALE: True, Sex.MALE: False}.get(self.sex)
 
     def is_child(self, today) -> bool:
         """A minor by the birth date, or – without one – a child or grandchild of the family."""

@@ -63,6 +63,10 @@ class Summons(Entry):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
     visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="summonses")
+    # A summons is addressed to a person, not to "Rodzina …": the head of the family unless chosen.
+    addressee = models.ForeignKey(
+        ClientMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("adresat")
+    )
     issued_on = models.DateField(_("data wezwania"))
     appointment_at = models.DateTimeField(_("termin stawiennictwa w ośrodku"))
     room = models.CharField(_("pokój / miejsce"), max_length=100, blank=True)

@@ -50,6 +50,7 @@ class MemberData:
     in_foster_care: bool = False
     lives_apart: bool = False
     id_document: str = ""
+    sex: str = ""  # where there is no PESEL: for the grammar of the documents
 
 
 @dataclass
@@ -147,6 +148,7 @@ def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool)
         in_foster_care=data.in_foster_care,
         lives_apart=data.lives_apart,
         id_document=data.id_document,
+        sex=data.sex,
     )
     member._history_user = by
     member.save()
@@ -169,6 +171,7 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
         locked.in_foster_care = data.in_foster_care
         locked.lives_apart = data.lives_apart
         locked.id_document = data.id_document
+        locked.sex = data.sex
         locked.version += 1
         locked._history_user = by
         locked.save()

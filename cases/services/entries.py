@@ -85,6 +85,10 @@ def summons_issue(*, case: Case, by: User, summons: Summons) -> Summons:
     _not_in_future(summons.issued_on, "issued_on")
     if summons.appointment_at.date() < summons.issued_on:
         raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
+    if summons.addressee_id is None:
+        summons.addressee = case.client.head
+    elif summons.addressee.client_id != case.client_id:
+        raise DomainError(_("Wezwanie kieruje się do osoby z rodziny klienta."), field="addressee")
     with transaction.atomic():
         refusals = Visit.objects.filter(case=case, outcome=Visit.Outcome.REFUSED)
         if not refusals.exists():

@@ -19,7 +19,7 @@ from django.utils import timezone
 from assistants.models import Assignment, PeriodicAssessment, Request, WorkPlan
 from assistants.tests.test_assistant_deadlines import assistant_for, change, court_notice, ended, monthly, visit
 from cases import deadlines
-from cases.models import Case, DeadlineSummary, Visit
+from cases.models import Case, DeadlineSummary, Summons, Visit
 from cases.procedure import Stage
 from cases.services import visit_record
 from cases.services.deadline_summaries import deadline_summaries_refresh, stale
@@ -83,6 +83,12 @@ def world(org, p) -> list[Case]:
     plan(open_(monitored, p.worker_a, refused_on=today - 9 * DAY, note_written_on=today - 8 * DAY), p.director_a,
          plan_on=today - 7 * DAY, dates=[today - DAY, today + 30 * DAY])  # fmt: skip
     case(stage=Stage.ZAKONCZENIE)  # nothing owed
+    summoned = case(stage=Stage.ROZEZNANIE, first_contact_at=None)  # a summons: the appointment, until it passes
+    refused = VisitFactory(case=summoned, outcome=Visit.Outcome.REFUSED, visited_at=timezone.now() - 3 * DAY)
+    Summons.objects.create(
+        case=summoned, author=p.worker_a, visit=refused, issued_on=today - 2 * DAY,
+        appointment_at=timezone.now() + 12 * DAY,
+    )  # fmt: skip
     return list(Case.objects.filter(institution=org.inst_a).order_by("pk"))
 
 

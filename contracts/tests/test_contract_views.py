@@ -41,6 +41,8 @@ def contract_post(case, **over):
         "main_goal": "Podjęcie zatrudnienia", "period_from": today.isoformat(),
         "period_to": (today + datetime.timedelta(days=120)).isoformat(), "drafted_on": today.isoformat(),
         "resources_used": ["project"], "resources_note": "Projekt aktywizacji",
+        # Part I B of the template: the labour office's referral and the causes of unemployment.
+        "referral": "PUP w Toruniu, skierowanie nr 123/2026", "unemployment_causes": "Likwidacja zakładu pracy.",
         **formset("goals", [{"text": "Kurs operatora wózka widłowego"}, {"text": ""}], 3),
         **formset("actions", [
             {"side": "client", "description": "Udział w kursie", "deadline": in_a_month, "responsible": "Klient",
@@ -51,6 +53,12 @@ def contract_post(case, **over):
     }  # fmt: skip
     data.update(over)
     return data
+
+
+def test_a_contract_of_type_b_needs_the_labour_offices_referral(worker, case):
+    response = worker.post(reverse("contracts:new", args=[case.pk]), contract_post(case, referral=""))
+    assert response.status_code == 200 and not Contract.objects.exists()
+    assert "na podstawie skierowania z urzędu pracy" in response.content.decode()
 
 
 def test_contract_flow_through_the_pages(worker, case):

@@ -335,7 +335,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
 def test_declaration_pdf_has_the_seed_wording_and_is_logged(client, case, p, tmp_path):
     MemberFactory(client=case.client, is_head=False, relation="child", in_foster_care=True)
     parent = case.client.members.get(is_head=True)
-    parent.first_name, parent.last_name = "Łucja", "Żółkiewska"
+    parent.first_name, parent.last_name, parent.pesel, parent.sex = "Łucja", "Żółkiewska", "", "K"
     parent.save()
     declaration = services.declaration_record(
         case=case, by=p.worker_a, parent=parent, id_card="ABA300000", signed_on=datetime.date(2026, 11, 20)
@@ -347,7 +347,8 @@ def test_declaration_pdf_has_the_seed_wording_and_is_logged(client, case, p, tmp
     assert "Toruń, dnia 20.11.2026" in text
     assert "Oświadczenie" in text and "Podpis klienta" in text
     assert (
-        "Łucja Żółkiewska, legitymujący/a się dowodem osobistym Seria i Nr ABA300000 oświadczam, że w obecnej "
+        # The form's "legitymujący/a" resolved: a woman (no PESEL here: the recorded sex).
+        "Łucja Żółkiewska, legitymująca się dowodem osobistym Seria i Nr ABA300000 oświadczam, że w obecnej "
         "chwili nie zamierzam podejmować starań w celu reintegracji rodziny" in text
     )
     log = AccessLog.objects.get(action=AccessLog.Action.PRINT)

@@ -18,3 +18,14 @@ def duration_pl(value) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = ([f"{hours} godz."] if hours else []) + ([f"{minutes} min"] if minutes or not hours else [])
     return " ".join(parts)
+
+
+@register.filter
+def by_sex(person, forms: str) -> str:
+    """ "Panią,Panem" → the form for the person's sex (``is_female``: from the PESEL or the recorded
+    field); where it is not known, both, as the blank form prints them ("Panią/Panem")."""
+    female, male = forms.split(",")
+    known = getattr(person, "is_female", None)
+    if known is None:
+        return f"{female}/{male}"
+    return female if known else male

@@ -220,6 +220,17 @@ class Story:
                 period_from=today, period_to=today + datetime.timedelta(days=180), drafted_on=today, actions=actions,
                 resources_used=[("centre_benefits", "zasiłek celowy")],
             )  # fmt: skip
+            if kind == Contract.Kind.B:  # part I B: referred by the labour office
+                data.referral = (
+                    f"PUP w Toruniu, skierowanie nr {self.rng.randint(100, 999)}/2026 z dnia {today:%d.%m.%Y}"
+                )
+                data.unemployment_causes = (
+                    "Długotrwałe bezrobocie po likwidacji zakładu pracy; brak aktualnych kwalifikacji."
+                )
+                data.employment_barriers = "Opieka nad dzieckiem w wieku przedszkolnym, brak prawa jazdy."
+                data.previous_activation = (
+                    "Szkolenie z obsługi kasy fiskalnej (2024) – przerwane z powodu choroby dziecka."
+                )
             self.contract_ = contracts.contract_draft(case=self.case, by=self.worker, data=data)
 
         self.then(days, draft)
@@ -466,9 +477,11 @@ class Demo:
                 for code, area, streets in REGIONS
             }
             self.users, password = {}, make_password(PASSWORD)  # hashed once: the slow hash is most of the run
-            for username, first_name, last_name, title, roles in USERS:
+            for number, (username, first_name, last_name, title, roles) in enumerate(USERS):
+                # The demo's staff: every woman's first name here ends in -a (the grammar of their letters).
                 user = User(username=username, first_name=first_name, last_name=last_name, title=title,
-                            institution=self.institution, password=password)  # fmt: skip
+                            institution=self.institution, password=password, phone=f"56 611 42 {10 + number}",
+                            sex="K" if first_name.endswith("a") else "M")  # fmt: skip
                 user.save()
                 for role, code in roles:
                     RoleAssignment.objects.create(user=user, role=role, region=self.regions.get(code))
@@ -485,7 +498,7 @@ class Demo:
                 first_name=rng.choice(FIRST_NAMES[generation, female].split()),
                 last_name=feminine(last) if female else last,
                 pesel=make_pesel(born, female, rng) if rng.random() < known else "",
-                birth_date=born, relation=relation, **extra,
+                birth_date=born, relation=relation, sex="K" if female else "M", **extra,
             )  # fmt: skip
 
         if key in ("family", "foster_family"):
