@@ -55,7 +55,15 @@ def render(html: str, static_dir: str, variant: str) -> bytes:
     from weasyprint import HTML
 
     root = Path(static_dir).resolve()
-    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_fetcher_class(root)())
+    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_fetcher_class(root)()).render()
+    # PDF/A: the XMP metadata stream is written unfiltered (ISO 19005: "shall not contain a Filter
+    # key"); WeasyPrint compresses it with the rest.
+    include = document.metadata.include_in_pdf
+
+    def uncompressed(pdf, variant_, version, conformance, compress):
+        return include(pdf, variant_, version, conformance, False)
+
+    document.metadata.include_in_pdf = uncompressed
     return document.write_pdf(pdf_variant=variant)
 
 

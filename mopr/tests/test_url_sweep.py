@@ -25,6 +25,7 @@ from cases.procedure import Stage
 from contracts import services as services_contracts
 from mopr.models import AccessLog, AccessLogSubject
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
+from mopr.tests.pdfa import pdfa_problems
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
 
 PERSONAS = [
@@ -390,7 +391,16 @@ def test_sweep(client, p, world, name):
             failures.append(f"{persona}: {response.status_code} (expected {spec.expected[persona]})")
         elif persona != "anonymous" and _shows_family(response, world) and not _logged(world, before):
             failures.append(f"{persona}: shows the family but wrote no access-log row naming them")
+        elif response.status_code == 200 and response.get("Content-Type") == "application/pdf" and name not in SCANS:
+            # Every printout kind is PDF/A-3b by its structure (issue 15.10): checked once per URL.
+            problems = pdfa_problems(b"".join(response.streaming_content) if response.streaming else response.content)
+            if problems:
+                failures.append(f"{persona}: not PDF/A: {problems}")
     assert not failures, f"{spec.method.upper()} {url}: " + "; ".join(failures)
+
+
+# Files uploaded into a case folder: served as they came, not printouts of ours.
+SCANS = {"cases:document"}
 
 
 OTHER_INSTITUTION = {"outsider", "coordinator_b"}
