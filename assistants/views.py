@@ -4,8 +4,11 @@ Thin: the access policy, one service, a message."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +16,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assistants import forms, selectors, services
-from assistants.models import Authorisation, ChangeReport, Request
+from assistants.models import (
+    Authorisation,
+    ChangeReport,
+    FinalReport,
+    MonthlyReport,
+    PeriodicAssessment,
+    Request,
+    TimeReport,
+    WorkPlan,
+)
 from cases import deadlines
 from cases.selectors import case_with_details
 from cases.views import form_error
@@ -374,6 +386,68 @@ def letter_pdf(request, pk: int):
     )
 
 
+# The assistant's documents of seed 002 that print (slug → model, date field, heading).
+DOCUMENTS = {
+    "plan": (WorkPlan, "drafted_on", _lazy("PLAN PRACY Z RODZINĄ")),
+    "sprawozdanie": (MonthlyReport, "created_at", _lazy("MIESIĘCZNE SPRAWOZDANIE Z PRACY Z RODZINĄ")),
+    "ocena": (PeriodicAssessment, "assessed_on", _lazy("OKRESOWA OCENA SYTUACJI RODZINY")),
+    "koncowe": (FinalReport, "written_on", _lazy("SPRAWOZDANIE KOŃCOWE Z PRACY Z RODZINĄ")),
+}
+
+
+def document_pdf(request, pk: int, kind: str, doc_pk: int):
+    """A document of the assistant's work with the family, printed from what was recorded."""
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    if kind not in DOCUMENTS:
+        raise Http404
+    case = policy.case_get_for(request.user, assignment.case_id, Action.PRINT)
+    model, date_field, heading = DOCUMENTS[kind]
+    doc = get_object_or_404(model.objects.select_related("author"), pk=doc_pk, assignment=assignment)
+    context = {"case": case, "assignment": assignment, "doc": doc, "kind": kind, "heading": heading,
+               "date": getattr(doc, date_field)}  # fmt: skip
+    if kind == "sprawozdanie":
+        month_end = (doc.month + datetime.timedelta(days=32)).replace(day=1)
+        context["visits_in_month"] = assignment.visits.filter(
+            visited_on__gte=doc.month, visited_on__lt=month_end
+        ).count()
+    return pdf.pdf_response(
+        request, case=case, template="printouts/assistant_document.html", context=context,
+        title=str(heading).capitalize(), filename=f"asystent-{kind}-{case.number}-{doc.pk}",
+    )  # fmt: skip
+
+
+def work_card_pdf(request, pk: int):
+    """Seed 002, document 5: the karta of the assistant's work with the family."""
+    assignment = selectors.assignment_for(user=request.user, pk=pk)
+    case = policy.case_get_for(request.user, assignment.case_id, Action.PRINT)
+    context = {
+        "case": case, "assignment": assignment,
+        "visits": assignment.visits.order_by("visited_on", "pk"), "plans": assignment.plans.order_by("drafted_on"),
+        "reports": assignment.monthly_reports.order_by("month"),
+        "assessments": assignment.assessments.order_by("assessed_on"),
+        "changes": assignment.change_reports.order_by("learnt_on"),
+    }  # fmt: skip
+    return pdf.pdf_response(
+        request, case=case, template="printouts/assistant_work_card.html", context=context,
+        title=_("Karta pracy z rodziną"), filename=f"asystent-karta-{case.number}",
+    )  # fmt: skip
+
+
+def time_report_pdf(request, report_pk: int):
+    """Seed 002, document 6: the assistant's own report of working time; the families in it are
+    the assistant's (their cases go to the access log)."""
+    if not policy.user_is_family_assistant(request.user):
+        raise PermissionDenied(_("Ta strona jest dla asystentów rodziny."))
+    report = get_object_or_404(TimeReport.objects.select_related("assistant"), pk=report_pk, assistant=request.user)
+    lines = list(report.lines.select_related("assignment__case__client").order_by("assignment__case__number"))
+    access.shown_many(cases=[line.assignment.case for line in lines])
+    return pdf.pdf_response(
+        request, case=None, template="printouts/assistant_time_report.html",
+        context={"report": report, "lines": lines, "total": sum(line.hours for line in lines)},
+        title=_("Sprawozdanie z czasu pracy asystenta"), filename=f"czas-pracy-{report.month:%Y-%m}",
+    )  # fmt: skip
+
+
 @require_http_methods(["GET", "POST"])
 def time_report(request):
     """The assistant's monthly working time across their families (seed 002, document 6)."""
@@ -389,8 +463,9 @@ def time_report(request):
             form_error(form, error)
         else:
             messages.success(request, _("Zapisano sprawozdanie z czasu pracy."))
-            return redirect("assistants:mine")
-    return render(request, "assistants/time_report.html", {"form": form})
+            return redirect("assistants:time_report")
+    reports = TimeReport.objects.filter(assistant=request.user).order_by("-month")[:24]
+    return render(request, "assistants/time_report.html", {"form": form, "reports": reports})
 
 
 @require_http_methods(["GET", "POST"])

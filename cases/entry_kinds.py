@@ -33,9 +33,10 @@ def _reports(q: Query):
     if found is None:
         found = Report.objects.filter(case=q.case).select_related("received_by", "verified_by")
     for r in sorted(found, key=lambda row: row.pk):
+        note = Link(_("Notatka ze zgłoszenia (PDF)"), reverse("cases:report_pdf", args=[q.case.pk, r.pk]))
         yield TimelineItem(
             r.received_at, "report", _("Zgłoszenie (%(form)s)") % {"form": r.get_form_display()}, r.content,
-            r.received_by, r,
+            r.received_by, r, links=(note,),
         )  # fmt: skip
         if r.verified_at:
             yield TimelineItem(

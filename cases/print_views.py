@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases import selectors
 from cases.karta import karta_assemble
-from cases.models import Notification, Summons
+from cases.models import Notification, Report, Summons
 from mopr import pdf, policy
 from mopr.policy import Action
 from mopr.services import access_log_case_view
@@ -41,6 +41,16 @@ def karta_preview(request, pk: int):
         "printouts/karta.html", {"karta": karta_assemble(case=case), "case": case}, meta, for_browser=True
     )
     return HttpResponse(html)
+
+
+def report_pdf(request, pk: int, report_pk: int):
+    """Seed 000 I: the note of a report, for the reporter and the worker who took it to sign."""
+    case = _case(request, pk)
+    report = get_object_or_404(Report.objects.select_related("received_by"), pk=report_pk, case=case)
+    return pdf.pdf_response(
+        request, case=case, template="printouts/report_note.html", context={"case": case, "report": report},
+        title=_("Notatka ze zgłoszenia"), filename=f"zgloszenie-{case.number}-{report.pk}",
+    )  # fmt: skip
 
 
 def summons_pdf(request, pk: int, summons_pk: int):

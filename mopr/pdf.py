@@ -92,15 +92,19 @@ def print_failed(request, error: RenderFailed | RenderTimeout, *, title: str, ca
 
 
 def pdf_response(request, *, case, template: str, context: dict, title: str, filename: str):
-    """Render a printout of ``case`` for ``request.user``, write the print to the access log,
-    and answer with the PDF (inline, so the browser shows it)."""
+    """Render a printout of ``case`` (or of no one case: the user's institution's) for
+    ``request.user``, write the print to the access log, and answer with the PDF (inline, so the
+    browser shows it)."""
     from django.http import HttpResponse
 
     from mopr.models import AccessLog
     from mopr.services import access_log_write
 
     meta = PrintMeta(
-        title=title, institution=case.institution, case_number=case.number, printed_by=request.user.get_full_name()
+        title=title,
+        institution=case.institution if case is not None else request.user.institution,
+        case_number=case.number if case is not None else "",
+        printed_by=request.user.get_full_name(),
     )
     try:
         body = render_pdf(template, context, meta, user=request.user)

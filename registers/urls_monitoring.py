@@ -19,5 +19,6 @@ urlpatterns: list = [
         name="monitoring_report",
     ),
     path("sprawy/<int:pk>/monitoring/<int:monitoring_pk>/decyzja/", views.monitoring_decide, name="monitoring_decide"),
+    path("sprawy/<int:pk>/monitoring/<int:monitoring_pk>/<slug:doc>.pdf", views.monitoring_pdf, name="monitoring_pdf"),
     path("monitoring/", views.monitoring_queue, name="monitoring_queue"),
 ]

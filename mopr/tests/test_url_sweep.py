@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assistants.models import Assignment, ChangeReport, Request
+from assistants.models import Assignment, ChangeReport, Request, TimeReport, TimeReportLine, WorkPlan
 from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
@@ -142,6 +142,7 @@ EXPECTED: dict[str, Spec] = {
     "cases:karta_preview": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:summons_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "summons_pk"]),
     "cases:notification_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "notification_pk"]),
+    "cases:report_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "report_pk"]),
     "assistants:request_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "path"]),
     "assistants:queue": Spec(role_rule({"head_a", "director_a"})),
     "assistants:request": Spec(case_rule({}, visible_default=200), kwargs=["pk=request_pk"]),
@@ -155,6 +156,14 @@ EXPECTED: dict[str, Spec] = {
     "assistants:authorisations": Spec(role_rule({"director_a"})),
     "assistants:assignment": Spec(case_rule({}, visible_default=200), kwargs=["pk=assignment_pk"]),
     "assistants:letter_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk=assignment_pk"]),
+    "assistants:work_card_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk=assignment_pk"]),
+    "assistants:document_pdf": Spec(
+        case_rule({}, visible_default=200), kwargs=["pk=assignment_pk", "kind=plan_kind", "doc_pk=plan_pk"]
+    ),
+    "assistants:time_report_pdf": Spec(
+        {"anonymous": 302, **{u: 200 if u == "assistant_a" else 403 for u in LOGGED_IN}},
+        kwargs=["report_pk=time_report_pk"],
+    ),
     "assistants:end": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=assignment_pk"]),
     "assistants:work_add": Spec(case_rule({"assistant_a": 200}), kwargs=["pk=assignment_pk", "kind=work_kind"]),
     "assistants:change_close": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=change_pk"]),
@@ -231,6 +240,9 @@ EXPECTED: dict[str, Spec] = {
         case_rule({"head_a": 422, "director_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]
     ),
     "registers:monitoring_queue": Spec(role_rule({"head_a", "director_a"})),
+    "registers:monitoring_pdf": Spec(
+        case_rule({}, visible_default=200), kwargs=["pk", "monitoring_pk", "doc=monitoring_doc"]
+    ),
     "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "contracts:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk", "contract_pk"]),
     "contracts:sign": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "contract_pk"]),
@@ -320,6 +332,11 @@ def world(org, p):
         case=case, request=assistant_request, assistant=p.assistant_a, assigned_by=p.director_a,
         qualified_on=timezone.localdate(),
     )  # fmt: skip
+    plan = WorkPlan.objects.create(
+        assignment=assignment, author=p.assistant_a, drafted_on=timezone.localdate(), assessment="Ocena", goals="Cele"
+    )
+    time_report = TimeReport.objects.create(assistant=p.assistant_a, month=timezone.localdate().replace(day=1))
+    TimeReportLine.objects.create(report=time_report, assignment=assignment, hours=12)
     change = ChangeReport.objects.create(
         assignment=assignment, author=p.assistant_a, learnt_on=timezone.localdate(), change="Ojciec stracił pracę."
     )
@@ -358,6 +375,10 @@ def world(org, p):
         "request_pk": assistant_request.pk,
         "assignment_pk": assignment.pk,
         "change_pk": change.pk,
+        "plan_pk": plan.pk,
+        "plan_kind": "plan",
+        "monitoring_doc": "notatka",
+        "time_report_pk": time_report.pk,
         "path": "pracownik",
         "work_kind": "wizyta",
         "contract_pk": contract.pk,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.procedure import Stage
 from cases.selectors import case_with_details
 from cases.views import form_error
-from mopr import policy
+from mopr import pdf, policy
 from mopr.errors import DomainError
 from mopr.policy import Action
 from registers import forms_monitoring as forms
@@ -233,6 +234,44 @@ def monitoring_decide(request, pk: int, monitoring_pk: int):
         ),
         _("Zapisano decyzję."),
     )
+
+
+# --- the papers of seed 003 ------------------------------------------------------------------------------------
+
+# slug → (title, the step recorded that the paper needs)
+DOCUMENTS = {
+    "oswiadczenie": (_("Oświadczenie o rezygnacji z pomocy"), None),
+    "ulotka": (_("Ulotka z danymi kontaktowymi ośrodka"), None),
+    "notatka": (_("Notatka służbowa dla dyrektora"), None),
+    "plan": (_("Plan działania"), "plan_on"),
+    "sprawozdanie": (_("Sprawozdanie z rezultatów działań"), "report_on"),
+    "sad": (_("Wniosek do sądu rodzinnego o wgląd w sytuację rodziny"), "decision_on"),
+}
+
+
+def monitoring_pdf(request, pk: int, monitoring_pk: int, doc: str):
+    """A paper of seed 003, printed from the monitoring as recorded (the court's application only
+    after the joint decision to make it)."""
+    case = _case(request, pk, Action.PRINT)
+    monitoring = get_object_or_404(
+        RefusalMonitoring.objects.select_related("author", "plan_by", "decision_by"), pk=monitoring_pk, case=case
+    )
+    if doc not in DOCUMENTS:
+        raise Http404
+    title, needs = DOCUMENTS[doc]
+    if needs and getattr(monitoring, needs) is None:
+        raise PermissionDenied(_("Ten dokument powstaje po zapisaniu odpowiedniego kroku monitoringu."))
+    if doc == "sad" and monitoring.decision != RefusalMonitoring.Decision.FAMILY_COURT:
+        raise PermissionDenied(_("Wniosek do sądu rodzinnego wynika tylko z takiej wspólnej decyzji."))
+    today = timezone.localdate()
+    context = {
+        "case": case, "m": monitoring, "doc": doc, "dates": monitoring.dates.order_by("due_on", "pk"),
+        "children": [c for c in case.client.members.all() if c.is_child(today)],
+    }  # fmt: skip
+    return pdf.pdf_response(
+        request, case=case, template="printouts/monitoring_document.html", context=context, title=title,
+        filename=f"monitoring-{doc}-{case.number}-{monitoring.pk}",
+    )  # fmt: skip
 
 
 # --- the director's list -----------------------------------------------------------------------------------

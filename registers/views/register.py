@@ -87,7 +87,7 @@ def register_export(request, fmt: str):
     try:
         body = pdf.render_pdf(
             "printouts/register.html",
-            {"rows": [exports.row(c) for c in rows], "header": exports.header(), "filters": described},
+            {"rows": [exports.raw_row(c) for c in rows], "header": exports.header(), "filters": described},
             meta,
             user=request.user,
         )
