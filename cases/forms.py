@@ -386,13 +386,25 @@ class NotificationForm(EntryForm):
 
     class Meta:
         model = Notification
-        fields = ["service", "service_name", "reason", "sent_on", "sent_how", "answer", "answered_on"]
+        fields = ["service", "addressee", "service_name", "reason", "sent_on", "sent_how", "answer", "answered_on"]
         widgets = {
             "sent_on": DateInput(),
             "answered_on": DateInput(),
             "reason": forms.Textarea(attrs={"rows": 4}),
             "answer": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The centre's directory of institutions (mopr.DirectoryEntry); an address typed by hand
+        # only for an institution not in it.
+        from mopr.models import DirectoryEntry
+
+        self.fields["addressee"].queryset = DirectoryEntry.objects.filter(
+            institution_id=self.case.institution_id, active=True
+        ).order_by("kind", "name")
+        self.fields["addressee"].help_text = _("Z katalogu adresatów ośrodka.")
+        self.fields["service_name"].help_text = _("Tylko gdy instytucji nie ma w katalogu.")
 
 
 class DocumentReviewForm(EntryForm):

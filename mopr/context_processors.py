@@ -24,6 +24,7 @@ def organisation(request):
             "retention": policy.user_may_anonymise(user),
             "access_log": policy.user_may_read_access_log(user),
             "lockouts": policy.user_may_unlock_accounts(user),
+            "directory": policy.user_may_edit_directory(user),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": policy.user_oversees_regions(user),
             "meetings": policy.user_sees_meetings(user),

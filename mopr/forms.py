@@ -68,3 +68,13 @@ class ReplaceTokenForm(TokenForm):
 
     def clean_current_token(self) -> str:
         return self.cleaned_data["current_token"].strip()
+
+
+class DirectoryEntryForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from mopr.models import DirectoryEntry
+
+        model = DirectoryEntry
+        fields = ["kind", "name", "department", "address", "phone", "email", "active"]

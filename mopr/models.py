@@ -336,3 +336,47 @@ class RenderSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%H:%M:%S}"
+
+
+class DirectoryEntry(models.Model):
+    """The centre's directory of the institutions it writes to – courts, police, schools, clinics
+    (issue 15.9): a letter takes its addressee from here instead of an address typed each time."""
+
+    class Kind(models.TextChoices):
+        FAMILY_COURT = "family_court", _("sąd rodzinny")
+        COURT = "court", _("sąd (inny wydział)")
+        POLICE = "police", _("policja")
+        PROSECUTOR = "prosecutor", _("prokuratura")
+        HEALTH = "health", _("przychodnia / ośrodek zdrowia")
+        MENTAL_HEALTH = "mental_health", _("poradnia zdrowia psychicznego")
+        SCHOOL = "school", _("szkoła")
+        NURSERY = "nursery", _("żłobek / przedszkole")
+        PPP = "ppp", _("poradnia psychologiczno-pedagogiczna")
+        FOSTER_CARE = "foster_care", _("organizator pieczy zastępczej / PCPR")
+        LABOUR_OFFICE = "labour_office", _("powiatowy urząd pracy")
+        OTHER = "other", _("inna instytucja")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="directory")
+    kind = models.CharField(_("rodzaj"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nazwa"), max_length=200)
+    department = models.CharField(_("wydział / komórka"), max_length=200, blank=True)
+    address = models.CharField(_("adres"), max_length=300)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    active = models.BooleanField(_("w użyciu"), default=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("instytucja w katalogu adresatów")
+        verbose_name_plural = _("katalog adresatów")
+        ordering = ["kind", "name"]
+        indexes = [models.Index(fields=["institution", "kind", "name"], name="directory_inst_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{', ' + self.department if self.department else ''}"
+
+    @property
+    def letter_address(self) -> str:
+        """The addressee block of a letter: name, department, address – one per line."""
+        return "\n".join(p for p in (self.name, self.department, self.address) if p)

@@ -750,6 +750,26 @@ def lockouts_visible_to(user: User) -> QuerySet:
     return AccessAttempt.objects.filter(username__in=names)
 
 
+def user_may_edit_directory(user: User) -> bool:
+    """The directory of addressees is kept by the coordinators and the management."""
+    roles = roles_of(user)
+    return (
+        user.is_active
+        and roles.institution_id is not None
+        and (bool(roles.region_ids(Role.COORDINATOR)) or bool(roles.institution_roles & DIRECTING_ROLES))
+    )
+
+
+def directory_visible_to(user: User) -> QuerySet:
+    """The institution's directory of addressees (every member of staff writes letters)."""
+    from mopr.models import DirectoryEntry
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return DirectoryEntry.objects.none()
+    return DirectoryEntry.objects.filter(institution_id=roles.institution_id)
+
+
 # Who may search the access log and print a person's report of it (issue 8, GDPR art. 15).
 ACCESS_LOG_READERS = frozenset({Role.DIRECTOR, Role.AUDITOR})
 

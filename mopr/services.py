@@ -315,3 +315,32 @@ def account_unlock(*, by: User, username: str, request=None) -> int:
         user=by, action=AccessLog.Action.UNLOCK, what=f"Odblokowanie logowania: {username}"[:300], request=request
     )
     return released
+
+
+# --- the directory of addressees ---------------------------------------------------------------------
+
+
+def directory_entry_save(*, by: User, values: dict, entry=None, version: int | None = None):
+    """Add an institution to the centre's directory, or change one (over the version the form was
+    loaded at); the history keeps every earlier address."""
+    from django.db import transaction
+
+    from mopr import policy
+    from mopr.errors import NotAllowed, StaleVersionError
+    from mopr.models import DirectoryEntry
+
+    if not policy.user_may_edit_directory(by):
+        raise NotAllowed("Katalog adresatów prowadzą koordynatorzy i kierownictwo ośrodka.")
+    with transaction.atomic():
+        if entry is None:
+            entry = DirectoryEntry(institution_id=by.institution_id)
+        else:
+            entry = policy.directory_visible_to(by).select_for_update().get(pk=entry.pk)
+            if version is not None and entry.version != version:
+                raise StaleVersionError("Wpis zmieniono w międzyczasie. Odśwież stronę i spróbuj ponownie.")
+            entry.version += 1
+        for name, value in values.items():
+            setattr(entry, name, value)
+        entry._history_user = by
+        entry.save()
+    return entry

@@ -101,7 +101,13 @@ class Notification(Entry):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     service = models.CharField(_("służba"), max_length=20, choices=Service.choices)
-    service_name = models.CharField(_("nazwa i adres instytucji"), max_length=300)
+    # The addressee from the centre's directory (mopr.DirectoryEntry); ``service_name`` keeps the
+    # name and address as the letter was sent, whatever the directory says later.
+    addressee = models.ForeignKey(
+        "mopr.DirectoryEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("adresat z katalogu"),
+    )  # fmt: skip
+    service_name = models.CharField(_("nazwa i adres instytucji"), max_length=300, blank=True)
     reason = models.TextField(_("powód zawiadomienia"))
     sent_on = models.DateField(_("data wysłania"))
     sent_how = models.CharField(_("sposób wysłania"), max_length=20, choices=SentHow.choices)

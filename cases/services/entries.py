@@ -102,6 +102,13 @@ def summons_issue(*, case: Case, by: User, summons: Summons) -> Summons:
 def notification_send(*, case: Case, by: User, notification: Notification) -> Notification:
     _not_in_future(notification.sent_on, "sent_on")
     _check_answer(notification)
+    if notification.addressee_id is not None:
+        if notification.addressee.institution_id != case.institution_id:
+            raise DomainError(_("Adresat spoza katalogu ośrodka."), field="addressee")
+        # What the letter says stays as it was sent, whatever the directory says later.
+        notification.service_name = notification.service_name.strip() or notification.addressee.letter_address[:300]
+    if not notification.service_name.strip():
+        raise DomainError(_("Wybierz adresata z katalogu albo wpisz nazwę i adres instytucji."), field="addressee")
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=notification)
     return notification

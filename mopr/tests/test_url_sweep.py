@@ -23,7 +23,7 @@ from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
 from contracts import services as services_contracts
-from mopr.models import AccessLog, AccessLogSubject
+from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
 from mopr.tests.pdfa import pdfa_problems
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
@@ -119,6 +119,17 @@ EXPECTED: dict[str, Spec] = {
     "access_log": Spec(role_rule(ACCESS_LOG)),
     "access_log_client_pdf": Spec(role_rule(ACCESS_LOG), kwargs=["client_pk"]),
     "lockouts": Spec(role_rule({"director_a"})),
+    "directory": Spec(role_rule({"coordinator_a", "head_a", "director_a", "coordinator_b"})),
+    "directory_edit": Spec(
+        {
+            "anonymous": 302,
+            **{
+                u: 200 if u in {"coordinator_a", "head_a", "director_a"} else 404 if u == "coordinator_b" else 403
+                for u in LOGGED_IN
+            },
+        },
+        kwargs=["pk=directory_pk"],
+    ),
     "cases:list": Spec(role_rule(CASE_LIST)),
     "cases:detail": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:transition": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk"]),
@@ -377,6 +388,9 @@ def world(org, p):
         "change_pk": change.pk,
         "plan_pk": plan.pk,
         "plan_kind": "plan",
+        "directory_pk": DirectoryEntry.objects.create(
+            institution=org.inst_a, kind="family_court", name="Sąd Rejonowy w Toruniu", address="ul. Piekary 51"
+        ).pk,
         "monitoring_doc": "notatka",
         "time_report_pk": time_report.pk,
         "path": "pracownik",

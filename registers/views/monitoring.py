@@ -267,6 +267,8 @@ def monitoring_pdf(request, pk: int, monitoring_pk: int, doc: str):
     context = {
         "case": case, "m": monitoring, "doc": doc, "dates": monitoring.dates.order_by("due_on", "pk"),
         "children": [c for c in case.client.members.all() if c.is_child(today)],
+        # The family court from the centre's directory of addressees, where it has one.
+        "court": policy.directory_visible_to(request.user).filter(kind="family_court", active=True).first(),
     }  # fmt: skip
     return pdf.pdf_response(
         request, case=case, template="printouts/monitoring_document.html", context=context, title=title,

@@ -285,3 +285,16 @@ INSPECTIONS = [  # scope, findings, recommendations; the first is followed up, t
      "Pilnować terminu dwóch miesięcy na kontrakt z nowym klientem; uzupełnić notatkę o przyczynie opóźnienia."),
 ]
 # fmt: on
+
+# fmt: off
+DIRECTORY = [  # kind, name, department, address: the centre's directory of addressees (fictional demo data)
+    ("family_court", "Sąd Rejonowy w Toruniu", "III Wydział Rodzinny i Nieletnich", "ul. Piekary 51, 87-100 Toruń"),
+    ("police", "Komisariat Policji Toruń-Śródmieście", "", "ul. Szeroka 1, 87-100 Toruń"),
+    ("prosecutor", "Prokuratura Rejonowa Toruń-Centrum", "", "ul. Mostowa 20, 87-100 Toruń"),
+    ("health", "Przychodnia Rejonowa nr 3", "", "ul. Łazienna 8, 87-100 Toruń"),
+    ("school", "Szkoła Podstawowa nr 15", "pedagog szkolny", "ul. Grudziądzka 60, 87-100 Toruń"),
+    ("ppp", "Poradnia Psychologiczno-Pedagogiczna", "", "ul. Bema 20, 87-100 Toruń"),
+    ("foster_care", "Miejski Ośrodek Pomocy Rodzinie", "Dział Pieczy Zastępczej", "ul. Konstytucji 3 Maja 42, Toruń"),
+    ("labour_office", "Powiatowy Urząd Pracy dla Miasta Torunia", "", "ul. Szosa Chełmińska 30, 87-100 Toruń"),
+]
+# fmt: on

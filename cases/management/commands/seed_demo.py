@@ -29,6 +29,7 @@ from cases import services
 from cases.management.commands import _demo_more as more
 from cases.management.commands._demo_data import (
     CONTACTS,
+    DIRECTORY,
     FIRST_NAMES,
     GOALS,
     GROUPS,
@@ -55,7 +56,7 @@ from contracts import services as contracts
 from contracts.models import Contract
 from contracts.validators import id_card_ok
 from mopr.errors import DomainError
-from mopr.models import Institution, Region, RoleAssignment, User
+from mopr.models import DirectoryEntry, Institution, Region, RoleAssignment, User
 from mopr.policy import user_runs_social_work
 from registers.models import Inspection, RefusalMonitoring, TeamMeeting, TimeEntry
 
@@ -467,6 +468,11 @@ class Demo:
                 # switch the second factor on. A real institution starts with the default roles.
                 otp_required_roles=[],
             )  # fmt: skip
+            # The centre's directory of addressees: the letters take their addressee from it.
+            for kind, name, department, address in DIRECTORY:
+                DirectoryEntry.objects.create(
+                    institution=self.institution, kind=kind, name=name, department=department, address=address
+                )
             self.regions = {
                 code: Region.objects.create(
                     institution=self.institution,
