@@ -316,7 +316,8 @@ def report_data(form: str, named: bool, urgent: bool, minutes_ago: int) -> servi
 def contract_data(case: Case, variant: str) -> contract_services.ContractData:
     """A contract as the form hands it over; each variant but "ok" lacks what the service demands."""
     members = list(case.client.members.all())
-    start, end = today() - 5 * DAY, today() + 150 * DAY
+    # The period may not start before the contract is drafted (drafted_on is today).
+    start, end = today(), today() + 150 * DAY
     actions = [
         contract_services.ActionData(ContractAction.Side.CLIENT, "Zgłoszenie się do PUP.", start + 30 * DAY, "klient"),
         contract_services.ActionData(ContractAction.Side.WORKER, "Skierowanie do psychologa.", start + 30 * DAY, "PS"),
