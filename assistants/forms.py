@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assistants.models import Assignment, AssistantVisit, ChangeReport, MonthlyReport, PeriodicAssessment, WorkPlan
-from cases.forms import DateInput, VersionedForm, not_in_future
+from cases.forms import DateInput, TodayDateField, VersionedForm, not_in_future, start_today
 from cases.models import CaseDocument
 
 
@@ -13,7 +13,7 @@ class WorkerRequestForm(forms.Form):
         label=_("Uzasadnienie (np. zaniedbania wobec dziecka, niezaradność, złożoność problemów)"),
         widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
     )  # fmt: skip
-    consent_on = forms.DateField(label=_("Data pisemnej zgody rodziny"), widget=DateInput(), validators=[not_in_future])
+    consent_on = TodayDateField(label=_("Data pisemnej zgody rodziny"))
     consent_scan = forms.ModelChoiceField(
         label=_("Skan zgody w teczce sprawy"), queryset=CaseDocument.objects.none(), required=False
     )
@@ -26,7 +26,7 @@ class WorkerRequestForm(forms.Form):
 class ExternalRequestForm(forms.Form):
     institution_name = forms.CharField(label=_("Instytucja wnioskująca (szkoła, poradnia, sąd…)"), max_length=200)
     institution_address = forms.CharField(label=_("Adres instytucji"), max_length=300, required=False)
-    received_on = forms.DateField(label=_("Data wpływu wniosku"), widget=DateInput(), validators=[not_in_future])
+    received_on = TodayDateField(label=_("Data wpływu wniosku"))
     justification = forms.CharField(
         label=_("Treść wniosku"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, required=False
     )
@@ -39,9 +39,7 @@ class CourtRequestForm(forms.Form):
 
 
 class InterviewForm(VersionedForm):
-    interview_on = forms.DateField(
-        label=_("Data wywiadu środowiskowego"), widget=DateInput(), validators=[not_in_future]
-    )
+    interview_on = TodayDateField(label=_("Data wywiadu środowiskowego"))
     support_justified = forms.BooleanField(label=_("Wsparcie asystenta jest zasadne"), required=False)
     family_wants = forms.BooleanField(label=_("Rodzina chce współpracy z asystentem"), required=False)
     consent_on = forms.DateField(
@@ -75,9 +73,7 @@ class DecisionForm(VersionedForm):
 
 class AssignForm(VersionedForm):
     assistant = forms.ModelChoiceField(label=_("Asystent rodziny"), queryset=None)
-    qualified_on = forms.DateField(
-        label=_("Data zakwalifikowania rodziny"), widget=DateInput(), validators=[not_in_future]
-    )
+    qualified_on = TodayDateField(label=_("Data zakwalifikowania rodziny"))
     letter_note = forms.CharField(
         label=_("Uwagi do pisma przydzielającego"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         max_length=5000,
@@ -89,6 +85,10 @@ class AssignForm(VersionedForm):
 
 
 class VisitForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_today(self, "visited_on")
+
     class Meta:
         model = AssistantVisit
         fields = ["visited_on", "joint_with_worker", "place", "description", "minutes"]
@@ -96,6 +96,10 @@ class VisitForm(forms.ModelForm):
 
 
 class PlanForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_today(self, "drafted_on")
+
     class Meta:
         model = WorkPlan
         fields = ["drafted_on", "assessment", "goals", "methods", "change_reason"]
@@ -116,6 +120,10 @@ class MonthlyReportForm(forms.ModelForm):
 
 
 class AssessmentForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_today(self, "assessed_on")
+
     class Meta:
         model = PeriodicAssessment
         fields = ["assessed_on", "assessment"]
@@ -123,6 +131,10 @@ class AssessmentForm(forms.ModelForm):
 
 
 class ChangeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_today(self, "learnt_on")
+
     class Meta:
         model = ChangeReport
         fields = ["learnt_on", "change", "family_told_worker_on", "assistant_told_worker_on"]
@@ -145,7 +157,7 @@ class ChangeCloseForm(VersionedForm):
 
 class EndForm(VersionedForm):
     end = forms.ChoiceField(label=_("Przyczyna zakończenia"), choices=Assignment.End.choices)
-    ended_on = forms.DateField(label=_("Data zakończenia"), widget=DateInput(), validators=[not_in_future])
+    ended_on = TodayDateField(label=_("Data zakończenia"))
     reason = forms.CharField(label=_("Uzasadnienie"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     final_summary = forms.CharField(
         label=_("Sprawozdanie z pracy asystenta z rodziną"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000

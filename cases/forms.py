@@ -86,6 +86,29 @@ def not_in_future(value):
         raise forms.ValidationError(_("Data nie może być z przyszłości."), code="future")
 
 
+def now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def start_today(form: forms.BaseForm, name: str) -> None:
+    """A new record is usually of today (issue 16.8): its own date starts there."""
+    instance = getattr(form, "instance", None)
+    if instance is None or instance.pk is None:
+        field = form.fields[name]
+        field.initial = now_to_the_minute if isinstance(field, forms.DateTimeField) else timezone.localdate
+
+
+class TodayDateField(forms.DateField):
+    """The date of something the user has just done: it starts from today (what it usually is,
+    issue 16.8) and is never in the future."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        kwargs.setdefault("initial", timezone.localdate)  # a callable: today when the page is drawn
+        super().__init__(**kwargs)
+        self.validators.append(not_in_future)
+
+
 # --- the client -----------------------------------------------------------------------------
 
 
@@ -351,6 +374,8 @@ class EntryForm(forms.ModelForm):
             self.fields[name].queryset = case.client.members.all()
         for name in self.date_fields:
             self.fields[name].validators.append(not_in_future)
+        if self.date_fields:
+            start_today(self, self.date_fields[0])
 
 
 class VisitForm(EntryForm):
@@ -523,7 +548,7 @@ class NoteForm(EntryForm):
 
 class FlagForm(forms.Form):
     kind = forms.ChoiceField(label=_("Oznaczenie"), choices=FlagKind.choices)
-    started_on = forms.DateField(label=_("Data wszczęcia procedury"), widget=DateInput(), validators=[not_in_future])
+    started_on = TodayDateField(label=_("Data wszczęcia procedury"))
     started_by = forms.CharField(label=_("Kto wszczął (instytucja, osoba)"), max_length=160)
     note = forms.CharField(label=_("Uwagi"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
@@ -548,7 +573,7 @@ class DocumentUploadForm(EntryForm):
 
 
 class NotificationAnswerForm(forms.Form):
-    answered_on = forms.DateField(label=_("Data odpowiedzi"), widget=DateInput(), validators=[not_in_future])
+    answered_on = TodayDateField(label=_("Data odpowiedzi"))
     answer = forms.CharField(label=_("Odpowiedź"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
     # The answer's state when the form was loaded (services.notification_state): no lost updates.
     state = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, ModelMultipleChoiceField, VersionedForm, not_in_future
+from cases.forms import DateInput, ModelMultipleChoiceField, TodayDateField, VersionedForm
 from contracts.models import Action, Contract, Goal, IdDocument, Resource
 from contracts.validators import id_card_ok
 
@@ -48,7 +48,7 @@ class ContractForm(VersionedForm):
     main_goal = forms.CharField(label=_("Cel główny"), widget=forms.Textarea(attrs={"rows": 2}))
     period_from = forms.DateField(label=_("Okres obowiązywania od"), widget=DateInput())
     period_to = forms.DateField(label=_("Okres obowiązywania do"), widget=DateInput())
-    drafted_on = forms.DateField(label=_("Data sporządzenia"), widget=DateInput(), validators=[not_in_future])
+    drafted_on = TodayDateField(label=_("Data sporządzenia"))
     resources_used = forms.MultipleChoiceField(
         label=_("Wykorzystane zasoby"),
         choices=Resource.Kind.choices,
@@ -97,7 +97,7 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_
 
 
 class SignForm(VersionedForm):
-    signed_on = forms.DateField(label=_("Data podpisania"), widget=DateInput(), validators=[not_in_future])
+    signed_on = TodayDateField(label=_("Data podpisania"))
     late_reason = forms.CharField(
         label=_("Powód podpisania po terminie (gdy minęły 2 miesiące od pierwszego kontaktu)"),
         required=False,
@@ -107,7 +107,7 @@ class SignForm(VersionedForm):
 
 
 class EvaluationForm(VersionedForm):
-    evaluated_on = forms.DateField(label=_("Data ewaluacji"), widget=DateInput(), validators=[not_in_future])
+    evaluated_on = TodayDateField(label=_("Data ewaluacji"))
     with_client = forms.BooleanField(label=_("Ewaluacja z udziałem klienta"), required=False, initial=True)
     summary = forms.CharField(label=_("Ocena i wnioski"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
 
@@ -141,7 +141,7 @@ class EvaluationForm(VersionedForm):
 
 
 class AmendmentForm(VersionedForm):
-    amended_on = forms.DateField(label=_("Data aneksu"), widget=DateInput(), validators=[not_in_future])
+    amended_on = TodayDateField(label=_("Data aneksu"))
     reason = forms.CharField(label=_("Powód zmiany"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     main_goal = forms.CharField(label=_("Cel główny"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     period_to = forms.DateField(label=_("Okres obowiązywania do"), widget=DateInput())
@@ -155,7 +155,7 @@ class AmendmentForm(VersionedForm):
 
 class EndForm(VersionedForm):
     end = forms.ChoiceField(label=_("Sposób zakończenia"), choices=Contract.End.choices)
-    ended_on = forms.DateField(label=_("Data zakończenia"), widget=DateInput(), validators=[not_in_future])
+    ended_on = TodayDateField(label=_("Data zakończenia"))
     reason = forms.CharField(label=_("Uzasadnienie"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     welfare_threatened = forms.BooleanField(
         label=_("Zagrożone jest dobro osoby lub dziecka – zawiadomię Sąd Rodzinny i inne służby"), required=False
@@ -163,7 +163,7 @@ class EndForm(VersionedForm):
 
 
 class MovingAwayForm(VersionedForm):
-    since = forms.DateField(label=_("Od kiedy"), widget=DateInput(), validators=[not_in_future])
+    since = TodayDateField(label=_("Od kiedy"))
     plan = forms.CharField(
         label=_("Plan rzadszych kontaktów"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
@@ -172,7 +172,7 @@ class MovingAwayForm(VersionedForm):
 class DeclarationForm(forms.Form):
     parent = forms.ModelChoiceField(label=_("Rodzic składający oświadczenie"), queryset=None)
     id_card = forms.CharField(label=_("Dowód osobisty: seria i numer"), max_length=12)
-    signed_on = forms.DateField(label=_("Data"), widget=DateInput(), validators=[not_in_future])
+    signed_on = TodayDateField(label=_("Data"))
     email = forms.EmailField(label=_("Adres e-mail"), required=False)
     phone = forms.CharField(label=_("Telefon"), required=False, max_length=40)
 

@@ -3,13 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, ModelMultipleChoiceField, not_in_future
+from cases.forms import DateInput, ModelMultipleChoiceField, TodayDateField
 from cases.models import Case
 from mopr.models import User
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Data spotkania"), widget=DateInput(), validators=[not_in_future])
+    held_on = TodayDateField(label=_("Data spotkania"))
     attendees = ModelMultipleChoiceField(
         label=_("Lista obecności"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -29,7 +29,7 @@ class MeetingForm(forms.Form):
 
 class InspectionForm(forms.Form):
     inspected_worker = forms.ModelChoiceField(label=_("Kontrolowany pracownik"), queryset=User.objects.none())
-    held_on = forms.DateField(label=_("Data kontroli"), widget=DateInput(), validators=[not_in_future])
+    held_on = TodayDateField(label=_("Data kontroli"))
     scope = forms.CharField(label=_("Zakres kontroli"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     cases = ModelMultipleChoiceField(
         label=_("Skontrolowane sprawy"),
@@ -50,4 +50,4 @@ class InspectionForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    done_on = forms.DateField(label=_("Zalecenia zrealizowano dnia"), widget=DateInput(), validators=[not_in_future])
+    done_on = TodayDateField(label=_("Zalecenia zrealizowano dnia"))

@@ -8,6 +8,7 @@ back on the form.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, VersionedForm, not_in_future
@@ -34,6 +35,8 @@ def _date(label, required: bool = True, past_only: bool = True, help_text: str =
         required=required,
         validators=[not_in_future] if past_only else [],
         help_text=help_text,
+        # A step done is usually recorded the day it is done (issue 16.8); a planned date is not.
+        initial=timezone.localdate if past_only and required else None,
     )
 
 
