@@ -10,7 +10,9 @@ from django import forms
 from assistants import forms as assistant_forms
 from cases import forms as case_forms
 from cases.entry_views import ENTRY_KINDS
+from cases.models import Case
 from contracts import forms as contract_forms
+from mopr.models import User
 from mopr.tests.factories import CaseFactory
 from registers import forms_meetings, forms_monitoring
 
@@ -60,7 +62,7 @@ def test_an_entry_being_edited_keeps_its_own_date():
         (lambda: contract_forms.SignForm(), "signed_on"),
         (lambda: contract_forms.AmendmentForm(), "amended_on"),
         (lambda: contract_forms.EndForm(), "ended_on"),
-        (lambda: forms_meetings.MeetingForm(attendees=[], cases=[]), "held_on"),
+        (lambda: forms_meetings.MeetingForm(attendees=User.objects.none(), cases=Case.objects.none()), "held_on"),
         (lambda: forms_meetings.FollowUpForm(), "done_on"),
         (lambda: forms_monitoring.OpenForm(), "refused_on"),
         (lambda: forms_monitoring.DateDoneForm(), "done_on"),
