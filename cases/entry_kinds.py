@@ -34,8 +34,9 @@ def _reports(q: Query):
         found = Report.objects.filter(case=q.case).select_related("received_by", "verified_by")
     for r in sorted(found, key=lambda row: row.pk):
         note = Link(_("Notatka ze zgłoszenia (PDF)"), reverse("cases:report_pdf", args=[q.case.pk, r.pk]))
+        how = r.get_form_display() + (", " + str(_("anonimowe")) if r.anonymous else "")
         yield TimelineItem(
-            r.received_at, "report", _("Zgłoszenie (%(form)s)") % {"form": r.get_form_display()}, r.content,
+            r.received_at, "report", _("Zgłoszenie (%(form)s)") % {"form": how}, r.content,
             r.received_by, r, links=(note,),
         )  # fmt: skip
         if r.verified_at:

@@ -263,7 +263,12 @@ class IntakeForm(forms.Form):
     )
     form = forms.ChoiceField(label=_("Forma zgłoszenia"), choices=ReportForm.choices)
     institution_name = forms.CharField(label=_("Instytucja zgłaszająca"), required=False, max_length=200)
-    reporter_name = forms.CharField(label=_("Imię i nazwisko zgłaszającego"), required=False, max_length=160)
+    reporter_name = forms.CharField(
+        label=_("Imię i nazwisko zgłaszającego"),
+        required=False,
+        max_length=160,
+        help_text=_("Puste, gdy zgłaszający się nie przedstawił: zgłoszenie anonimowe, do weryfikacji."),
+    )
     reporter_contact = forms.CharField(label=_("Adres lub telefon zgłaszającego"), required=False, max_length=200)
     reporter_relation = forms.CharField(label=_("Związek zgłaszającego z klientem"), required=False, max_length=120)
     content = forms.CharField(label=_("Treść zgłoszenia"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
@@ -289,15 +294,11 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        form = data.get("form")
-        if form == ReportForm.ANONYMOUS:
-            for name in ("reporter_name", "reporter_contact"):
-                if data.get(name):
-                    self.add_error(name, _("Zgłoszenie anonimowe nie zawiera danych zgłaszającego."))
-        elif form == ReportForm.INSTITUTION and not data.get("institution_name"):
+        if data.get("form") == ReportForm.INSTITUTION and not data.get("institution_name"):
             self.add_error("institution_name", _("Podaj nazwę instytucji zgłaszającej."))
-        elif form and form != ReportForm.ANONYMOUS and not data.get("reporter_name") and form != ReportForm.INSTITUTION:
-            self.add_error("reporter_name", _("Podaj dane zgłaszającego albo wybierz formę „anonimowe”."))
+        anonymous = not data.get("reporter_name") and not data.get("institution_name")
+        if anonymous and data.get("reporter_signed"):
+            self.add_error("reporter_name", _("Zgłoszenia anonimowego nikt nie podpisuje – podaj zgłaszającego."))
         return data
 
 

@@ -699,8 +699,9 @@ class Filler:
         anonymous = rng.random() < 0.05
         for k in range(2 if rng.random() < 0.1 else 1):
             received = p.reported if k == 0 else p.reported + (end - p.reported) * rng.uniform(0.2, 0.9)
-            form = "anonymous" if anonymous and k == 0 else rng.choice(["oral", "phone", "written", "institution"])
-            verified = form == "anonymous" and len(p.path) > 1
+            unnamed = anonymous and k == 0
+            form = "phone" if unnamed else rng.choice(["oral", "phone", "written", "institution"])
+            verified = unnamed and len(p.path) > 1
             w.add_tracked(
                 Report,
                 {
@@ -708,11 +709,12 @@ class Filler:
                     "received_at": received,
                     "form": form,
                     "institution_name": "Szkoła Podstawowa nr 7" if form == "institution" else "",
-                    "reporter_name": "" if form == "anonymous" else "Maria Wiśniewska",
+                    "reporter_name": "" if unnamed else "Maria Wiśniewska",
                     "content": rng.choice(REPORT_TEXTS),
                     "urgent": case["urgent"] and k == 0,
                     "received_by_id": worker if (worker and not transferred) else self.org.desk,
-                    "needs_verification": form == "anonymous",
+                    "anonymous": unnamed,
+                    "needs_verification": unnamed,
                     "verified_at": (accepted_at or received) + DAY if verified else None,
                     "verified_by_id": author if verified else None,
                     "verification_note": "Zgłoszenie potwierdzone podczas wizyty." if verified else "",

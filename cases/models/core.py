@@ -271,15 +271,16 @@ class CaseNumberCounter(models.Model):
 
 
 class ReportForm(models.TextChoices):
-    """Forma zgłoszenia (seed 000 I; Karta pt. 1)."""
+    """Forma zgłoszenia (seed 000 I; Karta pt. 1): the channel only. Whether the reporter is known
+    is a fact of its own (Report.anonymous): an anonymous phone call is a phone call."""
 
     ORAL = "oral", _("ustne (osobiście)")
     WRITTEN = "written", _("pisemne")
     PHONE = "phone", _("telefoniczne")
     EMAIL = "email", _("e-mail")
     LETTER = "letter", _("pismo / list")
-    ANONYMOUS = "anonymous", _("anonimowe")
     INSTITUTION = "institution", _("od instytucji")
+    OTHER = "other", _("inna (np. ulotka, skrzynka, nieznana)")
 
 
 class Report(models.Model):
@@ -296,6 +297,8 @@ class Report(models.Model):
     reporter_signed = models.BooleanField(_("zgłaszający podpisał notatkę ze zgłoszenia"), default=False)
     urgent = models.BooleanField(_("zagrożenie zdrowia lub życia"), default=False)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_received")
+    # No reporter's name and no reporting institution, whatever the channel (set by the service).
+    anonymous = models.BooleanField(_("zgłoszenie anonimowe"), default=False)
     # Seed 000 I.1: anonymous reports must always be verified.
     needs_verification = models.BooleanField(_("do weryfikacji"), default=False)
     verified_at = models.DateTimeField(_("data weryfikacji"), null=True, blank=True)
@@ -316,7 +319,7 @@ class Report(models.Model):
 
     @property
     def is_anonymous(self) -> bool:
-        return self.form == ReportForm.ANONYMOUS
+        return self.anonymous
 
 
 class FlagKind(models.TextChoices):

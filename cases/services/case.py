@@ -241,6 +241,11 @@ class ReportData:
     reporter_signed: bool = False
     urgent: bool = False
 
+    @property
+    def anonymous(self) -> bool:
+        """No one named the report: neither a person nor an institution (seed 000 I.1)."""
+        return not self.reporter_name.strip() and not self.institution_name.strip()
+
 
 def report_region(*, client: Client, chosen: Region | None) -> tuple[Region, bool]:
     """The region of a new case, and whether a worker of that region who registers the report
@@ -283,8 +288,8 @@ def report_register(
         raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
     if report.received_at > timezone.now():
         raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
-    if report.form == ReportForm.ANONYMOUS and (report.reporter_name or report.reporter_contact):
-        raise DomainError(_("Zgłoszenie anonimowe nie zawiera danych zgłaszającego."), field="reporter_name")
+    if report.anonymous and report.reporter_signed:
+        raise DomainError(_("Zgłoszenia anonimowego nikt nie podpisuje – podaj zgłaszającego."), field="reporter_name")
     if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
         raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
 
@@ -328,7 +333,9 @@ def report_register(
         entry = Report(
             case=case,
             received_by=by,
-            needs_verification=report.form == ReportForm.ANONYMOUS,
+            # Seed 000 I.1: an anonymous report is verified, whatever its channel.
+            anonymous=report.anonymous,
+            needs_verification=report.anonymous,
             **report.__dict__,
         )
         entry._history_user = by

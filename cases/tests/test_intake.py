@@ -116,13 +116,37 @@ def test_bad_input_gets_a_polish_message_and_nothing_is_saved(client, p, field, 
     assert not Client.objects.exists() and not Case.objects.exists()
 
 
-def test_anonymous_report_carries_no_reporter_and_is_to_verify(client, p):
+def test_an_anonymous_phone_call_is_a_phone_call_to_verify(client, p):
+    # Issue 16.5: the channel and the anonymity are two facts; no reporter means "to verify".
     login(client, p.worker_a)
-    response = client.post(INTAKE + "?nowy=1", new_client_post(form="anonymous"))
-    assert "anonimowe nie zawiera danych" in response.content.decode()
-    client.post(INTAKE + "?nowy=1", new_client_post(form="anonymous", reporter_name="", reporter_contact=""))
+    client.post(INTAKE + "?nowy=1", new_client_post(form="phone", reporter_name="", reporter_contact=""))
     report = Report.objects.get()
+    assert report.form == "phone" and report.anonymous
     assert report.needs_verification and report.verified_at is None
+    page = client.get(reverse("cases:detail", args=[report.case_id])).content.decode()
+    assert "telefoniczne, anonimowe" in page
+
+
+def test_a_named_reporter_is_not_anonymous_on_any_channel(client, p):
+    login(client, p.worker_a)
+    client.post(INTAKE + "?nowy=1", new_client_post(form="letter", reporter_name="Jan Sąsiad"))
+    report = Report.objects.get()
+    assert not report.anonymous and not report.needs_verification
+
+
+def test_nobody_signs_an_anonymous_report(client, p):
+    login(client, p.worker_a)
+    response = client.post(
+        INTAKE + "?nowy=1", new_client_post(form="oral", reporter_name="", reporter_contact="", reporter_signed="on")
+    )
+    assert "anonimowego nikt nie podpisuje" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_the_old_anonymous_channel_is_no_longer_offered(client, p):
+    login(client, p.worker_a)
+    response = client.post(INTAKE + "?nowy=1", new_client_post(form="anonymous", reporter_name=""))
+    assert response.status_code == 200 and not Report.objects.exists()
 
 
 def test_institution_report_needs_the_institution(client, p):

@@ -50,7 +50,7 @@ def full_case(org, p):
         client=case.client, is_head=False, relation="child", first_name="Zośka", last_name="Żółkiewska",
         birth_date=four_years_ago,
     )  # fmt: skip
-    ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", content="Dzieci płaczą nocą.",
+    ReportFactory(case=case, form=ReportForm.PHONE, anonymous=True, reporter_name="", content="Dzieci płaczą nocą.",
                   received_by=p.first_contact_a, needs_verification=True)  # fmt: skip
     services.visit_record(
         case=case,
@@ -117,7 +117,7 @@ def test_karta_has_every_section_with_dates_and_authors(client, full_case, p, tm
     for expected in [
         "KARTA PRACY SOCJALNEJ Z OSOBĄ LUB RODZINĄ",
         "Dane klienta", "Łucja Żółkiewska", "PESEL 44051401359", "Zośka Żółkiewska",
-        "1. Opis zgłoszenia", "osoba anonimowa", "Dzieci płaczą nocą.",
+        "1. Opis zgłoszenia", "Forma zgłoszenia: telefoniczne", "osoba anonimowa", "Dzieci płaczą nocą.",
         f"przyjął(a): {p.first_contact_a.get_full_name()}",
         "Zweryfikowano",
         "2. Przekazanie zgłoszenia do realizacji", f"({p.coordinator_a.get_full_name()})", "podpis koordynatora",

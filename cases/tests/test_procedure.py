@@ -78,7 +78,7 @@ def test_start_of_rozeznanie_needs_an_accepted_report(org, p):
 
 def test_diagnosis_waits_for_the_verification_of_an_anonymous_report(org, p):
     case = _case(org, p, Stage.ROZEZNANIE)
-    report = ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", needs_verification=True)
+    report = ReportFactory(case=case, form=ReportForm.PHONE, anonymous=True, reporter_name="", needs_verification=True)
     with pytest.raises(TransitionRefused, match="anonimowe nie zostało jeszcze zweryfikowane"):
         case_change_stage(case=case, to=Stage.DIAGNOZA, by=p.worker_a)
     services.report_verify(report=report, by=p.worker_a, note="Potwierdzono podczas wizyty.")

@@ -90,7 +90,7 @@ def test_cases_cover_every_stage_and_side_path(output):
     queue = Case.objects.filter(stage=Stage.ZGLOSZENIE, worker=None)
     assert queue.exists() and queue.filter(urgent=True).count() >= 2
     assert Case.objects.filter(stage=Stage.ZGLOSZENIE, worker__isnull=False, accepted_at=None).exists()
-    anonymous = Report.objects.filter(form=ReportForm.ANONYMOUS, needs_verification=True)
+    anonymous = Report.objects.filter(anonymous=True, needs_verification=True)
     assert anonymous.filter(verified_at=None).exists() and anonymous.exclude(verified_at=None).exists()
     assert Report.objects.filter(form=ReportForm.INSTITUTION).exclude(institution_name="").exists()
     assert CaseFlag.objects.filter(removed_at=None).exists() and CaseFlag.objects.exclude(removed_at=None).exists()

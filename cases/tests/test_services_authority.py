@@ -124,7 +124,7 @@ def test_only_the_regions_coordinator_assigns(org, p, intruder):
 @pytest.mark.parametrize("intruder", ["worker_a_2", "coordinator_a", "auditor_a", "outsider"])
 def test_only_the_assigned_worker_accepts_and_verifies(org, p, intruder):
     case = CaseFactory(region=org.region_a1, worker=p.worker_a)
-    report = ReportFactory(case=case, form="anonymous", reporter_name="", needs_verification=True)
+    report = ReportFactory(case=case, form="phone", reporter_name="", anonymous=True, needs_verification=True)
     with pytest.raises(NotAllowed):
         services.case_accept(case=case, by=getattr(p, intruder))
     services.case_accept(case=case, by=p.worker_a)

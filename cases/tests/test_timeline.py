@@ -63,7 +63,8 @@ def busy_case(case, p):
     # An anonymous report received two months ago, verified yesterday: two items of one row.
     ReportFactory(
         case=case,
-        form=ReportForm.ANONYMOUS,
+        form=ReportForm.PHONE,
+        anonymous=True,
         received_at=case.reported_at,
         needs_verification=True,
         verified_at=timezone.now() - datetime.timedelta(days=1),

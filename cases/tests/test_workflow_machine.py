@@ -211,7 +211,10 @@ def _load_entries(model, attribute: str, *fields: str):
     return load
 
 
-REPORT_FIELDS = ("form", "needs_verification", "verified_at", "verified_by_id", "verification_note", "created_at")
+REPORT_FIELDS = (
+    "form", "anonymous", "reporter_name", "institution_name", "needs_verification", "verified_at", "verified_by_id",
+    "verification_note", "created_at",
+)  # fmt: skip
 # Each part of the snapshot, the models whose tables it reads and its loader. A step's writes show in
 # the row counts of those tables or of their history tables (every save through a service adds a
 # history row) and in the sums of the versions: only the parts whose tables changed are read again.
@@ -1072,10 +1075,12 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @invariant()
     def an_anonymous_report_is_marked_for_verification(self):
-        # I.1: every anonymous report, and only such, is to be verified; a verification is recorded.
+        # I.1: every anonymous report (no reporter named, whatever the channel), and only such, is to be
+        # verified; a verification is recorded.
         for reports in self.state().reports.values():
             for r in reports:
-                assert r["needs_verification"] == (r["form"] == ReportForm.ANONYMOUS), r
+                unnamed = not r["reporter_name"].strip() and not r["institution_name"].strip()
+                assert r["needs_verification"] == r["anonymous"] == unnamed, r
                 if r["verified_at"] is not None:
                     assert r["needs_verification"] and r["verified_by_id"] and r["verification_note"].strip(), r
 

@@ -112,7 +112,7 @@ class Story:
 
         return self.then(days, run)
 
-    def report(self, by: User, form=None, content="", *, urgent=False, institution="", days=0):
+    def report(self, by: User, form=None, content="", *, urgent=False, institution="", anonymous=False, days=0):
         """A report; the first one also creates the client."""
         group, _areas, contents, institutions = GROUPS[self.key]
         form = form or self.rng.choice([ReportForm.PHONE, ReportForm.ORAL, ReportForm.WRITTEN, ReportForm.EMAIL])
@@ -122,7 +122,7 @@ class Story:
         elif form == ReportForm.ORAL:  # the client came to the office and signed the note
             name = f"{self.members[0].first_name} {self.members[0].last_name}"
             data.update(reporter_name=name, reporter_relation="osoba zainteresowana", reporter_signed=True)
-        elif form != ReportForm.ANONYMOUS:
+        elif not anonymous:  # an anonymous report has a channel but no reporter
             keys = ("reporter_name", "reporter_relation", "reporter_contact")
             data.update(zip(keys, self.rng.choice(REPORTERS), strict=True))
 
@@ -290,11 +290,12 @@ class Story:
 # --- scenarios: one function per path through the procedure (cases/procedure.py) ---------------------------
 
 
-def queued(s: Story, form=None, urgent=False, assigned=False):
+def queued(s: Story, form=None, urgent=False, assigned=False, anonymous=False):
     """Registered at the desk, by the benefits worker or a worker of another region: the coordinator's queue."""
     s.quiet = (1, 5)
     staff = [u for name, u in s.demo.users.items() if name.startswith(("pracownik", "koord", "recep", "swiad"))]
-    s.report(s.rng.choice([u for u in staff if not user_runs_social_work(u, s.region)]), form, urgent=urgent)
+    taker = s.rng.choice([u for u in staff if not user_runs_social_work(u, s.region)])
+    s.report(taker, form, urgent=urgent, anonymous=anonymous)
     if assigned:  # assigned, not yet accepted by the worker
         s.assign()
 
@@ -310,7 +311,7 @@ def in_progress(s: Story, stage: Stage | None = None, route="worker", form=None,
 def anonymous(s: Story, verified=False):
     """Seed 000 I.1: an anonymous report is verified before the diagnosis."""
     s.quiet = (2, 30) if verified else (1, 10)
-    s.report(s.worker, ReportForm.ANONYMOUS).move(R, days=(1, 4))
+    s.report(s.worker, ReportForm.PHONE, anonymous=True).move(R, days=(1, 4))
     if verified:
         s.visit().verify("Wizyta domowa potwierdziła informacje ze zgłoszenia anonimowego.").move(D)
 
@@ -367,10 +368,10 @@ def contract_completed(s: Story, reopened=False):
         s.reopen("Efekty nie utrzymały się – ponowne zadłużenie i zaniedbania.", to=PS)
 
 
-def unfounded(s: Story, form=ReportForm.PHONE):
+def unfounded(s: Story, form=ReportForm.PHONE, anonymous=False):
     s.quiet = (20, 240)
-    s.report(s.worker, form).move(R, days=(1, 4)).visit()
-    if form == ReportForm.ANONYMOUS:
+    s.report(s.worker, form, anonymous=anonymous).move(R, days=(1, 4)).visit()
+    if anonymous:
         s.verify("Wizyta domowa nie potwierdziła informacji ze zgłoszenia anonimowego.")
     s.move(D).diagnose(False, "Diagnoza nie wykazała problemu wymagającego pracy socjalnej.")
 
@@ -400,7 +401,7 @@ SCENARIOS = [  # (kind of household, scenario); the regions take turns
     # I. zgłoszenie: the coordinator's queue, assigned but not accepted, just taken
     ("family", queued), ("elderly", queued), ("homeless", queued), ("unemployed", queued),
     ("family", partial(queued, form=P.PHONE, urgent=True)), ("elderly", partial(queued, urgent=True)),
-    ("family", partial(queued, form=P.ANONYMOUS)), ("disabled", partial(queued, assigned=True)),
+    ("family", partial(queued, form=P.LETTER, anonymous=True)), ("disabled", partial(queued, assigned=True)),
     ("addiction", partial(queued, assigned=True)), ("unemployed", partial(in_progress, form=P.ORAL)),
     # II. rozeznanie
     ("family", partial(in_progress, stage=R)), ("elderly", partial(in_progress, stage=R, route="desk")),
@@ -431,7 +432,7 @@ SCENARIOS = [  # (kind of household, scenario); the regions take turns
     ("unemployed", partial(suspended, at=PS, reason="Praca sezonowa w Holandii; kontakt telefoniczny.")),
     # V. zakończenie, with every close reason, and a case reopened at rozeznanie
     ("family", contract_completed), ("unemployed", contract_completed), ("disabled", contract_completed),
-    ("foster_family", contract_completed), ("family", partial(unfounded, form=P.ANONYMOUS)),
+    ("foster_family", contract_completed), ("family", partial(unfounded, form=P.PHONE, anonymous=True)),
     ("family", partial(unfounded, form=P.INSTITUTION)), ("elderly", unfounded),
     ("addiction", partial(refusing_help, then="closed")),
     ("homeless", partial(closed, at=R, reason=C.REFUSAL, justification=REFUSAL)),
