@@ -30,9 +30,11 @@ from cases.forms import (
     ParentApartForm,
     SummonsForm,
     VisitForm,
+    reveal_confirmation,
 )
 from cases.models import CaseDocument, CaseFlag, Notification
 from cases.procedure import Stage
+from cases.services.dates import DateNeedsConfirmation
 from cases.views import form_error as _form_error
 from mopr import access, conflicts, policy
 from mopr.errors import DomainError, StaleVersionError
@@ -116,7 +118,14 @@ def entry_add(request, pk: int, kind: str):
     form = spec.form(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            spec.record(case=case, by=request.user, **{spec.keyword: form.save(commit=False)})
+            spec.record(
+                case=case,
+                by=request.user,
+                date_confirmed=form.cleaned_data.get("date_confirmed", False),
+                **{spec.keyword: form.save(commit=False)},
+            )
+        except DateNeedsConfirmation as error:
+            reveal_confirmation(form, error)
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -134,8 +143,14 @@ def diagnosis_add(request, pk: int):
         diagnosis.problem_areas = form.cleaned_data["problem_areas"]
         try:
             services.diagnosis_record(
-                case=case, by=request.user, diagnosis=diagnosis, expected_version=form.cleaned_data["version"]
+                case=case,
+                by=request.user,
+                diagnosis=diagnosis,
+                expected_version=form.cleaned_data["version"],
+                date_confirmed=form.cleaned_data.get("date_confirmed", False),
             )
+        except DateNeedsConfirmation as error:
+            reveal_confirmation(form, error)
         except DomainError as error:
             _form_error(form, error)
         else:

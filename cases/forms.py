@@ -363,10 +363,18 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class EntryForm(forms.ModelForm):
-    """An entry form knows its case, to offer only that family's members."""
+    """An entry form knows its case, to offer only that family's members.
+
+    Its first date is the day it happened: it starts from today, and a day long past is saved
+    only once the user confirms it (``date_confirmed``, shown when the service asks for it).
+    """
 
     member_fields: tuple[str, ...] = ()
     date_fields: tuple[str, ...] = ()
+    starts_today = True
+    date_confirmed = forms.BooleanField(
+        label=_("Potwierdzam tę datę – wpis dotyczy zdarzenia sprzed wielu dni"), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,8 +383,22 @@ class EntryForm(forms.ModelForm):
             self.fields[name].queryset = case.client.members.all()
         for name in self.date_fields:
             self.fields[name].validators.append(not_in_future)
-        if self.date_fields:
+        if self.date_fields and self.starts_today:
             start_today(self, self.date_fields[0])
+        keep_confirmation_shown(self)
+
+
+def keep_confirmation_shown(form: forms.BaseForm) -> None:
+    """The confirmation box is hidden until the service asks for it (and stays once ticked)."""
+    field = form.fields.get("date_confirmed")
+    if field is not None and not form.data.get(form.add_prefix("date_confirmed")):
+        field.widget = forms.HiddenInput()
+
+
+def reveal_confirmation(form: forms.BaseForm, error) -> None:
+    """Show the service's question at the date and the box that answers it."""
+    form.fields["date_confirmed"].widget = forms.CheckboxInput()
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class VisitForm(EntryForm):
@@ -565,6 +587,8 @@ class FlagRemoveForm(forms.Form):
 
 class DocumentUploadForm(EntryForm):
     date_fields = ("document_date",)
+    starts_today = False  # the document's own date: a letter or a ruling is rarely of today
+    date_confirmed = None
     file = forms.FileField(label=_("Plik (PDF, JPEG, PNG, ODT, DOCX)"))
 
     class Meta:

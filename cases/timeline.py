@@ -93,6 +93,16 @@ class TimelineItem:
             recorded = timezone.make_aware(datetime.datetime.combine(self.at, datetime.time.max))
         return (self.at, recorded)
 
+    @property
+    def recorded_later(self) -> datetime.date | None:
+        """The day it was written down, where that is after the day it happened (issue 16.2):
+        the timeline orders by the event and shows both."""
+        recorded = self.recorded or getattr(self.obj, "created_at", None)
+        if recorded is None:
+            return None
+        day = timezone.localdate(recorded)
+        return day if day > self.day else None
+
     def in_section(self, default: Section) -> Section:
         return self.section or default
 

@@ -89,6 +89,10 @@ class Institution(models.Model):
     contract_deadline_months = models.PositiveSmallIntegerField(_("termin kontraktu (miesiące)"), default=2)
     # Seed 000 II.6: a visit without the child must be repeated; within this many days.
     repeat_visit_days = models.PositiveSmallIntegerField(_("powtórna wizyta, gdy dziecko nieobecne (dni)"), default=7)
+    # Issue 16.2: an entry dated further back than this needs the user's explicit confirmation.
+    backdate_confirm_days = models.PositiveSmallIntegerField(
+        _("wpis z datą starszą niż (dni) wymaga potwierdzenia"), default=30
+    )
     # Seed 002: the family-assistant intervals.
     assistant_first_visit_days = models.PositiveSmallIntegerField(
         _("pierwsza wspólna wizyta asystenta (dni)"), default=14

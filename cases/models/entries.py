@@ -30,6 +30,8 @@ class ProblemArea(models.TextChoices):
 class Diagnosis(Entry):
     """Diagnoza i ocena sytuacji (Karta pkt 4) with the decision (Karta pkt 5)."""
 
+    date_field = "diagnosed_on"
+
     class Decision(models.TextChoices):
         NO_PROBLEM = "no_problem", _("nie stwierdzono problemu – rezygnacja z pracy socjalnej")
         SOCIAL_WORK = "social_work", _("potrzebna praca socjalna – zawarcie kontraktu socjalnego")
@@ -62,6 +64,8 @@ class Diagnosis(Entry):
 
 class OfficialNote(Entry):
     """Notatka służbowa: at any stage, updates the situation without going back (seed 004)."""
+
+    date_field = "written_on"
 
     NOTHING_CHANGED = _("W sytuacji klienta nie zaszły istotne zmiany.")
 

@@ -4,6 +4,8 @@ documents reviewed, contacts with institutions, the parent living apart, the chi
 Every entry carries its date and author (the karta requires it) and keeps its history.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +23,19 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(_("wpisano"), auto_now_add=True)
 
+    # The field holding the day it happened, checked for plausibility (cases/services/dates.py),
+    # and the field naming the person it is about (not dated before their birth).
+    date_field: ClassVar[str | None] = None
+    person_field: ClassVar[str | None] = None
+
     class Meta:
         abstract = True
 
 
 class Visit(Entry):
     """A visit in the client's environment (II.1) or at the office."""
+
+    date_field = "visited_at"
 
     class Place(models.TextChoices):
         HOME = "home", _("miejsce zamieszkania klienta")
@@ -61,6 +70,8 @@ class Visit(Entry):
 class Summons(Entry):
     """A written summons (wezwanie) to the office after a refusal of contact (II.2)."""
 
+    date_field = "issued_on"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
     visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="summonses")
     # A summons is addressed to a person, not to "Rodzina …": the head of the family unless chosen.
@@ -84,6 +95,8 @@ class Summons(Entry):
 
 class Notification(Entry):
     """A notification to a service (zawiadomienie, II.2 and IV.5)."""
+
+    date_field = "sent_on"
 
     class Service(models.TextChoices):
         FAMILY_COURT = "family_court", _("Sąd Rodzinny")
@@ -126,6 +139,8 @@ class Notification(Entry):
 
 class DocumentReview(Entry):
     """A document of the client's that the worker looked at (II.3)."""
+
+    date_field = "reviewed_on"
 
     class Kind(models.TextChoices):
         # dokumentacja medyczna
@@ -182,6 +197,9 @@ class DocumentReview(Entry):
 class InstitutionContact(Entry):
     """A contact with an institution that works with the client (II.4)."""
 
+    date_field = "contacted_on"
+    person_field = "member"
+
     class Kind(models.TextChoices):
         DISTRICT_CLINIC = "district_clinic", _("przychodnia rejonowa")
         MENTAL_HEALTH_CLINIC = "mental_health_clinic", _("przychodnia zdrowia psychicznego")
@@ -231,6 +249,8 @@ class InstitutionContact(Entry):
 class ParentApartInfo(Entry):
     """Information from the parent living apart (II.5)."""
 
+    date_field = "obtained_on"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parent_apart_infos")
     parent = models.ForeignKey(
         ClientMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("rodzic")
@@ -253,6 +273,9 @@ class ParentApartInfo(Entry):
 
 class ChildObservation(Entry):
     """The observation of a child in the family and, with a parent's consent, a talk (II.6)."""
+
+    date_field = "observed_on"
+    person_field = "child"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="child_observations")
     child = models.ForeignKey(ClientMember, on_delete=models.CASCADE, related_name="+", verbose_name=_("dziecko"))

@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.procedure import CloseReason, Stage
 from cases.services.case import _lock, _save, case_change_stage
+from cases.services.dates import entry_date_check
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
 from mopr.policy import Action
@@ -48,13 +49,23 @@ def _not_in_future(value: datetime.date | datetime.datetime | None, field: str) 
         raise DomainError(_("Data nie może być z przyszłości."), field=field)
 
 
-def _entry_save(*, case: Case, by: User, entry: Entry, stages: frozenset[Stage] = WORKING_STAGES) -> Case:
+def _entry_save(
+    *, case: Case, by: User, entry: Entry, stages: frozenset[Stage] = WORKING_STAGES, date_confirmed: bool = False
+) -> Case:
     """Save ``entry`` in ``case`` (locked) and bump the case's version. Returns the locked case."""
     locked = _lock(case, None, by=by, action=Action.WRITE)
     if Stage(locked.stage) not in stages:
         if locked.stage == Stage.ZGLOSZENIE:
             raise DomainError(_("Najpierw rozpocznij rozeznanie sytuacji."))
         raise DomainError(_("Na etapie „%(stage)s” nie dodaje się tego wpisu.") % {"stage": locked.get_stage_display()})
+    if entry.date_field:
+        entry_date_check(
+            case=locked,
+            value=getattr(entry, entry.date_field),
+            field=entry.date_field,
+            person=getattr(entry, entry.person_field) if entry.person_field else None,
+            confirmed=date_confirmed,
+        )
     entry.case = locked
     entry.author = by
     entry._history_user = by
@@ -66,12 +77,12 @@ def _entry_save(*, case: Case, by: User, entry: Entry, stages: frozenset[Stage] 
 # --- stage II ---------------------------------------------------------------------------------------
 
 
-def visit_record(*, case: Case, by: User, visit: Visit) -> Visit:
+def visit_record(*, case: Case, by: User, visit: Visit, date_confirmed: bool = False) -> Visit:
     _not_in_future(visit.visited_at, "visited_at")
     if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
         raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
     with transaction.atomic():
-        locked = _entry_save(case=case, by=by, entry=visit)
+        locked = _entry_save(case=case, by=by, entry=visit, date_confirmed=date_confirmed)
         # The first contact with the client starts the two-month term of the contract (IV.1).
         met_on = timezone.localdate(visit.visited_at)
         if visit.outcome == Visit.Outcome.MET and (locked.first_contact_at is None or met_on < locked.first_contact_at):
@@ -80,7 +91,7 @@ def visit_record(*, case: Case, by: User, visit: Visit) -> Visit:
     return visit
 
 
-def summons_issue(*, case: Case, by: User, summons: Summons) -> Summons:
+def summons_issue(*, case: Case, by: User, summons: Summons, date_confirmed: bool = False) -> Summons:
     """II.2: a written summons to the office, after the client refused contact."""
     _not_in_future(summons.issued_on, "issued_on")
     if summons.appointment_at.date() < summons.issued_on:
@@ -95,11 +106,13 @@ def summons_issue(*, case: Case, by: User, summons: Summons) -> Summons:
             raise DomainError(_("Wezwanie wystawia się po odmowie kontaktu zapisanej w wizycie."))
         if summons.visit_id is None:
             summons.visit = refusals.order_by("-visited_at").first()
-        _entry_save(case=case, by=by, entry=summons)
+        _entry_save(case=case, by=by, entry=summons, date_confirmed=date_confirmed)
     return summons
 
 
-def notification_send(*, case: Case, by: User, notification: Notification) -> Notification:
+def notification_send(
+    *, case: Case, by: User, notification: Notification, date_confirmed: bool = False
+) -> Notification:
     _not_in_future(notification.sent_on, "sent_on")
     _check_answer(notification)
     if notification.addressee_id is not None:
@@ -110,7 +123,7 @@ def notification_send(*, case: Case, by: User, notification: Notification) -> No
     if not notification.service_name.strip():
         raise DomainError(_("Wybierz adresata z katalogu albo wpisz nazwę i adres instytucji."), field="addressee")
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=notification)
+        _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed)
     return notification
 
 
@@ -150,33 +163,41 @@ def _check_answer(notification: Notification) -> None:
         raise DomainError(_("Podaj datę i treść odpowiedzi."), field="answered_on")
 
 
-def document_review_record(*, case: Case, by: User, review: DocumentReview) -> DocumentReview:
+def document_review_record(
+    *, case: Case, by: User, review: DocumentReview, date_confirmed: bool = False
+) -> DocumentReview:
     _not_in_future(review.reviewed_on, "reviewed_on")
     _not_in_future(review.document_date, "document_date")
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=review)
+        _entry_save(case=case, by=by, entry=review, date_confirmed=date_confirmed)
     return review
 
 
-def institution_contact_record(*, case: Case, by: User, contact: InstitutionContact) -> InstitutionContact:
+def institution_contact_record(
+    *, case: Case, by: User, contact: InstitutionContact, date_confirmed: bool = False
+) -> InstitutionContact:
     _not_in_future(contact.contacted_on, "contacted_on")
     if contact.member_id and contact.member.client_id != case.client_id:
         raise DomainError(_("Ta osoba nie należy do rodziny klienta."), field="member")
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=contact)
+        _entry_save(case=case, by=by, entry=contact, date_confirmed=date_confirmed)
     return contact
 
 
-def parent_apart_record(*, case: Case, by: User, info: ParentApartInfo) -> ParentApartInfo:
+def parent_apart_record(
+    *, case: Case, by: User, info: ParentApartInfo, date_confirmed: bool = False
+) -> ParentApartInfo:
     _not_in_future(info.obtained_on, "obtained_on")
     if info.parent_id is None and not info.parent_name.strip():
         raise DomainError(_("Wskaż rodzica albo wpisz jego imię i nazwisko."), field="parent")
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=info)
+        _entry_save(case=case, by=by, entry=info, date_confirmed=date_confirmed)
     return info
 
 
-def child_observation_record(*, case: Case, by: User, observation: ChildObservation) -> ChildObservation:
+def child_observation_record(
+    *, case: Case, by: User, observation: ChildObservation, date_confirmed: bool = False
+) -> ChildObservation:
     _not_in_future(observation.observed_on, "observed_on")
     if observation.child.client_id != case.client_id:
         raise DomainError(_("To dziecko nie należy do rodziny klienta."), field="child")
@@ -188,14 +209,16 @@ def child_observation_record(*, case: Case, by: User, observation: ChildObservat
             _("Rozmowa z dzieckiem wymaga zgody rodzica – wpisz, kto jej udzielił."), field="consent_given_by"
         )
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=observation)
+        _entry_save(case=case, by=by, entry=observation, date_confirmed=date_confirmed)
     return observation
 
 
 # --- stage III -----------------------------------------------------------------------------------------
 
 
-def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_version: int | None = None) -> Diagnosis:
+def diagnosis_record(
+    *, case: Case, by: User, diagnosis: Diagnosis, expected_version: int | None = None, date_confirmed: bool = False
+) -> Diagnosis:
     """Record the diagnosis and take its decision (III): no problem closes the case as
     unfounded with the justification; otherwise social work starts (stage IV)."""
     _not_in_future(diagnosis.diagnosed_on, "diagnosed_on")
@@ -213,7 +236,9 @@ def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_ver
                 % {"d": timezone.localdate(entered.at).strftime("%d.%m.%Y")},
                 field="diagnosed_on",
             )
-        locked = _entry_save(case=case, by=by, entry=diagnosis, stages=frozenset({Stage.DIAGNOZA}))
+        locked = _entry_save(
+            case=case, by=by, entry=diagnosis, stages=frozenset({Stage.DIAGNOZA}), date_confirmed=date_confirmed
+        )
         if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM:
             case_change_stage(
                 case=locked,
@@ -230,7 +255,7 @@ def diagnosis_record(*, case: Case, by: User, diagnosis: Diagnosis, expected_ver
 # --- every stage -----------------------------------------------------------------------------------------
 
 
-def note_write(*, case: Case, by: User, note: OfficialNote) -> OfficialNote:
+def note_write(*, case: Case, by: User, note: OfficialNote, date_confirmed: bool = False) -> OfficialNote:
     """An official note at any stage; "nothing has changed" is a valid note (seed 004)."""
     _not_in_future(note.written_on, "written_on")
     if note.nothing_changed and not note.content.strip():
@@ -238,7 +263,7 @@ def note_write(*, case: Case, by: User, note: OfficialNote) -> OfficialNote:
     if not note.content.strip():
         raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=note, stages=frozenset(Stage))
+        _entry_save(case=case, by=by, entry=note, stages=frozenset(Stage), date_confirmed=date_confirmed)
     return note
 
 
