@@ -298,7 +298,7 @@ def world(org, p):
     case.client.members.update(first_name="Bożena", last_name="Zawadzka")
     member = MemberFactory(client=case.client, is_head=False, relation="child", first_name="Igor", last_name="Zawadzki")
     services.client_refresh_search(client=case.client)
-    report = ReportFactory(case=case, form=ReportForm.ANONYMOUS, reporter_name="", needs_verification=True)
+    report = ReportFactory(case=case, form=ReportForm.PHONE, anonymous=True, reporter_name="", needs_verification=True)
     flag = services.flag_add(
         case=case, by=p.worker_a, kind=FlagKind.NIEBIESKA_KARTA, started_on=timezone.localdate(), started_by="Policja"
     )
