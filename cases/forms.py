@@ -6,9 +6,12 @@ procedure are checked by the services, whose DomainError the view puts back on t
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -49,6 +52,24 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A local time as the user typed it, on any night (issue 16.10). Django refuses 02:30 of
+    the nights the clocks change; a visit may happen then. An hour that comes twice is taken the
+    first time; an hour skipped in spring is the same moment an hour on (02:30 is 03:30 CEST)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+        naive = parse_datetime(str(value).strip())
+        if naive is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        zone = timezone.get_current_timezone()
+        return naive.replace(tzinfo=zone).astimezone(datetime.UTC).astimezone(zone)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -157,10 +178,12 @@ class MemberForm(VersionedModelFormMixin, forms.ModelForm):
         label=_("Pokrewieństwo"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD], initial=Relation.CHILD
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    other_person = forms.BooleanField(label=_("To inna osoba niż ta o tych samych danych w kartotece"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._carry_version()
+        keep_confirmation_shown(self, "other_person")
 
     class Meta:
         model = ClientMember
@@ -258,7 +281,7 @@ class ClientSearchForm(forms.Form):
 class IntakeForm(forms.Form):
     """The report itself (Karta pt. 1) and where it goes."""
 
-    received_at = forms.DateTimeField(
+    received_at = LocalDateTimeField(
         label=_("Data i godzina zgłoszenia"), widget=DateTimeInput(), validators=[not_in_future]
     )
     form = forms.ChoiceField(label=_("Forma zgłoszenia"), choices=ReportForm.choices)
@@ -388,16 +411,16 @@ class EntryForm(forms.ModelForm):
         keep_confirmation_shown(self)
 
 
-def keep_confirmation_shown(form: forms.BaseForm) -> None:
-    """The confirmation box is hidden until the service asks for it (and stays once ticked)."""
-    field = form.fields.get("date_confirmed")
-    if field is not None and not form.data.get(form.add_prefix("date_confirmed")):
+def keep_confirmation_shown(form: forms.BaseForm, name: str = "date_confirmed") -> None:
+    """A confirmation box is hidden until the service asks for it (and stays once ticked)."""
+    field = form.fields.get(name)
+    if field is not None and not form.data.get(form.add_prefix(name)):
         field.widget = forms.HiddenInput()
 
 
-def reveal_confirmation(form: forms.BaseForm, error) -> None:
-    """Show the service's question at the date and the box that answers it."""
-    form.fields["date_confirmed"].widget = forms.CheckboxInput()
+def reveal_confirmation(form: forms.BaseForm, error, name: str = "date_confirmed") -> None:
+    """Show the service's question at its field and the box that answers it."""
+    form.fields[name].widget = forms.CheckboxInput()
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
@@ -407,6 +430,7 @@ class VisitForm(EntryForm):
     class Meta:
         model = Visit
         fields = ["visited_at", "place", "place_other", "participants", "outcome", "findings"]
+        field_classes = {"visited_at": LocalDateTimeField}
         widgets = {"visited_at": DateTimeInput(), "findings": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -422,6 +446,7 @@ class SummonsForm(EntryForm):
     class Meta:
         model = Summons
         fields = ["addressee", "issued_on", "appointment_at", "room", "note"]
+        field_classes = {"appointment_at": LocalDateTimeField}
         widgets = {
             "issued_on": DateInput(),
             "appointment_at": DateTimeInput(),

@@ -26,13 +26,14 @@ from cases.forms import (
     MemberFormSet,
     TransitionForm,
     VerifyForm,
+    reveal_confirmation,
 )
 from cases.models import Client, ClientMember, Report
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Stage
 from mopr import access, conflicts, policy
 from mopr import services as services_log
-from mopr.errors import DomainError, StaleVersionError
+from mopr.errors import DomainError, PersonKnown, PersonNeedsConfirmation, StaleVersionError
 from mopr.policy import Action
 from mopr.services import access_log_case_view
 
@@ -338,6 +339,7 @@ def intake(request):
         return render(request, "cases/intake_report.html", {"client": client, "open_case": open_case, "form": form})
 
     if new_client:
+        known = None
         client_form = ClientForm(request.POST or None, prefix="client")
         head_form = HeadMemberForm(request.POST or None, prefix="head")
         members = MemberFormSet(request.POST or None, prefix="members")
@@ -369,6 +371,8 @@ def intake(request):
                         + [_member_data(m) for m in members.cleaned_data if m and m.get("first_name")],
                     )
                     report = _register(user, client, form)
+            except PersonKnown as error:
+                known = _person_known_on_form(request, error, [head_form, *_filled(members)])
             except DomainError as error:
                 form_error(form, error)
             else:
@@ -376,7 +380,7 @@ def intake(request):
         return render(
             request,
             "cases/intake_new.html",
-            {"client_form": client_form, "head_form": head_form, "members": members, "form": form},
+            {"client_form": client_form, "head_form": head_form, "members": members, "form": form, "known": known},
         )
 
     matches, status = [], 200
@@ -396,6 +400,31 @@ def intake(request):
 _INTAKE_OFFERED = "mopr_intake_offered"
 
 
+def _filled(members) -> list:
+    """The member rows the intake passes on (the order of ``client_create``'s list after the head)."""
+    return [f for f in members.forms if f.cleaned_data and f.cleaned_data.get("first_name")]
+
+
+def _person_known_on_form(request, error: PersonKnown, person_forms: list) -> Client | None:
+    """Put "this person is known" at the person's field and offer their record: the user typed
+    what identifies them, as in a search, so the intake may open it (and the look-up is logged)."""
+    form = person_forms[min(error.member, len(person_forms) - 1)]
+    if isinstance(error, PersonNeedsConfirmation):
+        reveal_confirmation(form, error, "other_person")
+    else:
+        form_error(form, error)
+    if error.client_id is None:
+        return None
+    client = Client.objects.filter(pk=error.client_id, institution_id=request.user.institution_id).first()
+    if client is not None:
+        offered = [client.pk, *request.session.get(_INTAKE_OFFERED, [])]
+        request.session[_INTAKE_OFFERED] = list(dict.fromkeys(offered))[:50]
+        data = form.cleaned_data
+        query = data.get("pesel") or f"{data.get('first_name', '')} {data.get('last_name', '')}"
+        services_log.access_log_lookup(request=request, query=query, clients=[client])
+    return client
+
+
 def _member_data(cleaned) -> services.MemberData:
     return services.MemberData(
         **{
@@ -410,6 +439,7 @@ def _member_data(cleaned) -> services.MemberData:
                 ("lives_apart", False),
                 ("id_document", ""),
                 ("sex", ""),
+                ("other_person", False),
             )
         }
     )
@@ -467,6 +497,10 @@ def member_edit(request, pk: int, member_pk: int | None = None):
             # The service takes the birth date from the PESEL when one is given; compare that.
             yours = {"birth_date": pesel_birth_date(data.pesel) if data.pesel else data.birth_date}
             conflict = conflicts.conflict_for(form, current, fields, yours=yours)
+        except PersonNeedsConfirmation as error:
+            reveal_confirmation(form, error, "other_person")
+        except DomainError as error:
+            form_error(form, error)
         else:
             messages.success(request, _("Zapisano dane członka rodziny."))
             return redirect("cases:detail", pk=case.pk)

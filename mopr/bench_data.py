@@ -26,6 +26,7 @@ is refused.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import itertools
 import json
@@ -347,8 +348,10 @@ _PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 
 
 def _pesel(born: datetime.date, serial: int, female: bool) -> str:
+    """The ``serial``-th PESEL of that birth date and sex: 5,000 of them, all different (a PESEL is
+    unique within an institution, and the database holds that)."""
     month = born.month + {1800: 80, 1900: 0, 2000: 20}[born.year // 100 * 100]
-    sex = (serial % 5) * 2 + (0 if female else 1)
+    sex = (serial // 1000 % 5) * 2 + (0 if female else 1)
     digits = f"{born.year % 100:02d}{month:02d}{born.day:02d}{serial % 1000:03d}{sex}"
     total = sum(int(d) * w for d, w in zip(digits, _PESEL_WEIGHTS, strict=True))
     return digits + str((10 - total % 10) % 10)
@@ -479,7 +482,7 @@ class Filler:
     def __init__(self, size: int, org: Org, writer: Writer, now: datetime.datetime, seed: int = 2026):
         self.size, self.org, self.w, self.now = size, org, writer, now
         self.rng = random.Random(seed)
-        self.pesel_serial = 0
+        self.pesel_serials: collections.Counter = collections.Counter()  # per birth date and sex
         self.returning: dict[int, list[tuple[int, datetime.datetime, list]]] = {r.pk: [] for r in org.regions}
         self.counters: dict[tuple[int, int], int] = {}
         self.probes: dict = {}
@@ -616,7 +619,7 @@ class Filler:
         }
         rows = []
         for first, surname, born, is_female, relation in members:
-            self.pesel_serial += 1
+            self.pesel_serials[born, is_female] += 1
             rows.append(
                 {
                     "first_name": first,
@@ -624,7 +627,7 @@ class Filler:
                     "birth_date": born,
                     "relation": relation,
                     "is_head": relation == "head",
-                    "pesel": _pesel(born, self.pesel_serial, is_female),
+                    "pesel": _pesel(born, self.pesel_serials[born, is_female], is_female),
                     "in_foster_care": relation == "child" and rng.random() < 0.01,
                 }
             )
@@ -637,6 +640,7 @@ class Filler:
         client_id = w.add_tracked(Client, client, at=at, by=by)
         for m in rows:
             m["client_id"] = client_id
+            m["institution_id"] = self.inst_id
             m["id"] = w.add_tracked(ClientMember, m, at=at, by=by)
         return client_id, rows
 

@@ -23,3 +23,17 @@ class TransitionRefused(DomainError):
 class NotAllowed(DomainError):
     """The access policy refused the actor (mopr.policy.require): services ask it themselves, so
     a view that forgot to ask cannot write."""
+
+
+class PersonKnown(DomainError):
+    """The person already has a record in the institution (one PESEL, one record): the form leads
+    to it. ``member`` is the position of the person in the submitted list (0: the head)."""
+
+    def __init__(self, message: str, *, field: str | None = None, client_id: int | None = None, member: int = 0):
+        super().__init__(message, field=field)
+        self.client_id = client_id
+        self.member = member
+
+
+class PersonNeedsConfirmation(PersonKnown):
+    """Someone of the same name and birth date is known: the user confirms it is another person."""

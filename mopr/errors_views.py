@@ -16,12 +16,30 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def database_busy(error: BaseException | None) -> bool:
+    """A database that is there but cannot answer now: SQLite's write lock held past its timeout,
+    a PostgreSQL connection dropped mid-request. Trying again in a moment helps."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def server_error(request):
     # Rendered without the request context: whatever failed may fail again in a context processor.
-    from django.http import HttpResponseServerError
+    import sys
+
+    from django.conf import settings
+    from django.http import HttpResponse
     from django.template import loader
 
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    if database_busy(sys.exc_info()[1]):
+        page = loader.get_template("errors/503.html").render()
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "10"
+        return response
+    # The page says the administrator was told only where someone is (ADMINS receive the report).
+    page = loader.get_template("errors/500.html").render({"admins_told": bool(settings.ADMINS)})
+    return HttpResponse(page, status=500)
 
 
 def csrf_failure(request, reason=""):

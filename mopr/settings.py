@@ -131,11 +131,29 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # Embedded default: SQLite in the project folder, so `make run` works anywhere.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A connection the server dropped while idle is replaced before the request uses it,
+        # instead of failing the request (issue 16.10).
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's JIT costs the register's queries more than it saves; set per connection,
+    # so a database restored from a backup (which loses ALTER DATABASE settings) keeps it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so a read-check-write in a
     # service (e.g. two coordinators assigning one report) is serialised as on PostgreSQL.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL lets readers go on while one writer holds the lock (every page writes its access-log
+    # row); a writer waits up to ``timeout`` seconds, then the page says "try again" (503).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     # A file, not the shared in-memory database: shared-cache SQLite fails concurrent writers
     # at once instead of waiting, so the concurrency tests would test the wrong thing.
     # One file per test process, so two runs in one checkout never share (and destroy) it.

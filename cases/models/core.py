@@ -116,6 +116,8 @@ class Relation(models.TextChoices):
 
 class ClientMember(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="members")
+    # The client's, copied (the services set it): the database's "one PESEL per institution".
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     first_name = models.CharField(_("imię"), max_length=80)
     last_name = models.CharField(_("nazwisko"), max_length=80)
     pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
@@ -135,6 +137,12 @@ class ClientMember(models.Model):
         verbose_name = _("członek rodziny")
         verbose_name_plural = _("członkowie rodziny")
         ordering = ["-is_head", "birth_date", "pk"]
+        constraints = [
+            # Issue 16.3: one person, one record per institution (an anonymised member has none).
+            models.UniqueConstraint(
+                fields=["institution", "pesel"], condition=~models.Q(pesel=""), name="member_pesel_unique"
+            ),
+        ]
         indexes = [
             models.Index(fields=["pesel"], name="member_pesel_idx"),
             # The register's "child in foster care" column and filter: the few such children.

@@ -90,6 +90,9 @@ def _upload_to(instance: "CaseDocument", filename: str) -> str:
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}{suffix}"
 
 
+upload_name = _upload_to  # the services name the file before writing it (migrations know the old name)
+
+
 class CaseDocument(Entry):
     """A scan in the case folder (teczka). Stored under MEDIA_ROOT, served only by a view
     that asks the access policy."""

@@ -32,7 +32,14 @@ from cases.models import (
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Move, Stage
 from mopr import policy
-from mopr.errors import DomainError, NotAllowed, StaleVersionError, TransitionRefused
+from mopr.errors import (
+    DomainError,
+    NotAllowed,
+    PersonKnown,
+    PersonNeedsConfirmation,
+    StaleVersionError,
+    TransitionRefused,
+)
 from mopr.models import Region, User
 from mopr.policy import Action, user_may_register_reports, user_runs_social_work
 from mopr.text import fold
@@ -51,6 +58,8 @@ class MemberData:
     lives_apart: bool = False
     id_document: str = ""
     sex: str = ""  # where there is no PESEL: for the grammar of the documents
+    # The user confirmed that a known person of the same name and birth date is someone else.
+    other_person: bool = False
 
 
 @dataclass
@@ -81,18 +90,58 @@ def client_refresh_search(*, client: Client) -> None:
         client.search_text = text
 
 
+def _person_known_check(*, institution_id: int, data: MemberData, member: int = 0, exclude_pk=None) -> None:
+    """One person, one record (issue 16.3): a PESEL known in the institution is refused with the
+    way to the person's record; the same name and birth date asks for a confirmation."""
+    others = ClientMember.objects.filter(institution_id=institution_id).exclude(pk=exclude_pk)
+    known = others.filter(pesel=data.pesel).select_related("client").first() if data.pesel else None
+    if known is not None:
+        raise PersonKnown(
+            _(
+                "Osoba o tym numerze PESEL jest już w kartotece ośrodka (%(name)s). Zgłoszenie dołącza się "
+                "do jej rekordu – drugiego klienta dla tej samej osoby się nie zakłada."
+            )
+            % {"name": known.full_name},
+            field="pesel",
+            client_id=known.client_id,
+            member=member,
+        )
+    born = _member_birth_date(data)
+    if born is None or data.other_person:
+        return
+    name = fold(f"{data.first_name} {data.last_name}")
+    for other in others.filter(birth_date=born).select_related("client"):
+        if fold(f"{other.first_name} {other.last_name}") == name:
+            raise PersonNeedsConfirmation(
+                _(
+                    "W kartotece jest już %(name)s urodzony(a) %(born)s. Jeśli to ta sama osoba, dodaj "
+                    "zgłoszenie do jej rekordu; jeśli inna, zaznacz to poniżej i zapisz ponownie."
+                )
+                % {"name": other.full_name, "born": born.strftime("%d.%m.%Y")},
+                field="first_name",
+                client_id=other.client_id,
+                member=member,
+            )
+
+
 def client_create(*, institution, by: User, kind: str, address: AddressData, members: list[MemberData]) -> Client:
     """A new client, at intake: by whoever registers reports, in their own institution."""
     if not user_may_register_reports(by) or institution.pk != by.institution_id:
         raise NotAllowed(_("Nowego klienta wprowadza osoba przyjmująca zgłoszenia w swoim ośrodku."))
     if not members:
         raise DomainError(_("Podaj dane co najmniej jednej osoby."))
+    seen: set[str] = set()
+    for i, data in enumerate(members):
+        if data.pesel and data.pesel in seen:
+            raise PersonKnown(_("Ten sam numer PESEL podano dwa razy."), field="pesel", member=i)
+        seen.add(data.pesel)
+        _person_known_check(institution_id=institution.pk, data=data, member=i)
     with transaction.atomic():
         client = Client(institution=institution, kind=kind, **address.__dict__)
         client._history_user = by
         client.save()
         for i, data in enumerate(members):
-            _member_insert(client=client, by=by, data=data, is_head=(i == 0))
+            _member_insert(client=client, by=by, data=data, is_head=(i == 0), position=i)
         client_refresh_search(client=client)
     return client
 
@@ -131,14 +180,16 @@ def member_add(*, client: Client, by: User, data: MemberData) -> ClientMember:
     with transaction.atomic():
         locked = Client.objects.select_for_update().get(pk=client.pk)
         _may_edit_client(by, locked)
+        _person_known_check(institution_id=locked.institution_id, data=data)
         member = _member_insert(client=locked, by=by, data=data, is_head=False)
         client_refresh_search(client=locked)
     return member
 
 
-def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool) -> ClientMember:
+def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool, position: int = 0) -> ClientMember:
     member = ClientMember(
         client=client,
+        institution_id=client.institution_id,
         first_name=data.first_name.strip(),
         last_name=data.last_name.strip(),
         pesel=data.pesel,
@@ -151,8 +202,23 @@ def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool)
         sex=data.sex,
     )
     member._history_user = by
-    member.save()
+    with _one_record_per_pesel(position):
+        member.save()
     return member
+
+
+@contextlib.contextmanager
+def _one_record_per_pesel(position: int = 0):
+    """The database's "one PESEL per institution", for two desks typing the same person at once."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "member_pesel_unique" not in str(error) and "cases_clientmember.institution_id" not in str(error):
+            raise
+        raise PersonKnown(
+            _("Osoba o tym numerze PESEL jest już w kartotece ośrodka."), field="pesel", member=position
+        ) from error
 
 
 def member_update(*, member: ClientMember, by: User, data: MemberData, version: int) -> ClientMember:
@@ -162,6 +228,8 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
         _may_edit_client(by, locked.client)
         if locked.version != version:
             raise _stale(_("Dane członka rodziny"))
+        if data.pesel != locked.pesel or _member_birth_date(data) != locked.birth_date:
+            _person_known_check(institution_id=locked.institution_id, data=data, exclude_pk=locked.pk)
         locked.first_name = data.first_name.strip()
         locked.last_name = data.last_name.strip()
         locked.pesel = data.pesel
@@ -174,7 +242,8 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
         locked.sex = data.sex
         locked.version += 1
         locked._history_user = by
-        locked.save()
+        with _one_record_per_pesel():
+            locked.save()
         client_refresh_search(client=locked.client)
     return locked
 

@@ -27,9 +27,11 @@ from cases.models import (
     Summons,
     Visit,
 )
+from cases.models.entries import upload_name
 from cases.procedure import CloseReason, Stage
 from cases.services.case import _lock, _save, case_change_stage
 from cases.services.dates import entry_date_check
+from mopr import policy
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
 from mopr.policy import Action
@@ -314,19 +316,33 @@ def _sniff_upload(upload: UploadedFile) -> str:
 
 
 def document_upload(*, case: Case, by: User, document: CaseDocument, upload: UploadedFile) -> CaseDocument:
-    """Put a scan in the case folder. The file is written by the storage only when the row is
-    saved inside the transaction; a refused upload writes nothing."""
+    """Put a scan in the case folder. The file is written first under a name of our own, then
+    the row; whatever fails, neither stays without the other (issue 16.10): a partial file on a
+    full disk is deleted by the name it was written under, and a refused row deletes its file."""
     _not_in_future(document.document_date, "document_date")
     document.content_type = _sniff_upload(upload)
     document.original_name = (upload.name or "plik")[-255:]
     document.size = upload.size
-    document.file = upload
+    policy.require(by, case, Action.WRITE)  # before anything is written; the lock asks again
+    document.case_id = case.pk
+    storage = CaseDocument._meta.get_field("file").storage
+    name = upload_name(document, document.original_name)
+    try:
+        written = storage.save(name, upload)
+    except OSError as error:
+        storage.delete(name)  # what was written of it before the disk refused
+        raise DomainError(
+            _(
+                "Nie udało się zapisać pliku na serwerze (brak miejsca lub błąd dysku) – nic nie zapisano. "
+                "Spróbuj ponownie później i powiadom administratora systemu."
+            ),
+            field="file",
+        ) from error
+    document.file = written
     try:
         with transaction.atomic():
             _entry_save(case=case, by=by, entry=document, stages=frozenset(Stage))
-    except Exception:
-        # The storage wrote the file when the row was saved; a rollback must not leave it behind.
-        if document.file.name:
-            document.file.storage.delete(document.file.name)
+    except BaseException:
+        storage.delete(written)
         raise
     return document

@@ -76,6 +76,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
         model = ClientMember
 
     client = factory.SubFactory(ClientFactory)
+    institution = factory.LazyAttribute(lambda o: o.client.institution)
     first_name = "Jan"
     last_name = factory.Sequence(lambda n: f"Nowak{n}")
     is_head = True

@@ -80,11 +80,19 @@ def make_id_card(rng: random.Random) -> str:
     return next(series + d + rest for d in "0123456789" if id_card_ok(series + d + rest))
 
 
+_PESELS_MADE: set[str] = set()
+
+
 def make_pesel(born: datetime.date, female: bool, rng: random.Random) -> str:
-    """Birth date, a serial, the sex digit (even for women) and the one check digit that makes it valid."""
+    """Birth date, a serial, the sex digit (even for women) and the one check digit that makes it
+    valid; never one made before (a PESEL is unique within an institution)."""
     month = born.month + (20 if born.year >= 2000 else 0)
-    body = f"{born:%y}{month:02d}{born:%d}{rng.randint(0, 999):03d}{rng.choice('02468' if female else '13579')}"
-    pesel = next(body + digit for digit in "0123456789" if pesel_checksum_ok(body + digit))
+    while True:
+        body = f"{born:%y}{month:02d}{born:%d}{rng.randint(0, 999):03d}{rng.choice('02468' if female else '13579')}"
+        pesel = next(body + digit for digit in "0123456789" if pesel_checksum_ok(body + digit))
+        if pesel not in _PESELS_MADE:
+            break
+    _PESELS_MADE.add(pesel)
     assert pesel_birth_date(pesel) == born
     return pesel
 

@@ -1,0 +1,150 @@
+"""Issue 16.3: one client record per person. A PESEL is unique within an institution (the
+database holds it), the intake leads to the known person instead of creating a second client,
+and a person of the same name and birth date is taken as another only once the user says so."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, Client, ClientMember
+from cases.tests.test_intake import INTAKE, login, new_client_post
+from mopr.errors import PersonKnown, PersonNeedsConfirmation
+from mopr.models import AccessLog
+from mopr.tests.factories import CaseFactory, MemberFactory
+
+PESEL = "44051401359"  # the one new_client_post sends for the head
+
+
+def address() -> services.AddressData:
+    return services.AddressData(city="Toruń", street="Szeroka", house_number="1")
+
+
+def test_the_database_refuses_a_second_record_of_one_pesel(org):
+    MemberFactory(client__institution=org.inst_a, pesel=PESEL)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemberFactory(client__institution=org.inst_a, pesel=PESEL)
+
+
+def test_another_institution_and_records_without_a_pesel_are_free(org):
+    MemberFactory(client__institution=org.inst_a, pesel=PESEL)
+    MemberFactory(client__institution=org.inst_b, pesel=PESEL)
+    MemberFactory(client__institution=org.inst_a, pesel="")
+    MemberFactory(client__institution=org.inst_a, pesel="")
+    assert ClientMember.objects.count() == 4
+
+
+def test_the_service_refuses_a_known_pesel_and_names_the_record(org, p):
+    known = MemberFactory(client__institution=org.inst_a, pesel=PESEL, first_name="Łucja", last_name="Żółkiewska")
+    member = services.MemberData(first_name="Łucja", last_name="Żółkiewska", pesel=PESEL)
+    with pytest.raises(PersonKnown, match="Łucja Żółkiewska") as caught:
+        services.client_create(
+            institution=org.inst_a, by=p.worker_a, kind="person", address=address(), members=[member]
+        )
+    assert caught.value.client_id == known.client_id and caught.value.field == "pesel"
+    assert Client.objects.count() == 1
+
+
+def test_a_member_added_or_corrected_to_a_known_pesel_is_refused(org, p):
+    MemberFactory(client__institution=org.inst_a, pesel=PESEL)
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now())
+    data = services.MemberData(first_name="Jan", last_name="Kowal", pesel=PESEL, relation="spouse")
+    with pytest.raises(PersonKnown):
+        services.member_add(client=case.client, by=p.worker_a, data=data)
+    head = case.client.members.get()
+    with pytest.raises(PersonKnown):
+        services.member_update(member=head, by=p.worker_a, data=data, version=head.version)
+
+
+def test_the_same_name_and_birth_date_needs_a_confirmation(org, p):
+    born = datetime.date(1980, 2, 3)
+    MemberFactory(client__institution=org.inst_a, first_name="Anna", last_name="Łęcka", birth_date=born)
+    member = services.MemberData(first_name="ANNA", last_name="łęcka", birth_date=born)
+    with pytest.raises(PersonNeedsConfirmation):
+        services.client_create(
+            institution=org.inst_a, by=p.worker_a, kind="person", address=address(), members=[member]
+        )
+    member.other_person = True
+    services.client_create(institution=org.inst_a, by=p.worker_a, kind="person", address=address(), members=[member])
+    assert Client.objects.count() == 2
+
+
+def test_one_pesel_twice_in_one_family_is_refused(org, p):
+    twice = [
+        services.MemberData(first_name="Jan", last_name="Nowak", pesel=PESEL),
+        services.MemberData(first_name="Jan", last_name="Nowak", pesel=PESEL, relation="child"),
+    ]
+    with pytest.raises(PersonKnown, match="dwa razy"):
+        services.client_create(institution=org.inst_a, by=p.worker_a, kind="family", address=address(), members=twice)
+
+
+def test_the_intake_puts_the_message_at_the_field_and_leads_to_the_known_client(client, p, org):
+    login(client, p.worker_a)
+    client.post(INTAKE + "?nowy=1", new_client_post())
+    first = Client.objects.get()
+    response = client.post(INTAKE + "?nowy=1", new_client_post(content="Drugie zgłoszenie."))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "jest już w kartotece ośrodka" in body and 'id="id_head-pesel"' in body
+    assert f"?klient={first.pk}" in body  # the way to the known record
+    assert Client.objects.count() == 1 and Case.objects.count() == 1
+    assert "Drugie zgłoszenie." in body  # nothing typed is lost
+    # The look-up the message amounts to is logged; the record may then be opened from the intake.
+    assert AccessLog.objects.filter(user=p.worker_a, action=AccessLog.Action.LOOKUP).exists()
+    assert client.get(INTAKE + f"?klient={first.pk}").status_code == 200
+
+
+def test_the_intake_asks_to_confirm_another_person_of_the_same_name(client, p, org):
+    login(client, p.worker_a)
+    MemberFactory(client__institution=org.inst_a, first_name="Łucja", last_name="Żółkiewska",
+                  birth_date=datetime.date(1944, 5, 14))  # fmt: skip
+    post = new_client_post(**{"head-pesel": "", "head-birth_date": "1944-05-14"})
+    body = client.post(INTAKE + "?nowy=1", post).content.decode()
+    assert "urodzony(a) 14.05.1944" in body and 'type="checkbox" name="head-other_person"' in body
+    assert Client.objects.count() == 1
+    response = client.post(INTAKE + "?nowy=1", {**post, "head-other_person": "on"})
+    assert response.status_code == 302 and Client.objects.count() == 2
+
+
+def test_a_member_form_shows_the_refusal_at_the_field(client, p, org):
+    MemberFactory(client__institution=org.inst_a, pesel=PESEL)
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now())
+    login(client, p.worker_a)
+    response = client.post(
+        reverse("cases:member_add", args=[case.pk]),
+        {"first_name": "Jan", "last_name": "Kowal", "pesel": PESEL, "relation": "spouse"},
+    )
+    assert response.status_code == 200 and "jest już w kartotece ośrodka" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_desks_typing_one_person_at_once_make_one_record(org, p):
+    """The check in Python and the insert are not atomic; the constraint decides the race."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs two connections writing at once")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def desk():
+        member = services.MemberData(first_name="Jan", last_name="Nowak", pesel=PESEL)
+        try:
+            barrier.wait()
+            services.client_create(
+                institution=org.inst_a, by=p.first_contact_a, kind="person", address=address(), members=[member]
+            )
+            outcomes.append("created")
+        except PersonKnown:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=desk) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created", "refused"]
+    assert ClientMember.objects.filter(pesel=PESEL).count() == 1
