@@ -26,6 +26,7 @@ from assistants.models import (
     Request,
     WorkPlan,
 )
+from cases.procedure import Ongoing, register_ongoing
 from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
 
 
@@ -177,3 +178,38 @@ register(
         },
     ),
 )  # fmt: skip
+
+
+# --- work under way that closing the case ends (issue 16.6) ------------------------------------------
+
+
+def _active_assignments(case) -> list[Assignment]:
+    return list(Assignment.objects.filter(case=case, ended_on__isnull=True).select_related("assistant"))
+
+
+def _end_assignment(*, work: Assignment, by, end, reason: str) -> None:
+    from django.utils import timezone
+
+    from assistants.services import assignment_end
+
+    assignment_end(
+        assignment=work,
+        by=by,
+        end=end.choice,
+        ended_on=timezone.localdate(),
+        reason=reason or _("Zakończenie sprawy."),
+        final_summary=end.report,
+    )
+
+
+register_ongoing(
+    Ongoing(
+        key="assistant",
+        label=gettext_lazy("praca asystenta rodziny"),
+        active=_active_assignments,
+        describe=lambda a: a.assistant.get_full_name() or a.assistant.username,
+        end_choices=Assignment.End.choices,
+        end=_end_assignment,
+        report_label=gettext_lazy("sprawozdanie z pracy asystenta z rodziną"),
+    )
+)

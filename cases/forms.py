@@ -345,6 +345,40 @@ class TransitionForm(VersionedForm):
         label=_("Przyczyna zakończenia"), required=False, choices=[("", "—"), *list(CloseReason.choices)]
     )
 
+    def __init__(self, *args, ongoing=(), **kwargs):
+        """``ongoing``: the work under way that a closing ends (procedure.ongoing_work): for each,
+        how it ends and, where its procedure needs one, the final report."""
+        super().__init__(*args, **kwargs)
+        self.ongoing = []
+        for kind, work in ongoing:
+            what = f"{kind.label} – {kind.describe(work)}"
+            self.fields[f"end_{kind.key}"] = forms.ChoiceField(
+                label=_("Jak kończy się: %(what)s") % {"what": what},
+                choices=[("", "—"), *kind.end_choices],
+                required=False,
+            )
+            if kind.report_label:
+                self.fields[f"report_{kind.key}"] = forms.CharField(
+                    label=str(kind.report_label).capitalize(),
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    required=False,
+                    max_length=20000,
+                )
+            self.ongoing.append(kind)
+
+    def ongoing_fields(self) -> list[tuple]:
+        return [(self[f"end_{k.key}"], self[f"report_{k.key}"] if k.report_label else None) for k in self.ongoing]
+
+    def ends(self) -> dict:
+        from cases.procedure import EndOf
+
+        data = self.cleaned_data
+        return {
+            k.key: EndOf(choice=data[f"end_{k.key}"], report=data.get(f"report_{k.key}", ""))
+            for k in self.ongoing
+            if data.get(f"end_{k.key}")
+        }
+
 
 class VerifyForm(forms.Form):
     note = forms.CharField(label=_("Wynik weryfikacji"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -14,8 +14,8 @@ in words for the worker. The only code that changes a stage is
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -56,6 +56,15 @@ class CloseReason(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class EndOf:
+    """How the closing ends one work under way: the reason of its own kind and, where the kind
+    needs one, its final report."""
+
+    choice: str
+    report: str = ""
+
+
+@dataclass(frozen=True)
 class Move:
     """What a transition service was asked to do; the guards read it."""
 
@@ -63,6 +72,39 @@ class Move:
     target: Stage
     reason: str = ""
     close_reason: CloseReason | None = None
+    ends: Mapping[str, EndOf] = field(default_factory=dict)  # Ongoing.key → how the closing ends it
+
+
+# --- work under way that a closing must end (issue 16.6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ongoing:
+    """A kind of work that runs beside the case and must end when the case closes: the family
+    assistant (seed 002) and whatever another app registers. Each app registers its own in its
+    ``entry_kinds`` module, so the procedure names none of them.
+
+    ``active(case)`` lists the works under way; ``end(work=…, by=…, end=EndOf, reason=…)`` ends one
+    inside the closing's transaction, as its own service does (checks, history, versions)."""
+
+    key: str
+    label: str
+    active: Callable[[Case], Sequence]
+    describe: Callable[[object], str]
+    end_choices: Sequence[tuple[str, str]]
+    end: Callable[..., None]
+    report_label: str = ""  # the final report the ending needs; "" none
+
+
+ONGOING: dict[str, Ongoing] = {}
+
+
+def register_ongoing(kind: Ongoing) -> None:
+    ONGOING[kind.key] = kind
+
+
+def ongoing_work(case: Case) -> list[tuple[Ongoing, object]]:
+    return [(kind, work) for kind in ONGOING.values() for work in kind.active(case)]
 
 
 Guard = Callable[[Move], str | None]
@@ -174,6 +216,22 @@ def age_in_years(born, today) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def ongoing_work_ends(move: Move) -> str | None:
+    """Closing means closed: an assistant still working or other work under way ends in the same
+    act, each with the ending reason of its own procedure."""
+    reasons = []
+    for kind, work in ongoing_work(move.case):
+        chosen = move.ends.get(kind.key)
+        if chosen is None or chosen.choice not in dict(kind.end_choices):
+            reasons.append(
+                _("Trwa: %(what)s (%(who)s) – wybierz, jak się kończy wraz ze sprawą.")
+                % {"what": kind.label, "who": kind.describe(work)}
+            )
+        elif kind.report_label and not chosen.report.strip():
+            reasons.append(_("Wpisz: %(report)s.") % {"report": kind.report_label})
+    return " ".join(reasons) or None
+
+
 def reason_given(move: Move) -> str | None:
     if not move.reason.strip():
         return _("Podaj uzasadnienie.")
@@ -252,6 +310,7 @@ CLOSING = (
     unfounded_only_on_diagnosis,
     completion_rests_on_the_contract,
     no_contract_in_force,
+    ongoing_work_ends,
     reason_given,
 )
 

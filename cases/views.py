@@ -91,8 +91,9 @@ def _detail_context(request, case, **forms):
     )
     if policy.case_allows(user, case, Action.TRANSITION):
         for target, transition in procedure.next_steps(case):
+            ongoing = procedure.ongoing_work(case) if target == Stage.ZAKONCZENIE else ()
             form = forms.get(f"transition_{target.value}") or TransitionForm(
-                initial={"target": target.value, "version": case.version}
+                initial={"target": target.value, "version": case.version}, ongoing=ongoing
             )
             steps.append(
                 {
@@ -157,7 +158,8 @@ def _detail_context(request, case, **forms):
 @require_POST
 def case_transition(request, pk: int):
     case = policy.case_get_for(request.user, pk, Action.TRANSITION)
-    form = TransitionForm(request.POST)
+    closing = request.POST.get("target") == Stage.ZAKONCZENIE
+    form = TransitionForm(request.POST, ongoing=procedure.ongoing_work(case) if closing else ())
     if form.is_valid():
         target = Stage(form.cleaned_data["target"])
         close_reason = form.cleaned_data.get("close_reason") or None
@@ -169,6 +171,7 @@ def case_transition(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 close_reason=CloseReason(close_reason) if close_reason else None,
                 expected_version=form.cleaned_data["version"],
+                ends=form.ends(),
             )
         except DomainError as error:
             form_error(form, error)

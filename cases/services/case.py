@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -30,7 +31,7 @@ from cases.models import (
     StageTransition,
 )
 from cases.pesel import pesel_birth_date
-from cases.procedure import CloseReason, Move, Stage
+from cases.procedure import CloseReason, EndOf, Move, Stage
 from mopr import policy
 from mopr.errors import (
     DomainError,
@@ -478,9 +479,11 @@ def case_change_stage(
     reason: str = "",
     close_reason: CloseReason | None = None,
     expected_version: int | None = None,
+    ends: Mapping[str, EndOf] | None = None,
 ) -> Case:
     """The only way a case changes its stage: lock, re-check the table and its guards, save,
-    write the append-only transition record – in one transaction."""
+    write the append-only transition record – in one transaction. A closing ends the work still
+    under way beside the case (``ends``: procedure.Ongoing key → how) in the same transaction."""
     to = Stage(to)
     with transaction.atomic():
         locked = _lock(case, expected_version, by=by, action=Action.TRANSITION)
@@ -488,10 +491,13 @@ def case_change_stage(
             # A reopening checks "no other open case of the client" under the client's lock, as the
             # intake does (the intake never locks a closed case row, so the two cannot deadlock).
             Client.objects.select_for_update().only("pk").get(pk=locked.client_id)
-        move = Move(case=locked, target=to, reason=reason or "", close_reason=close_reason)
+        move = Move(case=locked, target=to, reason=reason or "", close_reason=close_reason, ends=ends or {})
         why = procedure.refusal(move)
         if why:
             raise TransitionRefused(why)
+        if to == Stage.ZAKONCZENIE:
+            for kind, work in procedure.ongoing_work(locked):
+                kind.end(work=work, by=by, end=move.ends[kind.key], reason=reason.strip())
         source = Stage(locked.stage)
         now = timezone.now()
         if to == Stage.ZAWIESZENIE:
@@ -527,7 +533,13 @@ def case_change_stage(
 
 
 def case_close(
-    *, case: Case, by: User, reason: CloseReason, justification: str, expected_version: int | None = None
+    *,
+    case: Case,
+    by: User,
+    reason: CloseReason,
+    justification: str,
+    expected_version: int | None = None,
+    ends: Mapping[str, EndOf] | None = None,
 ) -> Case:
     return case_change_stage(
         case=case,
@@ -536,6 +548,7 @@ def case_close(
         reason=justification,
         close_reason=reason,
         expected_version=expected_version,
+        ends=ends,
     )
 
 

@@ -341,7 +341,8 @@ def document_upload(*, case: Case, by: User, document: CaseDocument, upload: Upl
     document.file = written
     try:
         with transaction.atomic():
-            _entry_save(case=case, by=by, entry=document, stages=frozenset(Stage))
+            # A closed case takes a note, a correction or its reopening, not new documents (16.6).
+            _entry_save(case=case, by=by, entry=document, stages=Stage.open_stages())
     except BaseException:
         storage.delete(written)
         raise

@@ -209,14 +209,15 @@ def test_load_facts_reads_no_table_that_is_not_a_fact_source(org, p):
 
 def absent_visit(case) -> Visit:
     return Visit(
-        case=case, visited_at=timezone.now() - 30 * DAY, outcome=Visit.Outcome.CHILD_ABSENT,
+        case=case, visited_at=timezone.now() - 20 * DAY, outcome=Visit.Outcome.CHILD_ABSENT,
         place=Visit.Place.HOME, findings="Dziecka nie było w domu.",
     )  # fmt: skip
 
 
 def test_the_registers_overdue_filter_follows_a_new_visit(client, org, p):
-    """Through the services and the page: a child absent a month ago makes the case overdue."""
-    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    """Through the services and the page: a child absent 20 days ago makes the case overdue."""
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE,
+                       reported_at=timezone.now() - 25 * DAY)  # fmt: skip
     client.force_login(p.director_a)
     url = reverse("registers:register") + "?overdue=tak"
     assert case.number not in client.get(url).content.decode()
@@ -234,7 +235,8 @@ def test_a_change_committed_during_a_refresh_is_not_lost(org, p, monkeypatch):
     """A refresh has read the facts; a worker records a visit before it stores its verdict. The
     worker's invalidation waits for the refresh's lock (PostgreSQL) or write lock (SQLite), so
     the refresh's old verdict does not stay as if it were fresh."""
-    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE,
+                       reported_at=timezone.now() - 25 * DAY)  # fmt: skip
     computing, go_on = threading.Event(), threading.Event()
     summarize = deadlines.summarize
 

@@ -30,7 +30,11 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def case(org, p):
-    return CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ROZEZNANIE)
+    # Reported three weeks ago: the entries below are dated after the report (issue 16.2).
+    return CaseFactory(
+        region=org.region_a1, worker=p.worker_a, accepted_at=NOW(), stage=Stage.ROZEZNANIE,
+        reported_at=NOW() - datetime.timedelta(days=21),
+    )  # fmt: skip
 
 
 def visit(case, p, outcome=Visit.Outcome.MET, days_ago=1):

@@ -102,7 +102,7 @@ def test_client_without_pesel_needs_an_identity_document(case, p):
 
 def test_contract_only_in_social_work_and_one_at_a_time(org, p, case):
     early = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.DIAGNOZA)
-    early.client.members.update(pesel="44051401359")
+    early.client.members.update(pesel="44051401366")  # one PESEL per person (issue 16.3)
     with pytest.raises(DomainError, match="etapie pracy socjalnej"):
         draft(early, p)
     draft(case, p)
@@ -112,7 +112,7 @@ def test_contract_only_in_social_work_and_one_at_a_time(org, p, case):
 
 def test_member_of_another_family_cannot_be_a_party(case, p):
     with pytest.raises(DomainError, match="rodziny klienta"):
-        draft(case, p, client_member=MemberFactory(pesel="44051401359"))
+        draft(case, p, client_member=MemberFactory(pesel="44051401366"))
 
 
 # --- the two-month rule ---------------------------------------------------------------------------------

@@ -29,15 +29,8 @@ from mopr.tests.factories import PASSWORD, CaseFactory, force_login_verified
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # The field's storage was made with the old root: point it at the new one.
-    storage = CaseDocument._meta.get_field("file").storage
-    storage._location = str(tmp_path)
-    storage.__dict__.pop("location", None)
-    storage.__dict__.pop("base_location", None)
-    yield tmp_path
-    storage.__dict__.pop("location", None)
-    storage.__dict__.pop("base_location", None)
+    settings.MEDIA_ROOT = str(tmp_path)  # the storage follows the setting (Django's setting_changed)
+    return tmp_path
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""The two moves every writing service makes with a record (issue 16.11), written once.
+
+- ``record_lock``: lock the row for this transaction and refuse a form that was loaded at
+  another version of it (no lost updates: the user is told to look again, nothing is
+  overwritten unseen);
+- ``record_save``: save with the actor as the history's user (django-simple-history reads
+  ``_history_user``; a management command has no request to take it from) and, for a record
+  that carries a version, bump it.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+
+from mopr.errors import StaleVersionError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def record_lock(rows: type[M] | models.QuerySet[M], pk, *, expected_version: int | None, stale: str) -> M:
+    """The row ``pk`` of ``rows`` (a model or a queryset with its select_related), locked until
+    the transaction ends; ``StaleVersionError(stale)`` if the form saw another version."""
+    queryset = rows._default_manager.all() if isinstance(rows, type) else rows
+    locked = queryset.select_for_update().get(pk=pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(stale)
+    return locked
+
+
+def record_save(obj: models.Model, *, by, bump_version: bool = False, **save_kwargs) -> None:
+    """Save ``obj`` as ``by``'s act in its history; ``bump_version`` for a versioned record."""
+    if bump_version:
+        obj.version += 1
+    obj._history_user = by
+    obj.save(**save_kwargs)
