@@ -35,8 +35,9 @@ from cases.models import Case, CaseDocument
 from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
 from mopr import policy
-from mopr.errors import DomainError, NotAllowed, StaleVersionError
+from mopr.errors import DomainError, NotAllowed
 from mopr.models import User
+from mopr.records import record_lock, record_save
 
 # A request needs the diagnosis done: social work (IV) is where the assistant supports it.
 REQUEST_STAGES = frozenset({Stage.PRACA_SOCJALNA})
@@ -48,16 +49,16 @@ def _not_in_future(value: datetime.date | None, field: str) -> None:
 
 
 def _lock(request: Request, expected_version: int | None) -> Request:
-    locked = Request.objects.select_for_update().select_related("case", "case__institution").get(pk=request.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(_("Wniosek został w międzyczasie zmieniony. Odśwież stronę i spróbuj ponownie."))
-    return locked
+    return record_lock(
+        Request.objects.select_related("case", "case__institution"),
+        request.pk,
+        expected_version=expected_version,
+        stale=_("Wniosek został w międzyczasie zmieniony. Odśwież stronę i spróbuj ponownie."),
+    )
 
 
 def _save(obj, by: User) -> None:
-    obj.version += 1
-    obj._history_user = by
-    obj.save()
+    record_save(obj, by=by, bump_version=True)
 
 
 def _after_request(request: Request) -> str:
@@ -119,8 +120,7 @@ def request_by_worker(
             justification=justification.strip(), consent_on=consent_on, consent_scan=consent_scan,
         )  # fmt: skip
         request.status = _after_request(request)
-        request._history_user = by
-        request.save()
+        record_save(request, by=by)
     return request
 
 
@@ -150,8 +150,7 @@ def request_from_institution(
             institution_name=institution_name.strip(), institution_address=institution_address.strip(),
             received_on=received_on,
         )  # fmt: skip
-        request._history_user = by
-        request.save()
+        record_save(request, by=by)
     return request
 
 
@@ -211,8 +210,7 @@ def request_by_court(
             requested_on=ruled_on, justification=_("Orzeczenie sądu."), court_name=court_name.strip(),
             ruling_reference=ruling_reference.strip(),
         )  # fmt: skip
-        request._history_user = by
-        request.save()
+        record_save(request, by=by)
     return request
 
 
@@ -279,8 +277,7 @@ def authorisation_grant(*, director: User, user: User) -> Authorisation:
         if Authorisation.objects.filter(user=user, revoked_at__isnull=True).exists():
             raise DomainError(_("Ta osoba ma już upoważnienie."), field="user")
         authorisation = Authorisation(institution_id=director.institution_id, user=user, granted_by=director)
-        authorisation._history_user = director
-        authorisation.save()
+        record_save(authorisation, by=director)
     return authorisation
 
 
@@ -288,8 +285,7 @@ def authorisation_revoke(*, director: User, authorisation: Authorisation) -> Aut
     if not policy.user_may_authorise(director) or authorisation.institution_id != director.institution_id:
         raise NotAllowed(_("Upoważnienie cofa dyrektor ośrodka."))
     authorisation.revoked_at = timezone.now()
-    authorisation._history_user = director
-    authorisation.save()
+    record_save(authorisation, by=director)
     return authorisation
 
 
@@ -328,8 +324,7 @@ def assistant_assign(
             case=locked.case, request=locked, assistant=assistant, assigned_by=by, qualified_on=qualified_on,
             letter_note=letter_note.strip(),
         )  # fmt: skip
-        assignment._history_user = by
-        assignment.save()
+        record_save(assignment, by=by)
         _save(locked, by)
     return assignment
 
@@ -342,8 +337,7 @@ def _work_save(*, assignment: Assignment, by: User, item: Work, allow_ended: boo
         raise DomainError(_("Praca asystenta z rodziną została zakończona."))
     item.assignment = locked
     item.author = by
-    item._history_user = by
-    item.save()
+    record_save(item, by=by)
     return item
 
 
@@ -391,8 +385,7 @@ def time_report_write(*, assistant: User, month: datetime.date, hours: dict[int,
         if set(own) != set(hours):
             raise DomainError(_("Sprawozdanie obejmuje tylko rodziny przydzielone asystentowi."), field="hours")
         report = TimeReport(assistant=assistant, month=month)
-        report._history_user = assistant
-        report.save()
+        record_save(report, by=assistant)
         for assignment_id, value in hours.items():
             TimeReportLine.objects.create(report=report, assignment=own[assignment_id], hours=value)
     return report
@@ -437,9 +430,12 @@ def change_report_close(
     if not family_told_on and not assistant_told_on:
         raise DomainError(_("Podaj, kiedy pracownik socjalny został poinformowany."), field="family_told_worker_on")
     with transaction.atomic():
-        locked = ChangeReport.objects.select_for_update().get(pk=change.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersionError(_("Zmianę sytuacji rodziny zapisano w międzyczasie. Porównaj obie wersje."))
+        locked = record_lock(
+            ChangeReport,
+            change.pk,
+            expected_version=expected_version,
+            stale=_("Zmianę sytuacji rodziny zapisano w międzyczasie. Porównaj obie wersje."),
+        )
         _told_after_learnt(
             locked.learnt_on, ("family_told_worker_on", family_told_on), ("assistant_told_worker_on", assistant_told_on)
         )
@@ -447,9 +443,7 @@ def change_report_close(
             raise DomainError(_("Zapisuje asystent lub pracownik socjalny rodziny."))
         locked.family_told_worker_on = family_told_on
         locked.assistant_told_worker_on = assistant_told_on
-        locked.version += 1
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by, bump_version=True)
     return locked
 
 
@@ -476,9 +470,12 @@ def assignment_end(
     if not final_summary.strip():
         raise DomainError(_("Zakończenie wymaga sprawozdania z pracy asystenta z rodziną."), field="final_summary")
     with transaction.atomic():
-        locked = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersionError(_("Przydział został w międzyczasie zmieniony. Odśwież stronę."))
+        locked = record_lock(
+            Assignment.objects.select_related("case"),
+            assignment.pk,
+            expected_version=expected_version,
+            stale=_("Przydział został w międzyczasie zmieniony. Odśwież stronę."),
+        )
         if locked.ended_on is not None:
             raise DomainError(_("Praca asystenta z rodziną jest już zakończona."))
         if by.pk not in (locked.assistant_id, locked.case.worker_id):

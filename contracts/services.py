@@ -30,9 +30,10 @@ from contracts.models import (
     Resource,
 )
 from contracts.validators import id_card_ok
-from mopr.errors import DomainError, StaleVersionError
+from mopr.errors import DomainError
 from mopr.models import User
 from mopr.policy import Action as PolicyAction
+from mopr.records import record_lock, record_save
 
 # --- data the forms hand over --------------------------------------------------------------------------
 
@@ -72,19 +73,18 @@ class ContractData:
 
 def _lock(contract: Contract, expected_version: int | None, *, by: User) -> Contract:
     """Lock the contract and its case (the policy asked of the case: only its worker writes)."""
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(
-            _("Kontrakt został w międzyczasie zmieniony przez inną osobę. Odśwież stronę i spróbuj ponownie.")
-        )
+    locked = record_lock(
+        Contract,
+        contract.pk,
+        expected_version=expected_version,
+        stale=_("Kontrakt został w międzyczasie zmieniony przez inną osobę. Odśwież stronę i spróbuj ponownie."),
+    )
     locked.case = _lock_case(locked.case, None, by=by, action=PolicyAction.WRITE)
     return locked
 
 
 def _save(contract: Contract, by: User) -> None:
-    contract.version += 1
-    contract._history_user = by
-    contract.save()
+    record_save(contract, by=by, bump_version=True)
 
 
 def _validate(case: Case, data: ContractData) -> None:
@@ -132,8 +132,7 @@ def _write_parts(contract: Contract, data: ContractData, by: User) -> None:
     goals = []
     for i, text in enumerate(t for t in data.goals if t.strip()):
         goal = Goal(contract=contract, order=i + 1, text=text.strip())
-        goal._history_user = by
-        goal.save()
+        record_save(goal, by=by)
         goals.append(goal)
     for a in data.actions:
         action = Action(
@@ -144,12 +143,10 @@ def _write_parts(contract: Contract, data: ContractData, by: User) -> None:
             deadline=a.deadline,
             responsible=a.responsible.strip(),
         )
-        action._history_user = by
-        action.save()
+        record_save(action, by=by)
     for kind, description in data.resources_used:
         resource = Resource(contract=contract, kind=kind, description=description)
-        resource._history_user = by
-        resource.save()
+        record_save(resource, by=by)
     contract.covered_members.set(data.covered_members)
 
 
@@ -176,8 +173,7 @@ def contract_draft(*, case: Case, by: User, data: ContractData, expected_version
                 "unemployment_causes", "employment_barriers", "previous_activation",
             )},
         )  # fmt: skip
-        contract._history_user = by
-        contract.save()
+        record_save(contract, by=by)
         _write_parts(contract, data, by)
         _save_case(locked, by)
     return contract
@@ -269,21 +265,18 @@ def contract_evaluate(
         evaluation = Evaluation(
             contract=locked, evaluated_on=evaluated_on, with_client=with_client, summary=summary.strip(), author=by
         )
-        evaluation._history_user = by
-        evaluation.save()
+        record_save(evaluation, by=by)
         for goal_id, (status, comment) in goal_statuses.items():
             goal = goals[goal_id]
             GoalAssessment.objects.create(evaluation=evaluation, goal=goal, status=status, comment=comment)
             goal.status = status
-            goal._history_user = by
-            goal.save()
+            record_save(goal, by=by)
         for action_id, status in action_statuses.items():
             if action_id in actions:
                 action = actions[action_id]
                 ActionAssessment.objects.create(evaluation=evaluation, action=action, status=status)
                 action.status = status
-                action._history_user = by
-                action.save()
+                record_save(action, by=by)
         _save(locked, by)
     return evaluation
 
@@ -350,8 +343,7 @@ def contract_amend(
         start = locked.goals.count()
         for i, text in enumerate(t for t in new_goals if t.strip()):
             goal = Goal(contract=locked, order=start + i + 1, text=text.strip())
-            goal._history_user = by
-            goal.save()
+            record_save(goal, by=by)
         goals_by_order = {g.order: g for g in locked.goals.all()}
         for a in new_actions:
             action = Action(
@@ -362,8 +354,7 @@ def contract_amend(
                 responsible=a.responsible,
                 goal=goals_by_order.get(a.goal_index + 1) if a.goal_index is not None else None,
             )
-            action._history_user = by
-            action.save()
+            record_save(action, by=by)
         _save(locked, by)
     return amendment
 
@@ -471,11 +462,9 @@ def declaration_record(
             signed_on=signed_on,
             author=by,
         )
-        declaration._history_user = by
-        declaration.save()
+        record_save(declaration, by=by)
         if parent.id_document != id_card:
             parent.id_document = id_card
-            parent._history_user = by
-            parent.save()
+            record_save(parent, by=by)
         _save_case(locked, by)
     return declaration

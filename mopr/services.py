@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mopr.models import AccessLog, User
+from mopr.records import record_lock, record_save
 
 
 def client_address(request) -> str | None:
@@ -326,7 +327,7 @@ def directory_entry_save(*, by: User, values: dict, entry=None, version: int | N
     from django.db import transaction
 
     from mopr import policy
-    from mopr.errors import NotAllowed, StaleVersionError
+    from mopr.errors import NotAllowed
     from mopr.models import DirectoryEntry
 
     if not policy.user_may_edit_directory(by):
@@ -335,12 +336,13 @@ def directory_entry_save(*, by: User, values: dict, entry=None, version: int | N
         if entry is None:
             entry = DirectoryEntry(institution_id=by.institution_id)
         else:
-            entry = policy.directory_visible_to(by).select_for_update().get(pk=entry.pk)
-            if version is not None and entry.version != version:
-                raise StaleVersionError("Wpis zmieniono w międzyczasie. Odśwież stronę i spróbuj ponownie.")
-            entry.version += 1
+            entry = record_lock(
+                policy.directory_visible_to(by),
+                entry.pk,
+                expected_version=version,
+                stale="Wpis zmieniono w międzyczasie. Odśwież stronę i spróbuj ponownie.",
+            )
         for name, value in values.items():
             setattr(entry, name, value)
-        entry._history_user = by
-        entry.save()
+        record_save(entry, by=by, bump_version=entry.pk is not None)
     return entry

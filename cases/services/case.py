@@ -43,6 +43,7 @@ from mopr.errors import (
 )
 from mopr.models import Region, User
 from mopr.policy import Action, user_may_register_reports, user_runs_social_work
+from mopr.records import record_lock, record_save
 from mopr.text import fold
 
 # --- clients ---------------------------------------------------------------------------------
@@ -139,8 +140,7 @@ def client_create(*, institution, by: User, kind: str, address: AddressData, mem
         _person_known_check(institution_id=institution.pk, data=data, member=i)
     with transaction.atomic():
         client = Client(institution=institution, kind=kind, **address.__dict__)
-        client._history_user = by
-        client.save()
+        record_save(client, by=by)
         for i, data in enumerate(members):
             _member_insert(client=client, by=by, data=data, is_head=(i == 0), position=i)
         client_refresh_search(client=client)
@@ -153,25 +153,19 @@ def _may_edit_client(by: User, client: Client) -> None:
         raise NotAllowed(_("Dane klienta poprawia pracownik socjalny prowadzący jego sprawę."))
 
 
-def _stale(model_name: str) -> StaleVersionError:
-    return StaleVersionError(
-        _("%(what)s zmieniono w międzyczasie. Porównaj obie wersje i zapisz ponownie.") % {"what": model_name}
-    )
+def _stale_message(model_name: str) -> str:
+    return _("%(what)s zmieniono w międzyczasie. Porównaj obie wersje i zapisz ponownie.") % {"what": model_name}
 
 
 def client_update(*, client: Client, by: User, kind: str, address: AddressData, version: int) -> Client:
     """Save the client's own data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
-        locked = Client.objects.select_for_update().get(pk=client.pk)
+        locked = record_lock(Client, client.pk, expected_version=version, stale=_stale_message(_("Dane klienta")))
         _may_edit_client(by, locked)
-        if locked.version != version:
-            raise _stale(_("Dane klienta"))
         locked.kind = kind
         for name, value in address.__dict__.items():
             setattr(locked, name, value)
-        locked.version += 1
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by, bump_version=True)
         client_refresh_search(client=locked)
     return locked
 
@@ -202,9 +196,8 @@ def _member_insert(*, client: Client, by: User, data: MemberData, is_head: bool,
         id_document=data.id_document,
         sex=data.sex,
     )
-    member._history_user = by
     with _one_record_per_pesel(position):
-        member.save()
+        record_save(member, by=by)
     return member
 
 
@@ -225,10 +218,13 @@ def _one_record_per_pesel(position: int = 0):
 def member_update(*, member: ClientMember, by: User, data: MemberData, version: int) -> ClientMember:
     """Save a member's data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
-        locked = ClientMember.objects.select_for_update().select_related("client").get(pk=member.pk)
+        locked = record_lock(
+            ClientMember.objects.select_related("client"),
+            member.pk,
+            expected_version=version,
+            stale=_stale_message(_("Dane członka rodziny")),
+        )
         _may_edit_client(by, locked.client)
-        if locked.version != version:
-            raise _stale(_("Dane członka rodziny"))
         if data.pesel != locked.pesel or _member_birth_date(data) != locked.birth_date:
             _person_known_check(institution_id=locked.institution_id, data=data, exclude_pk=locked.pk)
         locked.first_name = data.first_name.strip()
@@ -241,10 +237,8 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
         locked.lives_apart = data.lives_apart
         locked.id_document = data.id_document
         locked.sex = data.sex
-        locked.version += 1
-        locked._history_user = by
         with _one_record_per_pesel():
-            locked.save()
+            record_save(locked, by=by, bump_version=True)
         client_refresh_search(client=locked.client)
     return locked
 
@@ -265,11 +259,11 @@ def _lock(case: Case, expected_version: int | None, *, by: User, action: Action 
     ``action`` to it, and refuse a stale form. ``action=None`` only where the caller asks the
     policy a question of its own (the assistant's approvers, the director's monitoring plan)
     and says so beside the call."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = record_lock(Case, case.pk, expected_version=None, stale="")
     if locked.anonymised_at is not None:
         raise DomainError(_("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać."))
     if action is not None:
-        policy.require(by, locked, action)
+        policy.require(by, locked, action)  # a refusal says "not allowed" before "changed meanwhile"
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(
             _("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie.")
@@ -291,9 +285,7 @@ def _one_open_case(client: Client):
 
 
 def _save(case: Case, by: User) -> None:
-    case.version += 1
-    case._history_user = by
-    case.save()
+    record_save(case, by=by, bump_version=True)
 
 
 # --- intake (stage I) ---------------------------------------------------------------------------
@@ -390,9 +382,8 @@ def report_register(
             if takeable and user_runs_social_work(by, region):
                 case.worker = by
                 case.accepted_at = timezone.now()
-            case._history_user = by
             with _one_open_case(client):
-                case.save()
+                record_save(case, by=by)
             StageTransition.objects.create(
                 case=case, from_stage="", to_stage=Stage.ZGLOSZENIE, by=by, at=timezone.now(), reason=""
             )
@@ -408,8 +399,7 @@ def report_register(
             needs_verification=report.anonymous,
             **report.__dict__,
         )
-        entry._history_user = by
-        entry.save()
+        record_save(entry, by=by)
     return entry
 
 
@@ -463,8 +453,7 @@ def report_verify(*, report: Report, by: User, note: str) -> Report:
         locked.verified_at = timezone.now()
         locked.verified_by = by
         locked.verification_note = note.strip()
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by)
     return locked
 
 
@@ -606,8 +595,7 @@ def flag_add(
         if locked.flags.filter(kind=kind, removed_at__isnull=True).exists():
             raise DomainError(_("To oznaczenie jest już aktywne."), field="kind")
         flag = CaseFlag(case=locked, kind=kind, started_on=started_on, started_by=started_by, note=note, created_by=by)
-        flag._history_user = by
-        flag.save()
+        record_save(flag, by=by)
         _save(locked, by)
     return flag
 
@@ -625,7 +613,6 @@ def flag_remove(*, flag: CaseFlag, by: User, reason: str) -> CaseFlag:
         locked.removed_at = timezone.now()
         locked.removed_by = by
         locked.removal_reason = reason.strip()
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by)
         _save(locked_case, by)
     return locked

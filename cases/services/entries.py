@@ -35,6 +35,7 @@ from mopr import policy
 from mopr.errors import DomainError, StaleVersionError
 from mopr.models import User
 from mopr.policy import Action
+from mopr.records import record_save
 
 # Entries of the situation are written once the case is being handled and until it closes;
 # an official note may be written at any stage (seed 004: "na każdym etapie").
@@ -70,8 +71,7 @@ def _entry_save(
         )
     entry.case = locked
     entry.author = by
-    entry._history_user = by
-    entry.save()
+    record_save(entry, by=by)
     _save(locked, by)
     return locked
 
@@ -151,8 +151,7 @@ def notification_record_answer(
             raise StaleVersionError(_("Odpowiedź została w międzyczasie zapisana przez inną osobę."))
         notification.answer, notification.answered_on = answer.strip(), answered_on
         _check_answer(notification)
-        notification._history_user = by
-        notification.save()
+        record_save(notification, by=by)
         _save(locked_case, by)
     return notification
 

@@ -47,6 +47,7 @@ from cases.timeline import Scrub
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import AccessLog, User
+from mopr.records import record_save
 from mopr.services import access_log_write
 
 logger = logging.getLogger(__name__)
@@ -119,9 +120,9 @@ def _scrub_values(obj: models.Model, scrub: Scrub) -> bool:
 
 def _save(obj: models.Model, by: User) -> None:
     # The project rule: services name the person in the history (commands too).
-    obj._history_user = by
     obj._change_reason = CHANGE_REASON
-    obj.save()
+    # A form opened before the anonymisation must not write its old values back.
+    record_save(obj, by=by, bump_version=hasattr(obj, "version"))
 
 
 def _purge_history(scrub: Scrub, **lookup) -> None:
@@ -183,7 +184,6 @@ def _case_entries_scrub(*, case: Case, by: User) -> None:
         transaction.on_commit(partial(_delete_files, files))
     _scrub_values(case, CASE_SCRUB)
     case.anonymised_at = timezone.now()
-    case.version += 1
     _save(case, by)
     _purge_history(CASE_SCRUB, id=case.pk)
 
@@ -195,7 +195,6 @@ def _client_scrub(*, client: Client, by: User) -> None:
         _scrub_values(member, MEMBER_SCRUB)
         if member.birth_date:
             member.birth_date = member.birth_date.replace(month=1, day=1)
-        member.version += 1
         _save(member, by)
     _purge_history(MEMBER_SCRUB, client_id=client.pk)
     ClientMember.history.model.objects.filter(client_id=client.pk, birth_date__isnull=False).update(
@@ -204,7 +203,6 @@ def _client_scrub(*, client: Client, by: User) -> None:
     _scrub_values(client, CLIENT_SCRUB)
     client.search_text = ""  # not in the history; saved with the row
     client.anonymised_at = timezone.now()
-    client.version += 1
     _save(client, by)
     _purge_history(CLIENT_SCRUB, id=client.pk)
 

@@ -12,6 +12,7 @@ from cases.models import Case
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import Region, User
+from mopr.records import record_save
 from registers.models import Inspection, TeamMeeting
 
 
@@ -44,8 +45,7 @@ def meeting_record(
         raise DomainError(_("Omawia się sprawy tego rejonu."), field="cases_discussed")
     with transaction.atomic():
         meeting = TeamMeeting(region=region, held_on=held_on, note=note.strip(), written_by=by, guests=guests.strip())
-        meeting._history_user = by
-        meeting.save()
+        record_save(meeting, by=by)
         meeting.attendees.set(attendees)
         meeting.cases_discussed.set(cases_discussed)
     return meeting
@@ -90,8 +90,7 @@ def inspection_record(
             recommendations=recommendations.strip(),
             follow_up_by=follow_up_by,
         )
-        inspection._history_user = by
-        inspection.save()
+        record_save(inspection, by=by)
         inspection.cases.set(cases)
     return inspection
 
@@ -107,6 +106,5 @@ def inspection_follow_up_done(*, inspection: Inspection, by: User, done_on: date
         if done_on < locked.held_on:
             raise DomainError(_("Zalecenia nie mogły zostać zrealizowane przed kontrolą."), field="done_on")
         locked.follow_up_done_on = done_on
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by)
     return locked

@@ -29,8 +29,9 @@ from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
 from cases.services.case import _save as _save_case
 from mopr import policy
-from mopr.errors import DomainError, NotAllowed, StaleVersionError
+from mopr.errors import DomainError, NotAllowed
 from mopr.models import User
+from mopr.records import record_lock, record_save
 from registers.models import MonitoringDate, RefusalMonitoring
 
 Decision = RefusalMonitoring.Decision
@@ -95,26 +96,23 @@ def _lock_case_in_monitoring(case: Case, by: User, *, director: bool = False) ->
 
 
 def _lock(monitoring: RefusalMonitoring, expected_version: int | None) -> RefusalMonitoring:
-    locked = RefusalMonitoring.objects.select_for_update().get(pk=monitoring.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(
-            _("Monitoring został w międzyczasie zmieniony przez inną osobę. Odśwież stronę i spróbuj ponownie.")
-        )
-    return locked
+    return record_lock(
+        RefusalMonitoring,
+        monitoring.pk,
+        expected_version=expected_version,
+        stale=_("Monitoring został w międzyczasie zmieniony przez inną osobę. Odśwież stronę i spróbuj ponownie."),
+    )
 
 
 def _save(monitoring: RefusalMonitoring, by: User) -> None:
-    monitoring.version += 1
-    monitoring._history_user = by
-    monitoring.save()
+    record_save(monitoring, by=by, bump_version=True)
 
 
 def _add_dates(monitoring: RefusalMonitoring, by: User, dates: list[datetime.date]) -> None:
     # One save per row, not bulk_create: the history records each date and who set it.
     for due_on in dates:
         row = MonitoringDate(monitoring=monitoring, due_on=due_on)
-        row._history_user = by
-        row.save()
+        record_save(row, by=by)
 
 
 # --- 3, 5: the refusal and the note to the director ------------------------------------------------------
@@ -158,8 +156,7 @@ def monitoring_open(
             note_written_on=note_written_on,
             author=by,
         )
-        monitoring._history_user = by
-        monitoring.save()
+        record_save(monitoring, by=by)
         _save_case(locked, by)
     return monitoring
 
@@ -221,8 +218,7 @@ def monitoring_date_done(*, date: MonitoringDate, by: User, done_on: datetime.da
         )
         locked.done_on = done_on
         locked.outcome = outcome.strip()
-        locked._history_user = by
-        locked.save()
+        record_save(locked, by=by)
         _save(monitoring, by)
         _save_case(locked_case, by)
     return locked

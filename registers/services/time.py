@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from mopr.errors import DomainError
 from mopr.models import User
 from mopr.policy import time_may_record
+from mopr.records import record_save
 from registers.models import TimeCategory, TimeEntry
 
 DAY_HOURS = Decimal(24)
@@ -81,11 +82,9 @@ def time_record(
                 entry.delete()
             elif entry.hours != wanted[category]:
                 entry.hours = wanted[category]
-                entry._history_user = by
-                entry.save()
+                record_save(entry, by=by)
         for category, hours in wanted.items():
             if category not in existing:
                 entry = TimeEntry(worker=worker, day=day, category=category, hours=hours)
-                entry._history_user = by
-                entry.save()
+                record_save(entry, by=by)
     return list(TimeEntry.objects.filter(worker=worker, day=day).order_by("category"))
