@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.corrections import Correctable, register_correctable
 from cases.models import (
     CaseDocument,
     CaseFlag,
     ChildObservation,
+    Correction,
     Diagnosis,
     DocumentReview,
     InstitutionContact,
@@ -19,12 +21,14 @@ from cases.models import (
     OfficialNote,
     ParentApartInfo,
     Report,
+    ReportForm,
     StageTransition,
     Summons,
     Visit,
 )
 from cases.procedure import Stage
 from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+from mopr.errors import DomainError
 
 
 def _reports(q: Query):
@@ -280,3 +284,101 @@ register(
         not_personal={CaseDocument: ("content_type",)},
     ),
 )  # fmt: skip
+
+
+# --- corrections (issue 16.1) --------------------------------------------------------------------------
+
+
+def _corrections(q: Query):
+    qs = Correction.objects.filter(case=q.case).select_related("by")
+    for c in rows(qs, "at", q.newest):
+        title = (
+            _("Sprostowanie wpisu: %(entry)s") if c.kind == Correction.Kind.CORRECT else _("Wycofanie wpisu: %(entry)s")
+        ) % {"entry": c.entry_label}
+        if c.kind == Correction.Kind.CORRECT:
+            changed = "; ".join(f"{ch['label']}: {ch['before']} → {ch['after']}" for ch in c.changes)
+        else:
+            changed = _("treść wycofanego wpisu: %(text)s") % {"text": c.changes[0]["before"] if c.changes else "—"}
+        yield TimelineItem(c.at, "correction", title, _("Powód: %(r)s. %(c)s") % {"r": c.reason, "c": changed},
+                           c.by, c)  # fmt: skip
+
+
+def _scrub_changes(correction: Correction, marker: str) -> bool:
+    if not correction.changes:
+        return False
+    correction.changes = [{**ch, "before": marker, "after": marker if ch["after"] else ""} for ch in correction.changes]
+    return True
+
+
+register(
+    EntryKind(
+        "correction",
+        gettext_lazy("Sprostowania i wycofania"),
+        A,
+        _corrections,
+        scrubs=(Scrub(Correction, "case", text=("reason", "entry_label"), extra=_scrub_changes),),
+        not_personal={Correction: ("entry_model",)},
+    ),
+)
+
+
+def _visit_check(visit: Visit) -> None:
+    if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
+        raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
+
+
+def _summons_check(summons: Summons) -> None:
+    if summons.appointment_at.date() < summons.issued_on:
+        raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
+
+
+def _observation_check(observation: ChildObservation) -> None:
+    if not observation.child.is_child(observation.observed_on):
+        raise DomainError(_("Obserwacja dotyczy dziecka (osoby niepełnoletniej)."), field="child")
+
+
+def _note_check(note: OfficialNote) -> None:
+    if not note.content.strip() and not note.nothing_changed:
+        raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
+
+
+def _diagnosis_check(diagnosis: Diagnosis) -> None:
+    if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
+        raise DomainError(_("Opisz inny problem."), field="problem_other")
+
+
+def _report_check(report: Report) -> None:
+    """As at intake: not in the future, an institution's report names it; a report that lost its
+    reporter becomes anonymous and to be verified (seed 000 I.1)."""
+    if report.received_at > timezone.now():
+        raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
+    if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
+        raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
+    report.anonymous = not report.reporter_name.strip() and not report.institution_name.strip()
+    report.needs_verification = report.needs_verification or report.anonymous
+
+
+def _register_correctables() -> None:
+    # The forms that record the entries edit them too (the same shape checks).
+    from cases import forms as f
+
+    register_correctable(
+        Correctable("wizyta", Visit, f.VisitForm, check=_visit_check),
+        Correctable("wezwanie", Summons, f.SummonsForm, check=_summons_check),
+        Correctable("zawiadomienie", Notification, f.NotificationForm),
+        Correctable("wglad-w-dokument", DocumentReview, f.DocumentReviewForm),
+        Correctable("kontakt", InstitutionContact, f.InstitutionContactForm),
+        Correctable("rodzic-oddzielnie", ParentApartInfo, f.ParentApartForm),
+        Correctable("obserwacja-dziecka", ChildObservation, f.ChildObservationForm, check=_observation_check),
+        # The decision moved the case on: the procedure undoes it (a reopening), not a correction.
+        Correctable(
+            "diagnoza", Diagnosis, f.DiagnosisForm, exclude=("decision",), withdrawable=False, check=_diagnosis_check
+        ),
+        Correctable("notatka", OfficialNote, f.NoteForm, check=_note_check),
+        Correctable("skan", CaseDocument, f.DocumentCorrectionForm),
+        # The report opened the case: it is corrected, never withdrawn (the case would have no report).
+        Correctable("zgloszenie", Report, f.ReportCorrectionForm, withdrawable=False, check=_report_check),
+    )
+
+
+_register_correctables()

@@ -271,7 +271,9 @@ def case_folder(request, pk: int):
         "cases/case_folder.html",
         {
             "case": case,
-            "timeline": timeline.case_timeline(case=case, kinds=kinds or None),
+            "timeline": selectors.with_correction_links(
+                timeline.case_timeline(case=case, kinds=kinds or None), user=request.user, case=case
+            ),
             "kinds": labels,
             "selected": kinds,
             "upload_form": upload_form,

@@ -29,6 +29,7 @@ from cases.models import (
     ParentApartInfo,
     ProblemArea,
     Relation,
+    Report,
     ReportForm,
     Summons,
     TargetGroup,
@@ -654,6 +655,56 @@ class DocumentUploadForm(EntryForm):
         model = CaseDocument
         fields = ["kind", "description", "document_date"]
         widgets = {"document_date": DateInput()}
+
+
+class DocumentCorrectionForm(EntryForm):
+    """What a correction changes in a scan's record: its kind, description and date (the file is
+    the file; one in the wrong folder is withdrawn)."""
+
+    date_fields = ("document_date",)
+    starts_today = False
+    date_confirmed = None
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "description", "document_date"]
+        widgets = {"document_date": DateInput()}
+
+
+class ReportCorrectionForm(EntryForm):
+    """The report's data, as the karta's section 1 prints them."""
+
+    date_fields = ()
+    date_confirmed = None
+
+    class Meta:
+        model = Report
+        fields = [
+            "received_at", "form", "institution_name", "reporter_name", "reporter_contact", "reporter_relation",
+            "content", "urgent",
+        ]  # fmt: skip
+        field_classes = {"received_at": LocalDateTimeField}
+        widgets = {"received_at": DateTimeInput(), "content": forms.Textarea(attrs={"rows": 5})}
+
+
+class CorrectionForm(forms.Form):
+    """The reason of a correction or a withdrawal; the entry's own form carries the new values."""
+
+    reason = forms.CharField(
+        label=_("Powód sprostowania"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_("Np. „błędnie wpisany rok wizyty”. Powód i wartości sprzed zmiany zostaną w karcie."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Powód wycofania wpisu"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_("Np. „wpis dotyczy innej rodziny”. Treść wpisu pozostanie do wglądu w historii sprawy."),
+    )
 
 
 class NotificationAnswerForm(forms.Form):

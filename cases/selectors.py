@@ -153,3 +153,30 @@ def region_for_street(*, institution: Institution, street: str) -> Region | None
         if wanted in {fold(line) for line in region.streets.splitlines() if line.strip()}:
             return region
     return None
+
+
+def with_correction_links(items: list, *, user: User, case: Case) -> list:
+    """The timeline's items with "Sprostuj" and "Wycofaj" where ``user`` may do it: the same
+    predicate as the services' (policy.entry_allows_correction), so the page offers what they allow."""
+    from dataclasses import replace
+
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from cases.corrections import correctable_for
+    from cases.timeline import Link
+    from mopr.policy import entry_allows_correction
+
+    out = []
+    for item in items:
+        spec = correctable_for(item.obj) if item.obj is not None and item.kind != "correction" else None
+        # An item made from another date of the row (a verification, an answer) is not the entry.
+        if spec is None or not entry_allows_correction(user, case, item.obj):
+            out.append(item)
+            continue
+        args = [case.pk, spec.slug, item.obj.pk]
+        links = [Link(_("Sprostuj"), reverse("cases:entry_correct", args=args))]
+        if spec.withdrawable:
+            links.append(Link(_("Wycofaj jako błędny"), reverse("cases:entry_withdraw", args=args)))
+        out.append(replace(item, links=(*item.links, *links)))
+    return out

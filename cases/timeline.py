@@ -74,6 +74,8 @@ class TimelineItem:
     section: Section | None = None  # None: the kind's own
     conclusion: bool = False  # also stated in section 5 (a decision, a resignation, a notification)
     links: tuple[Link, ...] = ()
+    # "sprostowanie z dnia … – autor – powód": the corrections of the entry (issue 16.1).
+    traces: tuple[str, ...] = ()
 
     @property
     def has_time(self) -> bool:
@@ -220,6 +222,29 @@ def rows(qs: QuerySet, field_name: str, newest: int | None) -> list:
     return list(qs.order_by(*order)[:newest])[::-1]
 
 
+def _with_traces(items: list[TimelineItem]) -> list[TimelineItem]:
+    """Each corrected entry says so where it stands, as official records do; the correction's
+    own item (kind "correction") gives the values before and after."""
+    from dataclasses import replace
+
+    traces: dict[tuple[str, int], list[str]] = {}
+    for item in items:
+        if item.kind == "correction":
+            c = item.obj
+            author = c.by.get_full_name() or c.by.username
+            traces.setdefault((c.entry_model, c.entry_id), []).append(
+                f"{c.get_kind_display()} z dnia {d(timezone.localdate(c.at))} – {author} – {c.reason}"
+            )
+    if not traces:
+        return items
+    out = []
+    for item in items:
+        key = (item.obj._meta.label_lower, item.obj.pk) if isinstance(item.obj, models.Model) else None
+        found = traces.get(key) if item.kind != "correction" else None
+        out.append(replace(item, traces=tuple(found)) if found else item)
+    return out
+
+
 def case_timeline(
     *, case: Case, kinds: set[str] | None = None, newest: int | None = None, loaded: dict[str, list] | None = None
 ) -> list[TimelineItem]:
@@ -236,6 +261,7 @@ def case_timeline(
         if kinds is None or kind.key in kinds:
             items.extend(kind.items(query))
     items.sort(key=lambda i: i.sort_key)
+    items = _with_traces(items)
     if newest is not None:
         return items[max(len(items) - newest, 0) :]
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import entry_views, print_views, retention_views, views
+from cases import correction_views, entry_views, print_views, retention_views, views
 
 app_name = "cases"
 
@@ -22,6 +22,16 @@ urlpatterns = [
 
 urlpatterns += [
     path("sprawy/<int:pk>/wpisy/<slug:kind>/dodaj/", entry_views.entry_add, name="entry_add"),
+    path(
+        "sprawy/<int:pk>/wpisy/<slug:kind>/<int:entry_pk>/sprostuj/",
+        correction_views.entry_correct,
+        name="entry_correct",
+    ),
+    path(
+        "sprawy/<int:pk>/wpisy/<slug:kind>/<int:entry_pk>/wycofaj/",
+        correction_views.entry_withdraw,
+        name="entry_withdraw",
+    ),
     path("sprawy/<int:pk>/diagnoza/", entry_views.diagnosis_add, name="diagnosis_add"),
     path("sprawy/<int:pk>/oznaczenia/dodaj/", entry_views.flag_add, name="flag_add"),
     path("sprawy/<int:pk>/oznaczenia/<int:flag_pk>/zdejmij/", entry_views.flag_remove, name="flag_remove"),

@@ -140,11 +140,15 @@ def _detail_context(request, case, **forms):
         "may_declare": may_write and not case.is_closed and any(m.in_foster_care for m in case.client.members.all()),
         "members": selectors.client_members(client=case.client),
         "reports": reports,
-        "timeline": timeline.case_timeline(
+        "timeline": selectors.with_correction_links(
+            timeline.case_timeline(
+                case=case,
+                newest=TIMELINE_ON_DETAIL,
+                # Read for the page's own sections anyway: the timeline does not read them again.
+                loaded={"report": reports, "contract": contracts, "declaration": declarations},
+            ),
+            user=user,
             case=case,
-            newest=TIMELINE_ON_DETAIL,
-            # Read for the page's own sections anyway: the timeline does not read them again.
-            loaded={"report": reports, "contract": contracts, "declaration": declarations},
         ),
         "timeline_newest": TIMELINE_ON_DETAIL,
         "steps": steps,

@@ -236,6 +236,29 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
     return False
 
 
+def entry_allows_correction(user: User, case: Case, entry) -> bool:
+    """May ``user`` correct or withdraw ``entry`` of ``case`` (issue 16.1)? Its author, while
+    they see the case, and the coordinator of the case's region (supervision); a closed case
+    too (a correction is one of the few things a closed case takes); never an anonymised one."""
+    if case.anonymised_at is not None or not case_is_visible(user, case):
+        return False
+    author_id = getattr(entry, "author_id", None) or getattr(entry, "received_by_id", None)
+    if author_id == user.pk and (user_runs_social_work(user) or user_may_register_reports(user)):
+        return True
+    return case.region_id in roles_of(user).region_ids(Role.COORDINATOR)
+
+
+def require_correction(user: User, case: Case, entry) -> None:
+    if not entry_allows_correction(user, case, entry):
+        from django.utils.translation import gettext as _
+
+        from mopr.errors import NotAllowed
+
+        if case.anonymised_at is not None:
+            raise NotAllowed(action_refusal(user, case, Action.WRITE))
+        raise NotAllowed(_("Wpis sprostowuje lub wycofuje jego autor albo koordynator rejonu."))
+
+
 def case_get_for(user: User, pk: int, action: Action = Action.VIEW, queryset: QuerySet | None = None) -> Case:
     """The case for a view, or 404 (not visible) / 403 (visible, action not allowed)."""
     qs = queryset if queryset is not None else cases_visible_to(user)

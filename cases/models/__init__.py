@@ -17,6 +17,7 @@ from cases.models.core import (
     StageTransition,
     TargetGroup,
 )
+from cases.models.corrections import Correction
 from cases.models.deadlines import DeadlineSummary
 from cases.models.entries import CaseDocument, Diagnosis, OfficialNote, ProblemArea
 from cases.models.rozeznanie import (
@@ -41,6 +42,7 @@ __all__ = [
     "ChildObservation",
     "Client",
     "ClientMember",
+    "Correction",
     "DeadlineSummary",
     "Diagnosis",
     "DocumentReview",

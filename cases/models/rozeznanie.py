@@ -14,19 +14,33 @@ from simple_history.models import HistoricalRecords
 from cases.models.core import Case, ClientMember
 
 
+class InForceManager(models.Manager):
+    """The entries in force: an entry withdrawn as made in error (issue 16.1) stays in the
+    database, readable with its correction record, but nothing derived counts it any more – the
+    first contact, the guards of the procedure, the deadlines, the karta, the registers."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Entry(models.Model):
-    """What every entry of a case has: the case, the author, when it was written."""
+    """What every entry of a case has: the case, the author, when it was written, and – if it
+    was withdrawn as made in error – when (the reason is in its Correction)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("autor")
     )
     created_at = models.DateTimeField(_("wpisano"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("wycofano"), null=True, blank=True)
 
     # The field holding the day it happened, checked for plausibility (cases/services/dates.py),
     # and the field naming the person it is about (not dated before their birth).
     date_field: ClassVar[str | None] = None
     person_field: ClassVar[str | None] = None
+
+    objects = InForceManager()
+    all_records = models.Manager()  # noqa: DJ012 - the second manager; withdrawn entries too
 
     class Meta:
         abstract = True

@@ -144,7 +144,7 @@ def _purge_history(scrub: Scrub, **lookup) -> None:
 
 def _ids(model: type[models.Model], **lookup) -> set[int]:
     """The ids of records of ``model``, live and historical (a deleted record's history too)."""
-    ids = set(model.objects.filter(**lookup).values_list("pk", flat=True))
+    ids = set(model._base_manager.filter(**lookup).values_list("pk", flat=True))  # withdrawn entries too
     history = getattr(model, "history", None)
     if history is not None:
         ids |= set(history.model.objects.filter(**lookup).values_list("id", flat=True))
@@ -168,7 +168,7 @@ def _case_entries_scrub(*, case: Case, by: User) -> None:
     files = []
     for scrub in timeline.scrubs():
         lookup = {f"{scrub.parent}_id__in": parent_ids[scrub.parent]}
-        for obj in scrub.model.objects.filter(**lookup).order_by("pk"):
+        for obj in scrub.model._base_manager.filter(**lookup).order_by("pk"):  # withdrawn entries too
             for name in scrub.clear:  # an uploaded file goes from the disk too, after the commit
                 value = getattr(obj, name)
                 if isinstance(value, models.fields.files.FieldFile) and value:
@@ -177,6 +177,7 @@ def _case_entries_scrub(*, case: Case, by: User) -> None:
             if scrub.extra is not None:
                 changed = scrub.extra(obj, ANONYMISED) or changed
             if changed:
+                obj._anonymising = True  # an append-only record (a correction) lets this one write
                 _save(obj, by)
         _purge_history(scrub, **lookup)
     if files:
