@@ -60,7 +60,21 @@ class SessionLimitsMiddleware:
             idle, lifetime = session[SESSION_LIMITS]
             seen, started = session.get(SESSION_SEEN, now), session.get(SESSION_STARTED, now)
             if now - seen > idle or now - started > lifetime:
+                kept = None
+                if request.method == "POST" and not request.path.startswith(("/logowanie", "/wyloguj")):
+                    from mopr.drafts import draft_keep
+
+                    kept = draft_keep(user=user, path=request.path, data=request.POST)
                 logout(request)
+                if kept is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "Sesja wygasła. To, co wpisano w formularzu, zachowano – po zalogowaniu wrócisz do "
+                            "niego i wyślesz go ponownie."
+                        ),
+                    )
+                    return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
                 messages.info(request, _("Sesja wygasła. Zaloguj się ponownie."))
                 return _login_redirect(request)
             if now - seen >= _SEEN_RESOLUTION:

@@ -384,3 +384,36 @@ class DirectoryEntry(models.Model):
     def letter_address(self) -> str:
         """The addressee block of a letter: name, department, address – one per line."""
         return "\n".join(p for p in (self.name, self.department, self.address) if p)
+
+
+class FormDraft(models.Model):
+    """What a user typed into a form whose submission arrived after their session had expired
+    (issue 16.4): kept on the server for that user only, briefly (``FORM_DRAFT_MINUTES``), never
+    in a URL; offered back on the same page after they log in again (mopr/drafts.py)."""
+
+    user = models.ForeignKey("mopr.User", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    data = models.JSONField()  # field name → list of values, as the browser sent them
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "path"], name="formdraft_user_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.path}"
+
+
+class FormSubmission(models.Model):
+    """One rendering of a form saves once (issue 16.4): the key the page carried, claimed by
+    the first submission; a second one (Back and "Zapisz" again, a double click) is refused."""
+
+    user = models.ForeignKey("mopr.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    redirect_to = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="formsubmission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

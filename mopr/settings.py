@@ -99,6 +99,9 @@ MIDDLEWARE = [
     # After messages: it says why the session ended; then the second factor, then the page.
     "mopr.middleware.SessionLimitsMiddleware",
     "mopr.middleware.SecondFactorMiddleware",
+    # A form sent after the session expired is offered back after the login; a form saves once.
+    "mopr.drafts.DraftMiddleware",
+    "mopr.drafts.FormKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -324,6 +327,9 @@ LOGGING = {
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 30)
 # Renders one user may have under way at once; a further one is refused with a message (429).
 PDF_RENDERS_PER_USER = env_int("PDF_RENDERS_PER_USER", 2)
+
+# Minutes a form sent after the session expired is kept for its author to send again.
+FORM_DRAFT_MINUTES = env_int("FORM_DRAFT_MINUTES", 120)
 
 # Pages a list shows at once.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
