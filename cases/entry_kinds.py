@@ -13,6 +13,7 @@ from cases.models import (
     CaseDocument,
     CaseFlag,
     ChildObservation,
+    CommunityContact,
     Correction,
     Diagnosis,
     DocumentReview,
@@ -150,6 +151,15 @@ def _contacts(q: Query):
         )  # fmt: skip
 
 
+def _community(q: Query):
+    qs = CommunityContact.objects.filter(case=q.case).select_related("author")
+    for c in rows(qs, "contacted_on", q.newest):
+        yield TimelineItem(
+            c.contacted_on, "community", _("Kontakt z otoczeniem: %(k)s") % {"k": c.get_kind_display()}, c.learnt,
+            c.author, c, source=f"{c.get_kind_display()}, {c.person} ({c.get_form_display()})",
+        )  # fmt: skip
+
+
 def _parents_apart(q: Query):
     qs = ParentApartInfo.objects.filter(case=q.case).select_related("author", "parent")
     for i in rows(qs, "obtained_on", q.newest):
@@ -254,6 +264,10 @@ register(
     EntryKind(
         "contact", gettext_lazy("Kontakty z instytucjami"), S, _contacts,
         scrubs=(Scrub(InstitutionContact, "case", text=("institution_name", "person_contacted", "learnt")),),
+    ),
+    EntryKind(
+        "community", gettext_lazy("Kontakty z otoczeniem klienta"), S, _community,
+        scrubs=(Scrub(CommunityContact, "case", text=("person", "learnt")),),
     ),
     EntryKind(
         "parent_apart", gettext_lazy("Rodzic zamieszkały oddzielnie"), S, _parents_apart,
@@ -368,6 +382,7 @@ def _register_correctables() -> None:
         Correctable("zawiadomienie", Notification, f.NotificationForm),
         Correctable("wglad-w-dokument", DocumentReview, f.DocumentReviewForm),
         Correctable("kontakt", InstitutionContact, f.InstitutionContactForm),
+        Correctable("kontakt-otoczenie", CommunityContact, f.CommunityContactForm),
         Correctable("rodzic-oddzielnie", ParentApartInfo, f.ParentApartForm),
         Correctable("obserwacja-dziecka", ChildObservation, f.ChildObservationForm, check=_observation_check),
         # The decision moved the case on: the procedure undoes it (a reopening), not a correction.

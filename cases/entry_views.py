@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cases import deadlines, selectors, services, timeline
 from cases.forms import (
     ChildObservationForm,
+    CommunityContactForm,
     DiagnosisForm,
     DocumentReviewForm,
     DocumentUploadForm,
@@ -81,6 +82,13 @@ ENTRY_KINDS: dict[str, EntryKind] = {
         services.institution_contact_record,
         "contact",
         _lazy("Obowiązkowo: przychodnia rejonowa dla dzieci do 7 lat, organizator pieczy dla dzieci w pieczy."),
+    ),
+    "kontakt-otoczenie": EntryKind(
+        _lazy("Kontakt z otoczeniem klienta"),
+        CommunityContactForm,
+        services.community_contact_record,
+        "contact",
+        _lazy("Rodzina, sąsiedzi, sołtys, klub lub organizacja, do której należy osoba (seed 003, plan działania)."),
     ),
     "rodzic-oddzielnie": EntryKind(
         _lazy("Informacja od rodzica zamieszkałego oddzielnie"), ParentApartForm, services.parent_apart_record, "info"

@@ -20,6 +20,7 @@ from cases.models import (
     ChildObservation,
     Client,
     ClientMember,
+    CommunityContact,
     Diagnosis,
     DocumentReview,
     FlagKind,
@@ -543,6 +544,15 @@ class InstitutionContactForm(EntryForm):
     class Meta:
         model = InstitutionContact
         fields = ["kind", "institution_name", "person_contacted", "member", "contacted_on", "form", "learnt"]
+        widgets = {"contacted_on": DateInput(), "learnt": forms.Textarea(attrs={"rows": 3})}
+
+
+class CommunityContactForm(EntryForm):
+    date_fields = ("contacted_on",)
+
+    class Meta:
+        model = CommunityContact
+        fields = ["kind", "person", "contacted_on", "form", "learnt"]
         widgets = {"contacted_on": DateInput(), "learnt": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -131,7 +131,7 @@ def situation_established(move: Move) -> str | None:
     """II.1: the diagnosis rests on a visit at which the client was met."""
     from cases.models import Visit
 
-    if not move.case.visits.filter(outcome=Visit.Outcome.MET).exists():
+    if not move.case.visits.filter(outcome__in=Visit.MET_OUTCOMES).exists():
         return _("Zapisz wizytę, podczas której spotkano klienta – bez niej nie ma podstaw do diagnozy.")
     return None
 

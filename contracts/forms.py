@@ -92,8 +92,52 @@ class ActionForm(forms.Form):
         return data
 
 
-GoalFormSet = forms.formset_factory(GoalForm, extra=3, max_num=20, validate_max=True)
-ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_max=True)
+# As many rows as the contract needs (issue 16.7): "Dodaj …" brings one more, "usuń" drops one.
+GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=30, validate_max=True, can_delete=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=60, validate_max=True, can_delete=True)
+
+
+class ActionChangeForm(forms.Form):
+    """An action of a signed contract, changed or ended by an amendment."""
+
+    action_id = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(label=_("Działanie"), max_length=1000)
+    deadline = forms.DateField(label=_("Termin"), widget=DateInput())
+    responsible = forms.CharField(label=_("Osoba odpowiedzialna"), max_length=160)
+    drop = forms.BooleanField(label=_("zakończ (zaniechane)"), required=False)
+
+
+ActionChangeFormSet = forms.formset_factory(ActionChangeForm, extra=0)
+
+
+def more_rows(data, *formset_prefixes: str, limits: dict[str, int]) -> bool:
+    """The "Dodaj wiersz" button (name ``add_row``, value the list's prefix): one more empty row
+    in a copy of ``data``; answers whether it was asked for. Without JavaScript the page comes
+    back whole; with htmx only the list is swapped."""
+    which = data.get("add_row")
+    if which not in formset_prefixes:
+        return False
+    total = f"{which}-TOTAL_FORMS"
+    try:
+        count = int(data.get(total, "0"))
+    except ValueError:
+        count = 0
+    data[total] = str(max(0, min(count + 1, limits[which])))
+    return True
+
+
+def quiet(*forms_and_sets) -> None:
+    """Show what was typed without validating it (a row was added, nothing is being saved)."""
+    from django.forms.utils import ErrorDict
+
+    for item in forms_and_sets:
+        if isinstance(item, forms.BaseFormSet):
+            for form in item.forms:
+                form._errors = ErrorDict()
+            item._errors = [ErrorDict() for _ in item.forms]
+            item._non_form_errors = item.error_class()
+        else:
+            item._errors = ErrorDict()
 
 
 class SignForm(VersionedForm):

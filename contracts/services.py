@@ -48,6 +48,17 @@ class ActionData:
 
 
 @dataclass
+class ActionChange:
+    """An amendment's change of an action in force: new wording, deadline or person, or its end."""
+
+    action_id: int
+    description: str
+    deadline: datetime.date
+    responsible: str
+    drop: bool = False
+
+
+@dataclass
 class ContractData:
     kind: str
     client_member: ClientMember
@@ -317,9 +328,11 @@ def contract_amend(
     period_to: datetime.date,
     new_goals: list[str],
     new_actions: list[ActionData],
+    action_changes: list[ActionChange] = (),
     expected_version: int | None = None,
 ) -> Amendment:
-    """Change a signed contract; the earlier version stays readable in the amendment."""
+    """Change a signed contract – its goal and period, goals and actions added, actions in force
+    changed or ended – with the earlier version readable in the amendment."""
     if not reason.strip():
         raise DomainError(_("Podaj powód zmiany kontraktu."), field="reason")
     if amended_on > timezone.localdate():
@@ -335,9 +348,30 @@ def contract_amend(
                 raise DomainError(
                     _("Termin działania musi mieścić się w okresie obowiązywania kontraktu."), field="actions"
                 )
+        in_force = {a.pk: a for a in locked.actions.select_for_update().filter(status=Action.Status.OPEN)}
+        for change in action_changes:
+            if change.action_id not in in_force:
+                raise DomainError(_("Zmieniać można tylko działania w realizacji tego kontraktu."), field="actions")
+            if not change.drop and not (locked.period_from <= change.deadline <= period_to):
+                raise DomainError(
+                    _("Termin działania musi mieścić się w okresie obowiązywania kontraktu."), field="actions"
+                )
+            if not change.drop and not (change.description.strip() and change.responsible.strip()):
+                raise DomainError(_("Działanie w realizacji ma opis i osobę odpowiedzialną."), field="actions")
         amendment = Amendment.objects.create(
             contract=locked, amended_on=amended_on, reason=reason.strip(), previous=contract_snapshot(locked), author=by
         )
+        for change in action_changes:
+            action = in_force[change.action_id]
+            before = (action.status, action.description, action.deadline, action.responsible)
+            if change.drop:
+                action.status = Action.Status.DROPPED
+            else:
+                action.description = change.description.strip()
+                action.deadline = change.deadline
+                action.responsible = change.responsible.strip()
+            if (action.status, action.description, action.deadline, action.responsible) != before:
+                record_save(action, by=by)
         locked.main_goal = main_goal.strip() or locked.main_goal
         locked.period_to = period_to
         start = locked.goals.count()

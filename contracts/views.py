@@ -14,6 +14,7 @@ from cases.selectors import case_with_details
 from cases.views import form_error
 from contracts import selectors, services
 from contracts.forms import (
+    ActionChangeFormSet,
     ActionFormSet,
     AmendmentForm,
     ContractForm,
@@ -23,6 +24,8 @@ from contracts.forms import (
     GoalFormSet,
     MovingAwayForm,
     SignForm,
+    more_rows,
+    quiet,
 )
 from contracts.models import Action as ContractAction
 from contracts.models import Contract, Declaration, Goal, IdDocument
@@ -70,7 +73,7 @@ def _action_data(rows) -> list[services.ActionData]:
             goal_index=(r["goal_number"] - 1) if r.get("goal_number") else None,
         )
         for r in rows
-        if r and r.get("description")
+        if r and r.get("description") and not r.get("DELETE")
     ]  # fmt: skip
 
 
@@ -84,9 +87,15 @@ def contract_new(request, pk: int):
         initial={"version": case.version, "drafted_on": today, "period_from": today, "kind": Contract.Kind.A,
                  "client_member": case.client.head},
     )  # fmt: skip
-    goals = GoalFormSet(request.POST or None, prefix="goals")
-    actions = ActionFormSet(request.POST or None, prefix="actions")
-    if request.method == "POST" and form.is_valid() and goals.is_valid() and actions.is_valid():
+    data = request.POST.copy() if request.method == "POST" else None
+    adding = data is not None and more_rows(data, "goals", "actions", limits={"goals": 30, "actions": 60})
+    if adding:
+        form = ContractForm(data, case=case)
+    goals = GoalFormSet(data, prefix="goals")
+    actions = ActionFormSet(data, prefix="actions")
+    if adding:
+        quiet(form, goals, actions)
+    elif request.method == "POST" and form.is_valid() and goals.is_valid() and actions.is_valid():
         d = form.cleaned_data
         note = d["resources_note"]
         data = services.ContractData(
@@ -97,7 +106,7 @@ def contract_new(request, pk: int):
             covered_members=list(d["covered_members"]), problems=d["problems"], resources=d["resources"],
             limitations=d["limitations"], main_goal=d["main_goal"], period_from=d["period_from"],
             period_to=d["period_to"], drafted_on=d["drafted_on"],
-            goals=[g["text"] for g in goals.cleaned_data if g.get("text")],
+            goals=[g["text"] for g in goals.cleaned_data if g.get("text") and not g.get("DELETE")],
             actions=_action_data(actions.cleaned_data),
             # The kinds ticked, and the details once, as their own entry (not repeated under each kind).
             resources_used=_resources(d["resources_used"], note),
@@ -191,15 +200,39 @@ def contract_amend(request, pk: int, contract_pk: int):
         initial={"version": contract.version, "amended_on": timezone.localdate(), "main_goal": contract.main_goal,
                  "period_to": contract.period_to},
     )  # fmt: skip
-    actions = ActionFormSet(request.POST or None, prefix="actions")
+    data = request.POST.copy() if request.method == "POST" else None
+    adding = data is not None and more_rows(data, "actions", limits={"actions": 60})
+    if adding:
+        form = AmendmentForm(data)
+    actions = ActionFormSet(data, prefix="actions")
+    open_actions = [a for a in contract.actions.all() if a.status == ContractAction.Status.OPEN]
+    current = ActionChangeFormSet(
+        data,
+        prefix="current",
+        initial=[
+            {"action_id": a.pk, "description": a.description, "deadline": a.deadline, "responsible": a.responsible}
+            for a in open_actions
+        ],
+    )
     conflict = None
-    if request.method == "POST" and form.is_valid() and actions.is_valid():
+    if adding:
+        quiet(form, actions, current)
+    elif request.method == "POST" and form.is_valid() and actions.is_valid() and current.is_valid():
         d = form.cleaned_data
+        changes = [
+            services.ActionChange(
+                action_id=c["action_id"], description=c["description"], deadline=c["deadline"],
+                responsible=c["responsible"], drop=c["drop"],
+            )
+            for c in current.cleaned_data
+            if c
+        ]  # fmt: skip
         try:
             services.contract_amend(
                 contract=contract, by=request.user, amended_on=d["amended_on"], reason=d["reason"],
                 main_goal=d["main_goal"], period_to=d["period_to"], new_goals=d["new_goals"].splitlines(),
-                new_actions=_action_data(actions.cleaned_data), expected_version=d["version"],
+                new_actions=_action_data(actions.cleaned_data), action_changes=changes,
+                expected_version=d["version"],
             )  # fmt: skip
         except StaleVersionError:
             conflict = _conflict(
@@ -210,7 +243,9 @@ def contract_amend(request, pk: int, contract_pk: int):
         else:
             messages.success(request, _("Zapisano aneks; poprzednia wersja kontraktu pozostaje do wglądu."))
             return redirect("contracts:detail", pk=case.pk, contract_pk=contract.pk)
-    context = {"case": case, "contract": contract, "form": form, "actions": actions, "conflict": conflict}
+    context = {
+        "case": case, "contract": contract, "form": form, "actions": actions, "current": current, "conflict": conflict,
+    }  # fmt: skip
     return render(request, "contracts/amendment_form.html", context, status=409 if conflict else 200)
 
 

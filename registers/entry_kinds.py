@@ -19,10 +19,20 @@ from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem,
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
 
 
+def _joint(m: RefusalMonitoring):
+    """Seed 003 p. 8: the director (deputy) and the worker decide together – both are named."""
+    if m.decision_worker is None or m.decision_worker == m.decision_by:
+        return m.decision_by
+    names = [u.get_full_name() or u.username for u in (m.decision_by, m.decision_worker) if u is not None]
+    return " i ".join(names)
+
+
 def _monitoring(q: Query):
     """Never limited: a monitoring makes items of several dates; few per case. None: no further query."""
     monitorings = list(
-        RefusalMonitoring.objects.filter(case=q.case).select_related("author", "plan_by", "decision_by").order_by()
+        RefusalMonitoring.objects.filter(case=q.case)
+        .select_related("author", "plan_by", "report_by", "decision_by", "decision_worker")
+        .order_by()
     )
     if not monitorings:
         return
@@ -62,23 +72,25 @@ def _monitoring(q: Query):
             )  # fmt: skip
         if m.report_on:
             yield TimelineItem(
-                m.report_on, "monitoring", _("Sprawozdanie z monitoringu dla dyrektora"), m.report, m.author, m,
+                m.report_on, "monitoring", _("Sprawozdanie z monitoringu dla dyrektora"), m.report,
+                m.report_by or m.author, m,
                 source=_("monitoring środowiska – sprawozdanie pracownika"), section=Section.SITUATION,
             )  # fmt: skip
         if m.decision_on:
             yield TimelineItem(
                 m.decision_on, "monitoring",
                 _("Wspólna decyzja dyrektora i pracownika: %(d)s") % {"d": m.get_decision_display()},
-                m.decision_note, m.decision_by, m, conclusion=True,
+                m.decision_note, _joint(m), m, conclusion=True,
             )  # fmt: skip
     dates = MonitoringDate.objects.filter(monitoring__case=q.case, done_on__isnull=False).select_related(
-        "monitoring__author"
+        "monitoring__author", "done_by"
     )
     for row in sorted(dates, key=lambda r: r.pk):
         yield TimelineItem(
             row.done_on, "monitoring",
             _("Monitoring środowiska (termin %(due)s)") % {"due": d(row.due_on)}, row.outcome,
-            row.monitoring.author, row, source=_("monitoring środowiska – wizyta"), section=Section.SITUATION,
+            row.done_by or row.monitoring.author, row, source=_("monitoring środowiska – wizyta"),
+            section=Section.SITUATION,
         )  # fmt: skip
 
 

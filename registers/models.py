@@ -100,11 +100,21 @@ class RefusalMonitoring(models.Model):
     # 7.–8. The worker's written report and the joint decision.
     report = models.TextField(_("sprawozdanie z rezultatów działań"), blank=True)
     report_on = models.DateField(_("data sprawozdania"), null=True, blank=True)
+    report_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("sprawozdanie przedstawił(a)"),
+    )  # fmt: skip
     decision = models.CharField(_("wspólna decyzja"), max_length=10, choices=Decision.choices, blank=True)
     decision_on = models.DateField(_("data decyzji"), null=True, blank=True)
     decision_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("dyrektor (zastępca)"),
+    )  # fmt: skip
+    # Seed 003 p. 8: the decision is the director's and the worker's together: both are named.
+    decision_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("pracownik socjalny"),
+    )  # fmt: skip
     decision_note = models.TextField(_("uzasadnienie decyzji"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,6 +136,10 @@ class MonitoringDate(models.Model):
     monitoring = models.ForeignKey(RefusalMonitoring, on_delete=models.CASCADE, related_name="dates")
     due_on = models.DateField(_("termin monitoringu"))
     done_on = models.DateField(_("wykonano"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("wykonał(a)"),
+    )  # fmt: skip
     outcome = models.TextField(_("wynik"), blank=True)
     history = HistoricalRecords()
 

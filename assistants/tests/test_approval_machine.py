@@ -46,7 +46,7 @@ from assistants import services
 from assistants.models import Assignment, AssistantVisit, Authorisation, Decision, FinalReport, Request
 from cases import services as case_services
 from cases.models import Case, StageTransition
-from cases.procedure import CloseReason, Stage
+from cases.procedure import CloseReason, EndOf, Stage
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import Institution, Role
@@ -336,9 +336,12 @@ class ApprovalMachine(RuleBasedStateMachine):
         first = Case.objects.get(pk=self.case_ids[0])
         self.drive(first, start)
         if closed_after:
+            # Closing ends the assistant's work in the same act (issue 16.6), with seed 002's reason.
+            end = EndOf(choice=Assignment.End.MOVED_OUT, report="Rodzina wyprowadziła się; praca przerwana.")
             case_services.case_close(
-                case=first, by=first.worker, reason=CloseReason.MOVED_OUT, justification="Wyprowadzka do Gdańska."
-            )
+                case=first, by=first.worker, reason=CloseReason.MOVED_OUT, justification="Wyprowadzka do Gdańska.",
+                ends={"assistant": end},
+            )  # fmt: skip
 
     def drive(self, case: Case, start: str) -> None:
         """The chain as the seed runs it, with valid data, up to ``start``: the services must allow it."""

@@ -102,6 +102,7 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
         "Niezaradność w sprawach opiekuńczo-wychowawczych: 80-letni dziadek nie radzi sobie z nastoletnim "
         "wnukiem, który wagaruje; potrzebne regularne wsparcie w domu."
     )
+    page.get_by_label(_label("Data pisemnej zgody rodziny")).fill("")  # it starts from today
     _save(page, "Zapisz wniosek")
     expect(_field_error(page, "id_consent_on")).to_have_text("To pole jest wymagane.")
     _visit(page, "a03-request-form-no-consent")

@@ -22,6 +22,7 @@ from cases.models.deadlines import DeadlineSummary
 from cases.models.entries import CaseDocument, Diagnosis, OfficialNote, ProblemArea
 from cases.models.rozeznanie import (
     ChildObservation,
+    CommunityContact,
     DocumentReview,
     Entry,
     InstitutionContact,
@@ -42,6 +43,7 @@ __all__ = [
     "ChildObservation",
     "Client",
     "ClientMember",
+    "CommunityContact",
     "Correction",
     "DeadlineSummary",
     "Diagnosis",

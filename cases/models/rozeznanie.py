@@ -57,10 +57,12 @@ class Visit(Entry):
         OTHER = "other", _("inne miejsce")
 
     class Outcome(models.TextChoices):
-        MET = "met", _("spotkano klienta (dzieci obecne)")
-        REFUSED = "refused", _("klient odmówił kontaktu")
+        # What fits the household (issue 16.9): "dzieci obecne" only where there are children.
+        MET = "met", _("spotkano klienta (i dzieci, jeśli są w rodzinie)")
+        MET_REFUSED_HELP = "met_refused", _("spotkano klienta – odmówił przyjęcia pomocy")
+        REFUSED = "refused", _("klient odmówił kontaktu (nie wpuścił pracownika)")
         NOBODY_HOME = "nobody_home", _("nikogo nie zastano")
-        CHILD_ABSENT = "child_absent", _("dziecko nieobecne – wizytę trzeba powtórzyć")
+        CHILD_ABSENT = "child_absent", _("spotkano rodzinę, dziecko nieobecne – wizytę trzeba powtórzyć")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
     visited_at = models.DateTimeField(_("data i godzina wizyty"))
@@ -70,6 +72,9 @@ class Visit(Entry):
     outcome = models.CharField(_("wynik"), max_length=20, choices=Outcome.choices)
     findings = models.TextField(_("ustalenia"), blank=True)
     history = HistoricalRecords()
+
+    # The client was met: the first contact (IV.1) and the ground of the diagnosis (II.1).
+    MET_OUTCOMES = (Outcome.MET, Outcome.MET_REFUSED_HELP)
 
     class Meta:
         verbose_name = _("wizyta")
@@ -315,3 +320,36 @@ class ChildObservation(Entry):
 
     def __str__(self) -> str:
         return f"{self.child} {self.observed_on:%d.%m.%Y}"
+
+
+class CommunityContact(Entry):
+    """A contact with the client's own surroundings – the close family, the neighbours, the
+    village head, a club or organisation the person belongs to (seed 003, the plan's 6b–e) – as
+    an entry of its own, with who said what (issue 16.9)."""
+
+    date_field = "contacted_on"
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", _("najbliższa rodzina")
+        NEIGHBOUR = "neighbour", _("sąsiad / sąsiadka")
+        VILLAGE_HEAD = "village_head", _("sołtys / przewodniczący osiedla")
+        ORGANISATION = "organisation", _("klub, stowarzyszenie, parafia lub inna organizacja")
+        OTHER = "other", _("inna osoba z otoczenia")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="community_contacts")
+    kind = models.CharField(_("z kim"), max_length=20, choices=Kind.choices)
+    person = models.CharField(
+        _("osoba udzielająca informacji"), max_length=200, help_text=_("Np. córka Maria Nowak; sołtys wsi Lipie.")
+    )
+    contacted_on = models.DateField(_("data kontaktu"))
+    form = models.CharField(_("forma"), max_length=10, choices=InstitutionContact.Form.choices)
+    learnt = models.TextField(_("czego się dowiedziano"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kontakt z otoczeniem klienta")
+        verbose_name_plural = _("kontakty z otoczeniem klienta")
+        ordering = ["contacted_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

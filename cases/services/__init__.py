@@ -25,6 +25,7 @@ from cases.services.case import (
 )
 from cases.services.entries import (
     child_observation_record,
+    community_contact_record,
     diagnosis_record,
     document_review_record,
     document_upload,
@@ -54,6 +55,7 @@ __all__ = [
     "client_create",
     "client_refresh_search",
     "client_update",
+    "community_contact_record",
     "diagnosis_record",
     "document_review_record",
     "document_upload",

@@ -20,7 +20,7 @@ from mopr.errors import DomainError
 from mopr.models import User
 from mopr.records import record_save
 
-MET = (Visit.Outcome.MET,)
+MET = Visit.MET_OUTCOMES
 
 
 def _entry_lock(entry, case: Case, by: User):

@@ -17,6 +17,7 @@ from cases.models import (
     Case,
     CaseDocument,
     ChildObservation,
+    CommunityContact,
     Diagnosis,
     DocumentReview,
     Entry,
@@ -83,11 +84,17 @@ def visit_record(*, case: Case, by: User, visit: Visit, date_confirmed: bool = F
     _not_in_future(visit.visited_at, "visited_at")
     if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
         raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
+    if visit.outcome == Visit.Outcome.CHILD_ABSENT:
+        when = timezone.localdate(visit.visited_at)
+        if not any(m.is_child(when) for m in case.client.members.all()):
+            raise DomainError(_("W rodzinie klienta nie ma dziecka – wybierz inny wynik wizyty."), field="outcome")
     with transaction.atomic():
         locked = _entry_save(case=case, by=by, entry=visit, date_confirmed=date_confirmed)
         # The first contact with the client starts the two-month term of the contract (IV.1).
         met_on = timezone.localdate(visit.visited_at)
-        if visit.outcome == Visit.Outcome.MET and (locked.first_contact_at is None or met_on < locked.first_contact_at):
+        if visit.outcome in Visit.MET_OUTCOMES and (
+            locked.first_contact_at is None or met_on < locked.first_contact_at
+        ):
             locked.first_contact_at = met_on
             _save(locked, by)
     return visit
@@ -180,6 +187,18 @@ def institution_contact_record(
     _not_in_future(contact.contacted_on, "contacted_on")
     if contact.member_id and contact.member.client_id != case.client_id:
         raise DomainError(_("Ta osoba nie należy do rodziny klienta."), field="member")
+    with transaction.atomic():
+        _entry_save(case=case, by=by, entry=contact, date_confirmed=date_confirmed)
+    return contact
+
+
+def community_contact_record(
+    *, case: Case, by: User, contact: CommunityContact, date_confirmed: bool = False
+) -> CommunityContact:
+    """A contact with the family, a neighbour, the village head or a club (seed 003, 6b–e)."""
+    _not_in_future(contact.contacted_on, "contacted_on")
+    if not contact.person.strip() or not contact.learnt.strip():
+        raise DomainError(_("Podaj, kto udzielił informacji i czego się dowiedziano."), field="person")
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=contact, date_confirmed=date_confirmed)
     return contact

@@ -165,9 +165,10 @@ def test_rozeznanie_to_social_work(page, p, org):
     expect(mandatory).to_contain_text("przychodnia rejonowa – Zosia Kowalczyk")
     _visit(page, "r01-case-rozeznanie")
 
-    # A visit: first submitted empty, then nobody at home.
+    # A visit: first submitted empty (its date starts from now: cleared), then nobody at home.
     _open_entry(page, "Wizyta")
     _visit(page, "r02-visit-form")
+    page.locator("#id_visited_at").fill("")
     _save(page)
     expect(_field_error(page, "id_visited_at")).to_have_text("To pole jest wymagane.")
     expect(_field_error(page, "id_outcome")).to_have_text("To pole jest wymagane.")
@@ -191,7 +192,7 @@ def test_rozeznanie_to_social_work(page, p, org):
     _add_visit(
         page,
         days_ago=10,
-        outcome="klient odmówił kontaktu",
+        outcome="klient odmówił kontaktu (nie wpuścił pracownika)",
         participants="Anna Kowalczyk",
         findings="Matka rozmawiała przez drzwi, odmówiła wpuszczenia do mieszkania.",
     )
@@ -241,7 +242,7 @@ def test_rozeznanie_to_social_work(page, p, org):
     _add_visit(
         page,
         days_ago=6,
-        outcome="spotkano klienta (dzieci obecne)",
+        outcome="spotkano klienta (i dzieci, jeśli są w rodzinie)",
         participants="Anna Kowalczyk, Zosia Kowalczyk",
         findings="Mieszkanie zadbane, matka zmęczona, przyznaje, że partner bywa agresywny.",
     )
@@ -359,7 +360,7 @@ def test_rozeznanie_to_social_work(page, p, org):
     expect(folder.locator("> li")).to_have_count(3)
     expect(folder).to_contain_text("Wizyta: nikogo nie zastano")
     expect(folder).to_contain_text("Wizyta: klient odmówił kontaktu")
-    expect(folder).to_contain_text("Wizyta: spotkano klienta (dzieci obecne)")
+    expect(folder).to_contain_text("Wizyta: spotkano klienta (i dzieci, jeśli są w rodzinie)")
     expect(folder).not_to_contain_text("Notatka służbowa")
     expect(folder).not_to_contain_text("Wezwanie do ośrodka")
     _visit(page, "r23-folder-visits-only")
@@ -445,7 +446,7 @@ def test_unfounded_report_closes_after_diagnosis(page, p, org):
     _add_visit(
         page,
         days_ago=3,
-        outcome="spotkano klienta (dzieci obecne)",
+        outcome="spotkano klienta (i dzieci, jeśli są w rodzinie)",
         participants="Anna Kowalczyk, Zosia Kowalczyk",
         findings="Dziecko zdrowe i zadbane; płacz wieczorem to ząbkowanie młodszego dziecka sąsiadów.",
     )

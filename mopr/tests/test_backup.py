@@ -167,7 +167,8 @@ def small_backup(media, tmp_path) -> tuple[Path, CaseDocument]:
 
 def test_demo_with_scans_restores_into_an_empty_database_with_every_record_and_file(media, empty_database, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
-    first, second = Case.objects.filter(accepted_at__isnull=False).order_by("pk")[:2]
+    # Open cases: a closed one takes no new documents (issue 16.6).
+    first, second = Case.objects.filter(accepted_at__isnull=False, closed_at__isnull=True).order_by("pk")[:2]
     scans = [
         scan(first, first.worker, "zgoda rodziców.pdf", PDF),
         scan(second, second.worker, "zdjęcie mieszkania.png", PNG),

@@ -217,6 +217,7 @@ def monitoring_date_done(*, date: MonitoringDate, by: User, done_on: datetime.da
             done_on, monitoring.plan_on, "done_on", _("Monitoring z planu nie może być przed jego ustaleniem (%(d)s).")
         )
         locked.done_on = done_on
+        locked.done_by = by
         locked.outcome = outcome.strip()
         record_save(locked, by=by)
         _save(monitoring, by)
@@ -248,6 +249,7 @@ def monitoring_report(
         )
         locked.report = report.strip()
         locked.report_on = report_on
+        locked.report_by = by
         _save(locked, by)
         _save_case(locked_case, by)
     return locked
@@ -295,6 +297,7 @@ def monitoring_decide(
         locked.decision = decision
         locked.decision_on = decision_on
         locked.decision_by = by
+        locked.decision_worker = locked_case.worker  # the joint decision names both (seed 003, p. 8)
         locked.decision_note = decision_note.strip()
         _save(locked, by)
         _add_dates(locked, by, dates)

@@ -65,8 +65,10 @@ def _render_case(request, case, *, bound: dict | None = None, status: int = 200)
     in_monitoring = case.stage == Stage.MONITORING
     today = timezone.localdate()
     monitorings = list(
-        case.refusal_monitorings.select_related("author", "plan_by", "decision_by").prefetch_related(
-            Prefetch("dates", queryset=MonitoringDate.objects.order_by("due_on", "pk"))
+        case.refusal_monitorings.select_related(
+            "author", "plan_by", "report_by", "decision_by", "decision_worker"
+        ).prefetch_related(
+            Prefetch("dates", queryset=MonitoringDate.objects.select_related("done_by").order_by("due_on", "pk"))
         )
     )
     items = []
