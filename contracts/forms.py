@@ -92,9 +92,20 @@ class ActionForm(forms.Form):
         return data
 
 
+class RowsFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("usuń")
+
+
 # As many rows as the contract needs (issue 16.7): "Dodaj …" brings one more, "usuń" drops one.
-GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=30, validate_max=True, can_delete=True)
-ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=60, validate_max=True, can_delete=True)
+GoalFormSet = forms.formset_factory(
+    GoalForm, formset=RowsFormSet, extra=2, max_num=30, validate_max=True, can_delete=True
+)
+ActionFormSet = forms.formset_factory(
+    ActionForm, formset=RowsFormSet, extra=2, max_num=60, validate_max=True, can_delete=True
+)
 
 
 class ActionChangeForm(forms.Form):

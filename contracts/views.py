@@ -206,8 +206,9 @@ def contract_amend(request, pk: int, contract_pk: int):
         form = AmendmentForm(data)
     actions = ActionFormSet(data, prefix="actions")
     open_actions = [a for a in contract.actions.all() if a.status == ContractAction.Status.OPEN]
+    # A form from before the actions in force were listed sends no "current" rows: no changes.
     current = ActionChangeFormSet(
-        data,
+        data if data is None or "current-TOTAL_FORMS" in data else None,
         prefix="current",
         initial=[
             {"action_id": a.pk, "description": a.description, "deadline": a.deadline, "responsible": a.responsible}
@@ -217,14 +218,16 @@ def contract_amend(request, pk: int, contract_pk: int):
     conflict = None
     if adding:
         quiet(form, actions, current)
-    elif request.method == "POST" and form.is_valid() and actions.is_valid() and current.is_valid():
+    elif request.method == "POST" and all(
+        [form.is_valid(), actions.is_valid(), current.is_valid() if current.is_bound else True]
+    ):
         d = form.cleaned_data
         changes = [
             services.ActionChange(
                 action_id=c["action_id"], description=c["description"], deadline=c["deadline"],
                 responsible=c["responsible"], drop=c["drop"],
             )
-            for c in current.cleaned_data
+            for c in (current.cleaned_data if current.is_bound else [])
             if c
         ]  # fmt: skip
         try:

@@ -201,6 +201,9 @@ def test_contract_from_diagnosis_to_closure_and_reopening(page, p, org):
     page.get_by_label(_label("Ocena sytuacji: zasoby i możliwości")).fill("Stała emerytura, motywacja, sąsiadka.")
     page.get_by_label(_label("Ocena sytuacji: ograniczenia")).fill("Wiek i stan zdrowia pana Henryka.")
     page.get_by_label(_label("Cel główny")).fill("Stabilna sytuacja mieszkaniowa i opieka nad Kacprem.")
+    # Two rows to start with; "Dodaj cel" brings one more (htmx swaps the list only, issue 16.7).
+    page.get_by_role("button", name="Dodaj cel").click()
+    expect(page.get_by_label(f"Cel szczegółowy nr {len(GOALS)}")).to_be_visible()
     for n, goal in enumerate(GOALS, start=1):
         page.get_by_label(f"Cel szczegółowy nr {n}").fill(goal)
     page.get_by_label(_label("Okres obowiązywania od")).fill(_day().isoformat())
@@ -239,6 +242,12 @@ def test_contract_from_diagnosis_to_closure_and_reopening(page, p, org):
         responsible="Henryk Wiśniewski",
     )
     page.get_by_role("group", name="Działanie nr 1").get_by_label(_label("Nr celu")).fill("1")
+    page.get_by_role("button", name="Dodaj działanie").click()
+    expect(page.get_by_role("group", name="Działanie nr 3")).to_be_visible()
+    # The rows typed before stay as they were.
+    expect(page.get_by_role("group", name="Działanie nr 1").get_by_label(_label("Osoba odpowiedzialna"))).to_have_value(
+        "Henryk Wiśniewski"
+    )
     _fill_action(
         page,
         2,
