@@ -18,6 +18,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -111,31 +112,32 @@ def _serve() -> None:
 
 
 class Renderer:
-    """One helper process per application process; renders are serialised by a lock."""
+    """One helper process per application process; renders are serialised by a lock.
 
-    def __init__(self) -> None:
+    Every wait has the render's deadline (issue 16.10): a helper that stops reading (a page
+    larger than the pipe's buffer would block the write for ever), one that stops half way
+    through its answer, and a render queued behind a frozen one all end in ``RenderTimeout`` at
+    the deadline, and the frozen helper is killed; the server's own timeout is never reached."""
+
+    def __init__(self, command: list[str] | None = None) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
-
-    def _wait(self, seconds: float) -> bool:
-        ready, _, _ = select.select([self._process.stdout], [], [], seconds)
-        return bool(ready)
+        self._command = command or [sys.executable, "-m", "mopr.pdf_worker"]
 
     def _start(self) -> None:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "mopr.pdf_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=root
+            self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=root, bufsize=0
         )
+        for stream in (self._process.stdin, self._process.stdout):
+            os.set_blocking(stream.fileno(), False)
         try:
-            if not self._wait(STARTUP_TIMEOUT) or _read(self._process.stdout)[0] != "ready":
+            if self._receive(time.monotonic() + STARTUP_TIMEOUT)[0] != "ready":
                 raise RenderFailed("the render process did not start")
-        except EOFError:
+        except (EOFError, OSError, RenderTimeout):
             self._stop()
             raise RenderFailed("the render process did not start") from None
-        except RenderFailed:
-            self._stop()
-            raise
 
     def _stop(self) -> None:
         if self._process is not None:
@@ -145,22 +147,65 @@ class Renderer:
                 stream.close()
         self._process = None
 
+    def _send(self, obj, deadline: float) -> None:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(data).to_bytes(8, "big") + data)
+        fd = self._process.stdin.fileno()
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RenderTimeout("the render process stopped reading")
+            if not select.select([], [fd], [], left)[1]:
+                continue
+            try:
+                view = view[os.write(fd, view[:65536]) :]
+            except BlockingIOError:
+                continue
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd, chunks, left = self._process.stdout.fileno(), [], size
+        while left:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise RenderTimeout("the render process stopped answering")
+            if not select.select([fd], [], [], wait)[0]:
+                continue
+            try:
+                chunk = os.read(fd, min(left, 1 << 20))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self, deadline: float):
+        size = int.from_bytes(self._read(8, deadline), "big")
+        return pickle.loads(self._read(size, deadline))
+
     def render(self, html: str, *, static_dir: str, variant: str, timeout: float) -> bytes:
-        with self._lock:
+        deadline = time.monotonic() + timeout
+        # A render queued behind a frozen one waits no longer than its own time limit.
+        if not self._lock.acquire(timeout=timeout):
+            raise RenderTimeout(f"another render took longer than {timeout} s")
+        try:
             if self._process is None or self._process.poll() is not None:
                 self._start()
             try:
-                _write(self._process.stdin, (html, static_dir, variant))
-                if not self._wait(timeout):
-                    self._stop()
-                    raise RenderTimeout(f"render took longer than {timeout} s")
-                status, payload = _read(self._process.stdout)
-            except (EOFError, BrokenPipeError):
+                self._send((html, static_dir, variant), deadline)
+                status, payload = self._receive(deadline)
+            except RenderTimeout:
+                self._stop()
+                raise
+            except (EOFError, OSError):
                 self._stop()
                 raise RenderFailed("the render process ended unexpectedly") from None
             if status != "ok":
                 raise RenderFailed(payload)
             return payload
+        finally:
+            self._lock.release()
 
 
 renderer = Renderer()

@@ -234,3 +234,27 @@ def test_karta_pdf_command(full_case, p, org, tmp_path, tmp_path_factory):
                  "--closed-before", timezone.localdate().isoformat())  # fmt: skip
     assert [f.stem for f in out.glob("*.pdf")] == [closed.number.replace("Ś", "S").replace("/", "-")]
     assert AccessLog.objects.filter(action=AccessLog.Action.PRINT).count() == 2
+
+
+def test_karta_pdf_goes_on_past_a_case_that_fails_and_says_which(full_case, p, org, tmp_path, monkeypatch):
+    """Issue 16.10: one slow case does not stop the archiving batch, and the message is Polish."""
+    import io
+
+    from mopr import pdf
+
+    other = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now())
+    real = pdf.render_pdf
+
+    def slow_for_one(template, context, meta, **kwargs):
+        if meta.case_number == full_case.number:
+            raise pdf.RenderTimeout("render took longer than 30 s")
+        return real(template, context, meta, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", slow_for_one)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match=r"Zapisano karty: 1 z 2\. Nie zapisano: " + re.escape(full_case.number)):
+        call_command("karta_pdf", "--as", "auditor_a", "--out", str(tmp_path), "--case", full_case.number,
+                     "--case", other.number, stderr=errors)  # fmt: skip
+    assert "dłużej niż pozwala PDF_RENDER_TIMEOUT" in errors.getvalue()
+    assert [f.stem for f in tmp_path.glob("*.pdf")] == [other.number.replace("Ś", "S").replace("/", "-")]
+    assert not list(tmp_path.glob("*.part"))

@@ -187,3 +187,54 @@ def test_a_visit_on_the_night_the_clocks_change_can_be_recorded(case, typed, utc
     form = VisitForm(data={"visited_at": typed, "place": "home", "outcome": "met"}, case=case)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["visited_at"].astimezone(datetime.UTC) == utc
+
+
+# --- the PDF helper ------------------------------------------------------------------------------------
+
+
+def frozen_helper(after_ready: str) -> list[str]:
+    """A helper that says "ready" and then does ``after_ready`` (Python statements) for ever."""
+    import sys
+
+    script = (
+        "import pickle, sys, time\n"
+        "def frame(obj):\n"
+        "    data = pickle.dumps(obj)\n"
+        "    return len(data).to_bytes(8, 'big') + data\n"
+        "out = sys.stdout.buffer\n"
+        "out.write(frame(('ready', None))); out.flush()\n" + after_ready
+    )
+    return [sys.executable, "-c", script]
+
+
+@pytest.mark.parametrize(
+    "after_ready",
+    [
+        "time.sleep(600)\n",  # reads nothing: a big page fills the pipe and the write would block
+        "sys.stdin.buffer.read(1 << 16); out.write(frame(('ok', b'x' * 100))[:20]); out.flush(); time.sleep(600)\n",
+    ],
+    ids=["stops-reading", "stops-half-way"],
+)
+def test_a_frozen_pdf_helper_ends_at_the_deadline_and_is_replaced(after_ready):
+    from mopr.pdf_worker import Renderer, RenderTimeout
+
+    renderer = Renderer(command=frozen_helper(after_ready))
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        renderer.render("<p>" + "x" * (2 << 20) + "</p>", static_dir=".", variant="pdf/a-3b", timeout=2)
+    assert time.monotonic() - started < 10
+    assert renderer._process is None  # killed; the next render starts a fresh helper
+
+
+def test_a_render_queued_behind_a_frozen_one_waits_only_its_own_limit():
+    from mopr.pdf_worker import Renderer, RenderTimeout
+
+    renderer = Renderer(command=frozen_helper("time.sleep(600)\n"))
+    renderer._lock.acquire()  # a render under way that does not end
+    try:
+        started = time.monotonic()
+        with pytest.raises(RenderTimeout):
+            renderer.render("<p>x</p>", static_dir=".", variant="pdf/a-3b", timeout=1)
+        assert time.monotonic() - started < 5
+    finally:
+        renderer._lock.release()

@@ -254,6 +254,29 @@ def test_pdf_export_and_its_limit(client, cases, settings, monkeypatch, tmp_path
     assert client.get(reverse("registers:register_export", args=["pdf"])).status_code == 413
 
 
+def test_a_refused_or_failed_pdf_exports_nothing_and_says_why(client, cases, monkeypatch):
+    """Issue 16.10: the export row is written only for a PDF that exists; each refusal names its limit."""
+    from mopr import pdf
+    from mopr.models import AccessLog
+
+    login(client, "director_a")
+    exported = AccessLog.objects.filter(action=AccessLog.Action.EXPORT)
+    before = exported.count()
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 2)
+    refused = client.get(reverse("registers:register_export", args=["pdf"])).content.decode()
+    assert "Za dużo wierszy" in refused and "PDF obejmuje do 2" in refused
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 1000)
+
+    def too_slow(*args, **kwargs):
+        raise pdf.RenderTimeout("render took longer than 30 s")
+
+    monkeypatch.setattr(pdf, "render_pdf", too_slow)
+    response = client.get(reverse("registers:register_export", args=["pdf"]))
+    body = response.content.decode()
+    assert response.status_code == 503 and "trwał zbyt długo" in body and "obejmuje do" not in body
+    assert exported.count() == before
+
+
 def test_export_streams_without_holding_rows(cases, p):
     """The rows are produced chunk by chunk from the database cursor."""
     from registers import selectors

@@ -61,6 +61,8 @@ def register_export(request, fmt: str):
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     name = f"rejestr-{stamp}"
     described = register.describe() or _("bez filtrów")
+    if fmt == "pdf":
+        return _register_pdf(request, qs=qs, rows=rows, name=name, described=described)
     access_log_export(request=request, what=f"Rejestr {fmt.upper()}: {described}", cases=qs)
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
@@ -74,11 +76,15 @@ def register_export(request, fmt: str):
             filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+def _register_pdf(request, *, qs, rows, name: str, described: str):
+    """The register as a PDF: the export is logged only once the PDF exists (a refused or failed
+    one exported nothing), and a refusal says which limit it met (issue 16.10)."""
     count = qs.count()
     if count > exports.PDF_MAX_ROWS:
-        return render(
-            request, "registers/export_too_big.html", {"count": count, "max": exports.PDF_MAX_ROWS}, status=413
-        )
+        context = {"count": count, "max": exports.PDF_MAX_ROWS, "reason": "rows"}
+        return render(request, "registers/export_too_big.html", context, status=413)
     meta = pdf.PrintMeta(
         title=_("Rejestr osób i rodzin objętych pracą socjalną"),
         institution=request.user.institution,
@@ -93,10 +99,11 @@ def register_export(request, fmt: str):
         )
     except pdf.RenderBusy as error:
         return pdf.print_failed(request, error, title=meta.title)
-    except (pdf.RenderTimeout, pdf.RenderFailed):
-        return render(
-            request, "registers/export_too_big.html", {"count": count, "max": exports.PDF_MAX_ROWS}, status=503
-        )
+    except (pdf.RenderTimeout, pdf.RenderFailed) as error:
+        reason = "time" if isinstance(error, pdf.RenderTimeout) else "failed"
+        context = {"count": count, "max": exports.PDF_MAX_ROWS, "reason": reason}
+        return render(request, "registers/export_too_big.html", context, status=503)
+    access_log_export(request=request, what=f"Rejestr PDF: {described}", cases=qs)
     from django.http import HttpResponse
 
     response = HttpResponse(body, content_type="application/pdf")

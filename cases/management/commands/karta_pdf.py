@@ -58,16 +58,46 @@ class Command(BaseCommand):
                 raise CommandError("Brak zakończonych spraw spełniających warunki.")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
+        done, failed = 0, []
         for c in selected:
-            if not policy.case_allows(user, c, Action.PRINT):
-                raise CommandError(f"{user} nie może drukować sprawy {c.number}.")
-            meta = pdf.PrintMeta(
-                title="Karta Pracy Socjalnej", institution=c.institution, case_number=c.number,
-                printed_by=user.get_full_name(),
-            )  # fmt: skip
-            body = pdf.render_pdf("printouts/karta.html", {"karta": karta_assemble(case=c)}, meta)
-            target = folder / f"{pdf.ascii_filename(c.number)}.pdf"
-            target.write_bytes(body)
-            access_log_write(user=user, action=AccessLog.Action.PRINT, what=f"Karta (archiwum): {c.number}", case=c)
-            self.stdout.write(f"{c.number} → {target}")
-        self.stdout.write(self.style.SUCCESS(f"Zapisano karty: {len(selected)}."))
+            # One case that cannot be printed (too slow, refused, a full disk) is reported and the
+            # batch goes on (issue 16.10); the command says at the end what to run again.
+            why = self._write_one(user=user, case=c, folder=folder)
+            if why:
+                failed.append(c.number)
+                self.stderr.write(f"{c.number}: nie zapisano – {why}")
+            else:
+                done += 1
+        if failed:
+            raise CommandError(
+                f"Zapisano karty: {done} z {len(selected)}. Nie zapisano: {', '.join(failed)} – "
+                "uruchom polecenie ponownie dla tych spraw (--case …).",
+                returncode=1,
+            )
+        self.stdout.write(self.style.SUCCESS(f"Zapisano karty: {done}."))
+
+    def _write_one(self, *, user, case, folder: Path) -> str:
+        """Write one karta; the reason in Polish when it could not be written, else ""."""
+        if not policy.case_allows(user, case, Action.PRINT):
+            return f"{user} nie może drukować tej sprawy"
+        meta = pdf.PrintMeta(
+            title="Karta Pracy Socjalnej", institution=case.institution, case_number=case.number,
+            printed_by=user.get_full_name(),
+        )  # fmt: skip
+        try:
+            body = pdf.render_pdf("printouts/karta.html", {"karta": karta_assemble(case=case)}, meta)
+        except pdf.RenderTimeout:
+            return "wydruk trwał dłużej niż pozwala PDF_RENDER_TIMEOUT"
+        except pdf.RenderFailed as error:
+            return f"błąd tworzenia PDF ({str(error)[:200]})"
+        target = folder / f"{pdf.ascii_filename(case.number)}.pdf"
+        partial = target.with_suffix(".pdf.part")
+        try:
+            partial.write_bytes(body)  # whole or not at all: a full disk leaves no truncated karta
+            partial.replace(target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            return f"nie można zapisać pliku ({error.strerror or error})"
+        access_log_write(user=user, action=AccessLog.Action.PRINT, what=f"Karta (archiwum): {case.number}", case=case)
+        self.stdout.write(f"{case.number} → {target}")
+        return ""
