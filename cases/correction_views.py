@@ -44,7 +44,7 @@ def entry_correct(request, pk: int, kind: str, entry_pk: int):
     if request.method == "POST" and all([form.is_valid(), reason_form.is_valid()]):
         values = {name: form.cleaned_data[name] for name in spec.fields(form)}
         try:
-            services.entry_correct(
+            correction = services.entry_correct(
                 entry=entry,
                 by=request.user,
                 reason=reason_form.cleaned_data["reason"],
@@ -56,7 +56,7 @@ def entry_correct(request, pk: int, kind: str, entry_pk: int):
         except DomainError as error:
             form_error(reason_form if error.field == "reason" else form, error)
         else:
-            messages.success(request, _("Zapisano sprostowanie: %(entry)s.") % {"entry": label})
+            messages.success(request, _("Zapisano sprostowanie: %(entry)s.") % {"entry": correction.entry_label})
             return redirect("cases:detail", pk=case.pk)
     context = {"case": case, "entry": entry, "label": label, "form": form, "reason_form": reason_form}
     return render(request, "cases/correction_form.html", context)

@@ -313,7 +313,8 @@ def _corrections(q: Query):
             changed = "; ".join(f"{ch['label']}: {ch['before']} → {ch['after']}" for ch in c.changes)
         else:
             changed = _("treść wycofanego wpisu: %(text)s") % {"text": c.changes[0]["before"] if c.changes else "—"}
-        yield TimelineItem(c.at, "correction", title, _("Powód: %(r)s. %(c)s") % {"r": c.reason, "c": changed},
+        reason = c.reason.rstrip(". ")
+        yield TimelineItem(c.at, "correction", title, _("Powód: %(r)s. %(c)s") % {"r": reason, "c": changed},
                            c.by, c)  # fmt: skip
 
 
