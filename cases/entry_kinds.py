@@ -13,6 +13,7 @@ from cases.models import (
     CaseDocument,
     CaseFlag,
     ChildObservation,
+    ClientMerge,
     CommunityContact,
     Correction,
     Diagnosis,
@@ -333,6 +334,27 @@ register(
         _corrections,
         scrubs=(Scrub(Correction, "case", text=("reason", "entry_label"), extra=_scrub_changes),),
         not_personal={Correction: ("entry_model",)},
+    ),
+)
+
+
+def _client_merges(q: Query):
+    # Never limited: a merge is rare (a handful in a case's life).
+    for m in ClientMerge.objects.filter(kept=q.case.client).select_related("by").order_by():
+        yield TimelineItem(
+            m.at, "client_merge", _("Połączenie rekordów klienta"), _("Powód: %(r)s. %(s)s") % {
+                "r": m.reason.rstrip(". "), "s": m.summary
+            }, m.by, m,
+        )  # fmt: skip
+
+
+register(
+    EntryKind(
+        "client_merge",
+        gettext_lazy("Połączenia rekordów klienta"),
+        A,
+        _client_merges,
+        scrubs=(Scrub(ClientMerge, "case", text=("reason", "summary")),),
     ),
 )
 

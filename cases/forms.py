@@ -697,6 +697,21 @@ class ReportCorrectionForm(EntryForm):
         widgets = {"received_at": DateTimeInput(), "content": forms.Textarea(attrs={"rows": 5})}
 
 
+class ClientMergeForm(forms.Form):
+    other_case = forms.CharField(
+        label=_("Numer sprawy drugiego rekordu tej samej osoby"),
+        max_length=40,
+        help_text=_("Np. RPŚ-1/2025/0042. Jej klient zostanie dołączony do klienta tej sprawy."),
+    )
+    reason = forms.CharField(
+        label=_("Powód połączenia"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+        help_text=_("Np. „ta sama osoba: PESEL wpisany z błędem w 2025 r.”"),
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        label=_("Potwierdzam, że oba rekordy dotyczą tej samej osoby – połączenia nie cofa się"), required=True
+    )
+
+
 class CorrectionForm(forms.Form):
     """The reason of a correction or a withdrawal; the entry's own form carries the new values."""
 

@@ -118,9 +118,10 @@ def client_duplicates(*, user: User, q: str, limit: int = 10) -> list[Client]:
     on each, whether the user may see it – the page shows only enough to recognise the person."""
     if not q:
         return []
-    qs = clients_searchable_by(user)
+    # A record merged into another is found as the one it was merged into (issue 16.3).
+    qs = clients_searchable_by(user).filter(merged_into__isnull=True)
     if q.isdigit():
-        qs = qs.filter(members__pesel=q)
+        qs = qs.filter(Q(members__pesel=q) | Q(merged_records__members__pesel=q))
     else:
         for token in fold(q).split():
             qs = qs.filter(search_text__contains=token)

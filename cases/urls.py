@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import correction_views, entry_views, print_views, retention_views, views
+from cases import correction_views, entry_views, merge_views, print_views, retention_views, views
 
 app_name = "cases"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("sprawy/<int:pk>/zgloszenia/<int:report_pk>/weryfikacja/", views.report_verify, name="verify"),
     path("sprawy/<int:pk>/klient/", views.client_edit, name="client_edit"),
     path("sprawy/<int:pk>/rodzina/dodaj/", views.member_edit, name="member_add"),
+    path("sprawy/<int:pk>/klient/scal/", merge_views.client_merge_view, name="client_merge"),
     path("sprawy/<int:pk>/rodzina/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("zgloszenia/nowe/", views.intake, name="intake"),
     path("zgloszenia/kolejka/", views.queue, name="queue"),

@@ -154,6 +154,7 @@ def _detail_context(request, case, **forms):
         "steps": steps,
         "assign_form": assign_form,
         "may_accept": policy.case_allows(user, case, Action.ACCEPT),
+        "may_merge_clients": policy.user_may_merge_clients(user, case.client),
         "may_write": policy.case_allows(user, case, Action.WRITE),
         "may_verify": policy.case_allows(user, case, Action.VERIFY),
     }

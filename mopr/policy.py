@@ -376,6 +376,22 @@ def clients_searchable_by(user: User) -> QuerySet:
     return Client.objects.filter(institution_id=roles.institution_id)
 
 
+def user_may_merge_clients(user: User, *clients) -> bool:
+    """May ``user`` make two client records of one person one (issue 16.3)? The director, or a
+    coordinator in whose regions each record has a case; never an anonymised or merged record."""
+    roles = roles_of(user)
+    if any(c.institution_id != roles.institution_id or c.anonymised_at or c.merged_into_id for c in clients):
+        return False
+    if roles.has(Role.DIRECTOR):
+        return True
+    coordinated = roles.region_ids(Role.COORDINATOR)
+    if not coordinated:
+        return False
+    from cases.models import Case
+
+    return all(Case.objects.filter(client=c, region_id__in=coordinated).exists() for c in clients)
+
+
 def client_lookups_left(user: User) -> int:
     """How many more intake look-ups of persons the user may make this hour (issue 14.3): each is
     in the access log, which is also the count, so the limit holds across processes."""

@@ -64,6 +64,12 @@ class Client(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Set when the retention rule removed the personal data (cases/services/retention.py).
     anonymised_at = models.DateTimeField(_("zanonimizowano"), null=True, blank=True)
+    # A second record of the same person, merged into this one by a coordinator (issue 16.3):
+    # its cases moved, its members' numbers still findable, the record itself kept as it was.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records",
+        verbose_name=_("połączono z"),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     # The search column is derived data; keeping it out of the history lets the service
     # refresh it with a plain UPDATE without losing anything an auditor needs.
@@ -383,3 +389,29 @@ class StageTransition(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} → {self.to_stage}"
+
+
+class ClientMerge(AppendOnlyModel):
+    """Two client records of one person made one (issue 16.3): who, when, why, what moved."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="client_merges")  # where it was done
+    kept = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("rekord zachowany"))
+    merged = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("rekord dołączony"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("kiedy"), auto_now_add=True)
+    reason = models.TextField(_("powód"))
+    summary = models.TextField(_("co przeniesiono"))  # the cases and members moved, as the timeline says it
+
+    class Meta:
+        verbose_name = _("połączenie rekordów klienta")
+        verbose_name_plural = _("połączenia rekordów klienta")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and getattr(self, "_anonymising", False):  # the retention scrub
+            models.Model.save(self, *args, **kwargs)
+            return
+        super().save(*args, **kwargs)

@@ -83,7 +83,9 @@ def _member_birth_date(data: MemberData) -> datetime.date | None:
 def client_refresh_search(*, client: Client) -> None:
     """Rebuild the folded search column from the names, PESELs and the address."""
     parts = []
-    for m in client.members.all():
+    # A record merged into this one (issue 16.3): its people's names and numbers find this one.
+    merged = ClientMember.objects.filter(client__merged_into=client) if client.pk else ClientMember.objects.none()
+    for m in [*client.members.all(), *merged]:
         parts += [m.first_name, m.last_name, m.pesel]
     parts += [client.street, client.house_number, client.postal_code, client.city]
     text = fold(" ".join(p for p in parts if p))
@@ -98,6 +100,7 @@ def _person_known_check(*, institution_id: int, data: MemberData, member: int = 
     others = ClientMember.objects.filter(institution_id=institution_id).exclude(pk=exclude_pk)
     known = others.filter(pesel=data.pesel).select_related("client").first() if data.pesel else None
     if known is not None:
+        known_client = known.client.merged_into_id or known.client_id  # a merged record leads to the kept one
         raise PersonKnown(
             _(
                 "Osoba o tym numerze PESEL jest już w kartotece ośrodka (%(name)s). Zgłoszenie dołącza się "
@@ -105,7 +108,7 @@ def _person_known_check(*, institution_id: int, data: MemberData, member: int = 
             )
             % {"name": known.full_name},
             field="pesel",
-            client_id=known.client_id,
+            client_id=known_client,
             member=member,
         )
     born = _member_birth_date(data)
@@ -121,7 +124,7 @@ def _person_known_check(*, institution_id: int, data: MemberData, member: int = 
                 )
                 % {"name": other.full_name, "born": born.strftime("%d.%m.%Y")},
                 field="first_name",
-                client_id=other.client_id,
+                client_id=other.client.merged_into_id or other.client_id,
                 member=member,
             )
 

@@ -148,3 +148,80 @@ def test_two_desks_typing_one_person_at_once_make_one_record(org, p):
         t.join()
     assert sorted(outcomes) == ["created", "refused"]
     assert ClientMember.objects.filter(pesel=PESEL).count() == 1
+
+
+# --- merging two records of one person ------------------------------------------------------------
+
+
+def two_records(org, p):
+    """The same woman twice: once under a mistyped PESEL (an old, closed case), once right."""
+    from cases.procedure import Stage
+
+    born = datetime.date(1944, 5, 14)
+    kept = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    kept.client.members.update(first_name="Łucja", last_name="Żółkiewska", pesel=PESEL, birth_date=born)
+    old = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ZAKONCZENIE)
+    old.client.members.update(first_name="Łucja", last_name="Żółkiewska", pesel="44051401366", birth_date=born)
+    MemberFactory(client=old.client, is_head=False, relation="grandchild", first_name="Kuba", last_name="Lis")
+    return kept, old
+
+
+def test_a_coordinator_merges_two_records_and_both_numbers_find_the_kept_one(org, p):
+    from cases import selectors
+    from cases.models import ClientMerge
+    from cases.services.merge import client_merge
+
+    kept, old = two_records(org, p)
+    merge = client_merge(case=kept, other_case=old, by=p.coordinator_a, reason="PESEL wpisany z błędem w 2025 r.")
+    old.refresh_from_db()
+    old_client = Client.objects.get(pk=merge.merged_id)
+    assert old.client_id == kept.client_id and old_client.merged_into_id == kept.client_id
+    assert sorted(m.first_name for m in kept.client.members.all()) == ["Kuba", "Łucja"]  # the duplicate stays apart
+    for number in (PESEL, "44051401366"):
+        assert [c.pk for c in selectors.client_duplicates(user=p.first_contact_a, q=number)] == [kept.client_id]
+    assert ClientMerge.objects.get().summary.startswith("Sprawy przeniesione: " + old.number)
+    assert old_client.history.count() >= 2  # the merged record keeps its history
+    # The second number leads the intake to the kept record, too.
+    member = services.MemberData(first_name="Łucja", last_name="Żółkiewska", pesel="44051401366")
+    with pytest.raises(PersonKnown) as caught:
+        services.client_create(institution=org.inst_a, by=p.worker_a, kind="person", address=address(),
+                               members=[member])  # fmt: skip
+    assert caught.value.client_id == kept.client_id
+
+
+def test_a_merge_is_the_coordinators_or_the_directors(org, p):
+    from cases.services.merge import client_merge
+    from mopr.errors import NotAllowed
+
+    kept, old = two_records(org, p)
+    for who in (p.worker_a, p.coordinator_b, p.auditor_a):
+        with pytest.raises(NotAllowed):
+            client_merge(case=kept, other_case=old, by=who, reason="x")
+    client_merge(case=kept, other_case=old, by=p.director_a, reason="Ta sama osoba.")
+
+
+def test_two_open_cases_are_not_merged(org, p):
+    from cases.procedure import Stage
+    from cases.services.merge import client_merge
+    from mopr.errors import DomainError
+
+    kept, old = two_records(org, p)
+    Case.objects.filter(pk=old.pk).update(stage=Stage.ROZEZNANIE)
+    old.refresh_from_db()
+    with pytest.raises(DomainError, match="Oba rekordy mają otwarte sprawy"):
+        client_merge(case=kept, other_case=old, by=p.coordinator_a, reason="x")
+
+
+def test_the_merge_through_the_page_shows_on_the_timeline(client, org, p):
+    kept, old = two_records(org, p)
+    login(client, p.coordinator_a)
+    page = client.get(reverse("cases:detail", args=[kept.pk])).content.decode()
+    url = reverse("cases:client_merge", args=[kept.pk])
+    assert url in page
+    response = client.post(url, {"other_case": old.number, "reason": "Ta sama osoba.", "confirm": "on"})
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", args=[kept.pk])).content.decode()
+    assert "Połączenie rekordów klienta" in page and old.number in page
+    login(client, p.worker_a)
+    assert url not in client.get(reverse("cases:detail", args=[kept.pk])).content.decode()
+    assert client.get(url).status_code == 403
