@@ -142,6 +142,14 @@ EXPECTED: dict[str, Spec] = {
     "cases:member_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "member_pk"]),
     "cases:intake": Spec(role_rule(INTAKE)),
     "cases:entry_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "kind"]),
+    # Its author and the region's coordinator (issue 16.1).
+    "cases:entry_correct": Spec(
+        case_rule({"worker_a": 200, "coordinator_a": 200}), kwargs=["pk", "kind=correctable_kind", "entry_pk"]
+    ),
+    "cases:entry_withdraw": Spec(
+        case_rule({"worker_a": 200, "coordinator_a": 200}), kwargs=["pk", "kind=correctable_kind", "entry_pk"]
+    ),
+    "cases:client_merge": Spec(case_rule({"coordinator_a": 200, "director_a": 200}), kwargs=["pk"]),
     "cases:diagnosis_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:flag_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:flag_remove": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "flag_pk"]),
@@ -403,6 +411,8 @@ def world(org, p):
         "report_pk": report.pk,
         "member_pk": member.pk,
         "kind": "notatka",
+        "correctable_kind": "wezwanie",
+        "entry_pk": summons.pk,
         "flag_pk": flag.pk,
         "notification_pk": notification.pk,
         "document_pk": document.pk,
