@@ -168,13 +168,15 @@ def with_correction_links(items: list, *, user: User, case: Case) -> list:
     from cases.timeline import Link
     from mopr.policy import entry_allows_correction
 
-    out = []
+    out, linked = [], set()
     for item in items:
         spec = correctable_for(item.obj) if item.obj is not None and item.kind != "correction" else None
-        # An item made from another date of the row (a verification, an answer) is not the entry.
-        if spec is None or not entry_allows_correction(user, case, item.obj):
+        # A row that makes several items (a contract drafted, signed, ended) is offered once.
+        key = (type(item.obj), getattr(item.obj, "pk", None))
+        if spec is None or key in linked or not entry_allows_correction(user, case, item.obj):
             out.append(item)
             continue
+        linked.add(key)
         args = [case.pk, spec.slug, item.obj.pk]
         links = [Link(_("Sprostuj"), reverse("cases:entry_correct", args=args))]
         if spec.withdrawable:

@@ -240,7 +240,7 @@ def _with_traces(items: list[TimelineItem]) -> list[TimelineItem]:
     out = []
     for item in items:
         key = (item.obj._meta.label_lower, item.obj.pk) if isinstance(item.obj, models.Model) else None
-        found = traces.get(key) if item.kind != "correction" else None
+        found = traces.pop(key, None) if item.kind != "correction" else None  # under its first item only
         out.append(replace(item, traces=tuple(found)) if found else item)
     return out
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.corrections import Correctable, register_correctable
 from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
 from contracts.models import Action, Amendment, Contract, Declaration, Evaluation, Goal, GoalAssessment, Resource
+from mopr.errors import DomainError
 
 
 def _scrub_snapshot(amendment: Amendment, marker: str) -> bool:
@@ -124,3 +127,28 @@ register(
                                                                       "place")),),
     ),
 )  # fmt: skip
+
+
+# --- corrections (issue 16.1) ---------------------------------------------------------------------------
+
+
+def _contract_check(contract: Contract) -> None:
+    today = timezone.localdate()
+    if contract.signed_on and not (contract.drafted_on <= contract.signed_on <= today):
+        raise DomainError(
+            _("Data podpisania nie może być przed sporządzeniem kontraktu ani z przyszłości."), field="signed_on"
+        )
+    if contract.period_from < contract.drafted_on:
+        raise DomainError(_("Okres obowiązywania nie zaczyna się przed sporządzeniem kontraktu."), field="drafted_on")
+
+
+def _register_correctables() -> None:
+    from contracts.forms import ContractCorrectionForm
+
+    # Ended by its own act, never withdrawn: the end and its reason are part of the record.
+    register_correctable(
+        Correctable("kontrakt", Contract, ContractCorrectionForm, withdrawable=False, check=_contract_check)
+    )
+
+
+_register_correctables()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, ModelMultipleChoiceField, TodayDateField, VersionedForm
+from cases.forms import DateInput, EntryForm, ModelMultipleChoiceField, TodayDateField, VersionedForm
 from contracts.models import Action, Contract, Goal, IdDocument, Resource
 from contracts.validators import id_card_ok
 
@@ -243,3 +243,19 @@ class DeclarationForm(forms.Form):
         if not id_card_ok(value):
             raise forms.ValidationError(_("Nieprawidłowa seria i numer dowodu osobistego (np. ABC123456)."))
         return value
+
+
+class ContractCorrectionForm(EntryForm):
+    """The contract's own data a correction may set right (issue 16.1); its goal, period and
+    actions change by an amendment, its end by ending it."""
+
+    class Meta:
+        model = Contract
+        fields = ["drafted_on", "signed_on", "problems", "resources", "limitations", "client_id_document"]
+        widgets = {
+            "drafted_on": DateInput(),
+            "signed_on": DateInput(),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "limitations": forms.Textarea(attrs={"rows": 2}),
+        }

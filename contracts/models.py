@@ -95,6 +95,10 @@ class Contract(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+
+    # A correction of its date is checked as an entry's is (cases/services/dates.py).
+    date_field = "drafted_on"
+    person_field = None
     history = HistoricalRecords()
 
     class Meta:

@@ -179,3 +179,21 @@ def test_a_note_is_withdrawn_through_the_page(client, case, p):
     assert "Wycofanie wpisu" in page and "Notatka innej rodziny." in page
     assert not OfficialNote.objects.exists()
     assert Report.objects.count() == 0  # nothing else touched
+
+
+def test_the_contracts_data_is_corrected_by_its_author(case, p):
+    from contracts.models import Contract
+    from mopr.tests.factories import ContractFactory
+
+    contract = ContractFactory(case=case, author=p.worker_a)
+    contract.refresh_from_db()
+    right = contract.drafted_on
+    typo_signed = right.replace(year=right.year - 1) if right.month > 1 else right
+    with pytest.raises(DomainError, match="podpisania"):
+        entry_correct(entry=contract, by=p.worker_a, reason="x", values={"signed_on": typo_signed - DAY})
+    correction = entry_correct(
+        entry=contract, by=p.worker_a, reason="Literówka w ocenie sytuacji.", values={"problems": "Zadłużenie."}
+    )
+    assert Contract.objects.get().problems == "Zadłużenie." and correction.changes[0]["label"].startswith("problemy")
+    with pytest.raises(DomainError):
+        entry_withdraw(entry=contract, by=p.worker_a, reason="x")

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.forms import VisitForm
-from cases.models import CaseDocument
+from cases.models import Case, CaseDocument
 from cases.procedure import Stage
 from cases.tests.test_entry_views import upload
 from mopr.media import media_check
@@ -238,3 +238,32 @@ def test_a_render_queued_behind_a_frozen_one_waits_only_its_own_limit():
         assert time.monotonic() - started < 5
     finally:
         renderer._lock.release()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_lock_held_too_long_gives_try_again_and_readers_are_not_blocked(org, p):
+    """SQLite: another process holds the write lock (a backup, a long import). Reading goes on
+    (WAL); the page's own write (its access-log row) waits its timeout, then the page says
+    "try again" (503) instead of an error."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer lock")
+    import sqlite3
+
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    http = HttpClient(raise_request_exception=False)
+    force_login_verified(http, p.worker_a)
+    connection.close()
+    options = connection.settings_dict["OPTIONS"]
+    old_timeout, options["timeout"] = options["timeout"], 1
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        assert Case.objects.filter(pk=case.pk).exists()  # a reader is not blocked (WAL)
+        response = http.get(reverse("cases:detail", args=[case.pk]))
+        assert response.status_code == 503 and "Spróbuj ponownie" in response.content.decode()
+    finally:
+        holder.rollback()
+        holder.close()
+        options["timeout"] = old_timeout
+        connection.close()
+    assert http.get(reverse("cases:detail", args=[case.pk])).status_code == 200
