@@ -24,7 +24,7 @@ from cases.procedure import Stage
 from cases.services import visit_record
 from cases.services.deadline_summaries import deadline_summaries_refresh, stale
 from contracts.models import Contract
-from mopr.tests.factories import CaseFactory, ContractFactory, VisitFactory
+from mopr.tests.factories import CaseFactory, ContractFactory, MemberFactory, VisitFactory
 from registers.tests.test_monitoring import open_, plan
 
 D = datetime.date
@@ -208,6 +208,9 @@ def test_load_facts_reads_no_table_that_is_not_a_fact_source(org, p):
 
 
 def absent_visit(case) -> Visit:
+    """A child of the family was not at home (the family has one: issue 16.9)."""
+    if not case.client.members.filter(relation="child").exists():
+        MemberFactory(client=case.client, is_head=False, relation="child", birth_date=datetime.date(2016, 1, 1))
     return Visit(
         case=case, visited_at=timezone.now() - 20 * DAY, outcome=Visit.Outcome.CHILD_ABSENT,
         place=Visit.Place.HOME, findings="Dziecka nie było w domu.",

@@ -301,6 +301,7 @@ def test_add_months_keeps_the_month_end():
 
 
 def test_repeat_visit_is_due_until_a_later_visit_meets_the_family(case, p, org):
+    MemberFactory(client=case.client, is_head=False, relation="child", birth_date=TODAY().replace(year=2016))
     visit(case, p, Visit.Outcome.CHILD_ABSENT, days_ago=10)
     [repeat] = [d for d in deadlines.deadlines_for([case])[case.pk] if d.rule == "repeat_visit"]
     assert repeat.due == TODAY() - datetime.timedelta(days=10 - org.inst_a.repeat_visit_days)
