@@ -697,38 +697,36 @@ class ReportCorrectionForm(EntryForm):
         widgets = {"received_at": DateTimeInput(), "content": forms.Textarea(attrs={"rows": 5})}
 
 
+def reason_field(label, example) -> forms.CharField:
+    """The reason a record-changing act needs (a correction, a withdrawal, a merge)."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, help_text=example)
+
+
 class ClientMergeForm(forms.Form):
     other_case = forms.CharField(
         label=_("Numer sprawy drugiego rekordu tej samej osoby"),
         max_length=40,
         help_text=_("Np. RPŚ-1/2025/0042. Jej klient zostanie dołączony do klienta tej sprawy."),
     )
-    reason = forms.CharField(
-        label=_("Powód połączenia"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
-        help_text=_("Np. „ta sama osoba: PESEL wpisany z błędem w 2025 r.”"),
-    )  # fmt: skip
+    reason = reason_field(_("Powód połączenia"), _("Np. „ta sama osoba: PESEL wpisany z błędem w 2025 r.”"))
     confirm = forms.BooleanField(
         label=_("Potwierdzam, że oba rekordy dotyczą tej samej osoby – połączenia nie cofa się"), required=True
     )
 
 
 class CorrectionForm(forms.Form):
-    """The reason of a correction or a withdrawal; the entry's own form carries the new values."""
+    """The reason of a correction; the entry's own form carries the new values."""
 
-    reason = forms.CharField(
-        label=_("Powód sprostowania"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-        help_text=_("Np. „błędnie wpisany rok wizyty”. Powód i wartości sprzed zmiany zostaną w karcie."),
+    reason = reason_field(
+        _("Powód sprostowania"),
+        _("Np. „błędnie wpisany rok wizyty”. Powód i wartości sprzed zmiany zostaną w karcie."),
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Powód wycofania wpisu"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-        help_text=_("Np. „wpis dotyczy innej rodziny”. Treść wpisu pozostanie do wglądu w historii sprawy."),
+    reason = reason_field(
+        _("Powód wycofania wpisu"),
+        _("Np. „wpis dotyczy innej rodziny”. Treść wpisu pozostanie do wglądu w historii sprawy."),
     )
 
 

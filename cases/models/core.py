@@ -14,7 +14,9 @@ from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution, Region
 
 
 class AppendOnlyModel(models.Model):
-    """A log row: written once, never changed or deleted through the application."""
+    """A log row: written once, never changed or deleted through the application – but for the
+    retention's anonymisation, which scrubs the personal text of an expired case's rows and says
+    so (``_anonymising``, set only by cases/services/retention.py)."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -22,7 +24,8 @@ class AppendOnlyModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
+        scrubbing = getattr(self, "_anonymising", False)
+        if self.pk is not None and not kwargs.get("force_insert") and not scrubbing:
             raise AppendOnlyError(f"{type(self).__name__} is append-only")
         super().save(*args, **kwargs)
 
@@ -409,9 +412,3 @@ class ClientMerge(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and getattr(self, "_anonymising", False):  # the retention scrub
-            models.Model.save(self, *args, **kwargs)
-            return
-        super().save(*args, **kwargs)

@@ -36,10 +36,3 @@ class Correction(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.entry_label}"
-
-    def save(self, *args, **kwargs):
-        # The anonymisation scrubs the text of a row of an expired case (cases/services/retention.py).
-        if self.pk is not None and getattr(self, "_anonymising", False):
-            models.Model.save(self, *args, **kwargs)
-            return
-        super().save(*args, **kwargs)
