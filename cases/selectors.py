@@ -121,7 +121,8 @@ def client_duplicates(*, user: User, q: str, limit: int = 10) -> list[Client]:
     # A record merged into another is found as the one it was merged into (issue 16.3).
     qs = clients_searchable_by(user).filter(merged_into__isnull=True)
     if q.isdigit():
-        qs = qs.filter(Q(members__pesel=q) | Q(merged_records__members__pesel=q))
+        found_by = Q(members__pesel=q) | Q(members__pesel_to_verify=q) | Q(merged_records__members__pesel=q)
+        qs = qs.filter(found_by)
     else:
         for token in fold(q).split():
             qs = qs.filter(search_text__contains=token)

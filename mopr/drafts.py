@@ -40,7 +40,12 @@ def _fresh(qs):
 
 def draft_keep(*, user, path: str, data) -> FormDraft | None:
     """Keep what ``user`` sent to ``path`` (a QueryDict) after their session ended."""
-    values = {k: data.getlist(k) for k in data if k not in _NOT_KEPT}
+    if "\x00" in path:  # no page has such a path; PostgreSQL would refuse it anyway
+        return None
+    # PostgreSQL's JSON holds no NUL character; a browser never sends one in a form's text.
+    values = {
+        k.replace("\x00", ""): [v.replace("\x00", "") for v in data.getlist(k)] for k in data if k not in _NOT_KEPT
+    }
     if not any(v.strip() for vs in values.values() for v in vs if isinstance(v, str)):
         return None
     FormDraft.objects.filter(user=user, path=path).delete()  # the newest one counts
@@ -66,7 +71,7 @@ class DraftMiddleware:
                 messages.info(request, _("Odrzucono zachowany formularz."))
                 return redirect(request.path)
             return self.get_response(request)
-        if request.method == "GET" and not request.path.startswith("/static/"):
+        if request.method == "GET" and not request.path.startswith("/static/") and "\x00" not in request.path:
             draft = _fresh(FormDraft.objects.filter(user=user, path=request.path)).order_by("-pk").first()
             if draft is not None:
                 fields = [(name, value) for name, values in draft.data.items() for value in values]

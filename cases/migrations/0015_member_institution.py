@@ -42,5 +42,15 @@ class Migration(migrations.Migration):
                 to="mopr.institution",
             ),
         ),
+        migrations.AddField(
+            model_name="clientmember",
+            name="pesel_to_verify",
+            field=models.CharField(blank=True, max_length=11, verbose_name="PESEL do wyjaśnienia"),
+        ),
+        migrations.AddField(
+            model_name="historicalclientmember",
+            name="pesel_to_verify",
+            field=models.CharField(blank=True, max_length=11, verbose_name="PESEL do wyjaśnienia"),
+        ),
         migrations.RunPython(copy_institution, migrations.RunPython.noop),
     ]

@@ -5,21 +5,23 @@ from django.db import migrations, models
 from django.db.models import Count
 
 
-def refuse_duplicates(apps, schema_editor):
+def set_duplicates_aside(apps, schema_editor):
+    """Records made before the rule may share a PESEL. Which of them is the person's is a
+    coordinator's decision (a merge), not a migration's: the earliest record keeps the number,
+    the later ones keep it as "PESEL do wyjaśnienia" – still found by a search – so the
+    update never stops on old data and nothing is lost."""
     ClientMember = apps.get_model("cases", "ClientMember")
-    duplicates = list(
+    groups = (
         ClientMember.objects.exclude(pesel="")
         .values("institution_id", "pesel")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .values_list("pesel", flat=True)[:20]
     )
-    if duplicates:
-        # Which record is the person's is a decision for a coordinator, not for a migration.
-        raise RuntimeError(
-            "Te same numery PESEL w kilku rekordach klientów jednego ośrodka (%s): połącz je albo popraw "
-            "przed aktualizacją." % ", ".join(f"…{p[-4:]}" for p in duplicates)
-        )
+    for group in groups:
+        later = ClientMember.objects.filter(institution_id=group["institution_id"], pesel=group["pesel"]).order_by("pk")[1:]
+        for member in later:
+            member.pesel_to_verify, member.pesel = member.pesel, ""
+            member.save(update_fields=["pesel", "pesel_to_verify"])
 
 
 class Migration(migrations.Migration):
@@ -35,7 +37,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT, related_name="+", to="mopr.institution"
             ),
         ),
-        migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
+        migrations.RunPython(set_duplicates_aside, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="clientmember",
             constraint=models.UniqueConstraint(

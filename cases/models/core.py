@@ -130,6 +130,9 @@ class ClientMember(models.Model):
     first_name = models.CharField(_("imię"), max_length=80)
     last_name = models.CharField(_("nazwisko"), max_length=80)
     pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    # A number another record of the institution had first, found when one PESEL per institution
+    # came in (cases 0016): kept here, findable, until a coordinator merges the records.
+    pesel_to_verify = models.CharField(_("PESEL do wyjaśnienia"), max_length=11, blank=True)
     birth_date = models.DateField(_("data urodzenia"), null=True, blank=True)
     relation = models.CharField(_("pokrewieństwo"), max_length=20, choices=Relation.choices, default=Relation.HEAD)
     is_head = models.BooleanField(_("głowa rodziny"), default=False)

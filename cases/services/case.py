@@ -86,7 +86,7 @@ def client_refresh_search(*, client: Client) -> None:
     # A record merged into this one (issue 16.3): its people's names and numbers find this one.
     merged = ClientMember.objects.filter(client__merged_into=client) if client.pk else ClientMember.objects.none()
     for m in [*client.members.all(), *merged]:
-        parts += [m.first_name, m.last_name, m.pesel]
+        parts += [m.first_name, m.last_name, m.pesel, m.pesel_to_verify]
     parts += [client.street, client.house_number, client.postal_code, client.city]
     text = fold(" ".join(p for p in parts if p))
     if text != client.search_text:

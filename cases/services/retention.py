@@ -63,7 +63,9 @@ CASE_SCRUB = Scrub(Case, "pk", text=("moving_away_plan", "close_justification"))
 CLIENT_SCRUB = Scrub(
     Client, "pk", clear=("street", "house_number", "flat_number", "postal_code", "city", "phone", "email")
 )
-MEMBER_SCRUB = Scrub(ClientMember, "client", text=("first_name",), clear=("last_name", "pesel", "id_document"))
+MEMBER_SCRUB = Scrub(
+    ClientMember, "client", text=("first_name",), clear=("last_name", "pesel", "pesel_to_verify", "id_document")
+)
 # The rest of the core records' text: the case number stays (statistics, the access log); the
 # client's search column is emptied by _client_scrub itself (it has no history to purge).
 CORE_CLASSIFIED = {Case: ("number",), Client: ("search_text",)}

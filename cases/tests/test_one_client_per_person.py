@@ -225,3 +225,38 @@ def test_the_merge_through_the_page_shows_on_the_timeline(client, org, p):
     login(client, p.worker_a)
     assert url not in client.get(reverse("cases:detail", args=[kept.pk])).content.decode()
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_update_sets_old_duplicate_numbers_aside_and_keeps_them_findable(org, p):
+    """Records made before one PESEL per institution may share a number: the update keeps it on
+    the earliest record and sets it aside, still findable, on the later ones (cases 0016)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cases import selectors
+
+    before = [("cases", "0015_member_institution")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        old_client_model = old_apps.get_model("cases", "Client")
+        old_member_model = old_apps.get_model("cases", "ClientMember")
+        ids = []
+        for surname in ("Żółkiewska", "Zolkiewska"):
+            client = old_client_model.objects.create(institution_id=org.inst_a.pk, city="Toruń", search_text="")
+            old_member_model.objects.create(
+                client=client, institution_id=org.inst_a.pk, first_name="Łucja", last_name=surname, pesel=PESEL,
+                is_head=True, relation="head",
+            )  # fmt: skip
+            ids.append(client.pk)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    first, second = (ClientMember.objects.get(client_id=pk) for pk in ids)
+    assert first.pesel == PESEL and not first.pesel_to_verify
+    assert second.pesel == "" and second.pesel_to_verify == PESEL
+    services.client_refresh_search(client=second.client)
+    found = selectors.client_duplicates(user=p.first_contact_a, q=PESEL)
+    assert sorted(c.pk for c in found) == sorted(ids)
