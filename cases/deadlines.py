@@ -77,6 +77,8 @@ class Facts:
     monitoring_due: dict[int, list[datetime.date]] = field(default_factory=dict)  # not-done monitoring dates
     monitoring_court_decided: dict[int, datetime.date] = field(default_factory=dict)  # last FAMILY_COURT decision
     summons_due: dict[int, list[datetime.datetime]] = field(default_factory=dict)  # appointments not yet past
+    # A contract in force: (its period's end, the earliest deadline of an action not yet evaluated).
+    contract_in_force: dict[int, tuple[datetime.date, datetime.date | None]] = field(default_factory=dict)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -136,6 +138,7 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     )
     facts.new_client = {c.pk for c in cases if first_case_of_client.get(c.client_id) == c.pk}
     facts.contract_signed = _contracts_signed(ids)
+    facts.contract_in_force = _contracts_in_force(ids)
     facts.court_notification_due = _court_notifications_due(ids)
     _load_assistant_facts(facts, ids)
     _load_monitoring_facts(facts, ids)
@@ -235,6 +238,12 @@ def _contracts_signed(case_ids: list[int]) -> set[int]:
     return cases_with_signed_contract(case_ids=case_ids)
 
 
+def _contracts_in_force(case_ids: list[int]) -> dict[int, tuple[datetime.date, datetime.date | None]]:
+    from contracts.selectors import contracts_in_force_follow_up
+
+    return contracts_in_force_follow_up(case_ids=case_ids)
+
+
 def _court_notifications_due(case_ids: list[int]) -> dict[int, datetime.date]:
     """Cases whose contract ended in refusal or not kept with the welfare of a person or child
     threatened (IV.5), and no notification to the family court since: the date it ended."""
@@ -282,6 +291,24 @@ def contract_within_deadline(case: Case, facts: Facts) -> Deadline | None:
         return None
     due = add_months(case.first_contact_at, case.institution.contract_deadline_months)
     return Deadline(case, "contract", _("Kontrakt socjalny (nowy klient)"), due)
+
+
+def contract_actions_evaluated(case: Case, facts: Facts) -> Deadline | None:
+    """IV.3: each action of the contract in force is evaluated by its date: the earliest action
+    still "w realizacji" is due on its own date (overdue once that has passed)."""
+    in_force = facts.contract_in_force.get(case.pk)
+    if in_force is None or in_force[1] is None or case.stage == Stage.ZAKONCZENIE:
+        return None
+    return Deadline(case, "contract_actions", _("Ocena działań kontraktu (termin działania)"), in_force[1])
+
+
+def contract_period_end(case: Case, facts: Facts) -> Deadline | None:
+    """V: a contract whose period ends is evaluated and ended (completed or otherwise): due on
+    the last day of its period, overdue after it while it still reads "obowiązuje"."""
+    in_force = facts.contract_in_force.get(case.pk)
+    if in_force is None or case.stage == Stage.ZAKONCZENIE:
+        return None
+    return Deadline(case, "contract_end", _("Koniec okresu kontraktu – ewaluacja i zakończenie"), in_force[0])
 
 
 def court_notification_after_threat(case: Case, facts: Facts) -> Deadline | None:
@@ -441,6 +468,8 @@ Rule = Callable[[Case, Facts], "Deadline | list[Deadline] | None"]
 RULES: list[Rule] = [
     repeat_visit,
     contract_within_deadline,
+    contract_actions_evaluated,
+    contract_period_end,
     court_notification_after_threat,
     first_joint_visit,
     work_plan,

@@ -119,7 +119,7 @@ register(
             Scrub(GoalAssessment, "evaluation", text=("comment",)),
             Scrub(Amendment, "contract", text=("reason",), extra=_scrub_snapshot),
         ),
-        facts={"contracts.Contract": ("case_id",)},
+        facts={"contracts.Contract": ("case_id",), "contracts.Action": ("contract", "case_id")},
     ),
     EntryKind(
         "declaration", gettext_lazy("Oświadczenia"), Section.ACTIONS, _declarations,

@@ -119,6 +119,18 @@ class Contract(models.Model):
         return f"{_('Kontrakt')} {self.case.number}/{self.number}"
 
     @property
+    def display_status(self) -> str:
+        """Its state as a reader needs it: a contract whose period has passed without an end
+        "czeka na ewaluację i zakończenie" (issue 17.4), not "obowiązuje"."""
+        from django.utils import timezone
+
+        if self.status == self.Status.SIGNED and self.period_to < timezone.localdate():
+            return str(
+                _("okres minął %(d)s – czeka na ewaluację i zakończenie") % {"d": self.period_to.strftime("%d.%m.%Y")}
+            )
+        return str(self.get_status_display())
+
+    @property
     def in_force(self) -> bool:
         return self.status == self.Status.SIGNED
 

@@ -13,6 +13,21 @@ def cases_with_signed_contract(*, case_ids: list[int]) -> set[int]:
     return set(signed.values_list("case_id", flat=True))
 
 
+def contracts_in_force_follow_up(*, case_ids: list[int]) -> dict:
+    """For each case with a contract in force: (its period's end, the earliest deadline of an
+    action still "w realizacji") – the deadline engine's facts, in one query."""
+    from django.db.models import Min, Q
+
+    from cases.deadlines import of_cases
+
+    rows = (
+        Contract.objects.filter(of_cases("case_id", case_ids), status=Contract.Status.SIGNED)
+        .annotate(first_open=Min("actions__deadline", filter=Q(actions__status=Action.Status.OPEN)))
+        .values_list("case_id", "period_to", "first_open")
+    )
+    return {case_id: (period_to, first_open) for case_id, period_to, first_open in rows}
+
+
 def contracts_of(*, case) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(case=case)
