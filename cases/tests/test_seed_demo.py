@@ -222,7 +222,8 @@ def check_an_assistant_at_work_with_every_document():
     assert assignment.time_lines.exists()
     assert [done for _label, done in documents_status(assignment)] == [True] * 7 + [False]  # no final report yet
     rules = {d.rule: d for d in deadlines(assignment.case_id)}
-    assert "assistant_change" in rules and not any(d.overdue for d in rules.values())
+    # The assistant's own work is up to date (the family's contract may await its evaluation: 17.4).
+    assert "assistant_change" in rules and not any(d.overdue for r, d in rules.items() if r.startswith("assistant"))
 
 
 def check_an_ended_assistant_and_a_court_order():
@@ -234,7 +235,7 @@ def check_an_ended_assistant_and_a_court_order():
     assert "control_visit" in {d.rule for d in deadlines(ended.case_id)}
     ordered = Assignment.objects.get(request__path=Request.Path.COURT, ended_on=None)
     assert ordered.visits.filter(joint_with_worker=True).exists() and ordered.plans.exists()
-    assert not any(d.overdue for d in deadlines(ordered.case_id))
+    assert not any(d.overdue for d in deadlines(ordered.case_id) if not d.rule.startswith("contract_"))
 
 
 # --- registers: team meetings, inspections, refusing environments, time -------------------------------------------

@@ -24,7 +24,7 @@ def rules(case) -> dict[str, datetime.date]:
 @pytest.fixture
 def contract(org, p) -> Contract:
     contract = ContractFactory(case__region=org.region_a1, case__worker=p.worker_a, case__accepted_at=timezone.now())
-    first, second = contract.actions.order_by("pk")
+    first, _second = contract.actions.order_by("pk")
     first.deadline = timezone.localdate() + 10 * DAY
     first.save()
     return contract
