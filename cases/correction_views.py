@@ -27,7 +27,7 @@ def _entry_for(request, pk: int, kind: str, entry_pk: int):
     case = policy.case_get_for(request.user, pk, Action.VIEW)
     entry = get_object_or_404(spec.model.objects, pk=entry_pk, case=case)
     if not policy.entry_allows_correction(request.user, case, entry):
-        raise PermissionDenied(_("Wpis sprostowuje lub wycofuje jego autor albo koordynator rejonu."))
+        raise PermissionDenied(policy.correction_refusal(request.user, case))
     return spec, case, entry
 
 

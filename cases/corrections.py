@@ -27,7 +27,7 @@ class Correctable:
     form: type  # a ModelForm taking ``instance`` and ``case``
     exclude: tuple[str, ...] = ()
     withdrawable: bool = True
-    check: Callable[[models.Model], None] | None = None  # raises DomainError
+    check: Callable[[models.Model, models.Model], None] | None = None  # (entry, case); raises DomainError
 
     def fields(self, form) -> list[str]:
         return [n for n in form.fields if n not in (*self.exclude, "date_confirmed", "version", "other_person")]

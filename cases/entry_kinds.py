@@ -23,14 +23,12 @@ from cases.models import (
     OfficialNote,
     ParentApartInfo,
     Report,
-    ReportForm,
     StageTransition,
     Summons,
     Visit,
 )
 from cases.procedure import Stage
 from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
-from mopr.errors import DomainError
 
 
 def _reports(q: Query):
@@ -359,60 +357,35 @@ register(
 )
 
 
-def _visit_check(visit: Visit) -> None:
-    if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
-        raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
+def _report_check(report: Report, case) -> None:
+    """As at intake (services.report_check); a report that lost its reporter becomes anonymous
+    and to be verified (seed 000 I.1)."""
+    from cases.services.case import report_check
 
-
-def _summons_check(summons: Summons) -> None:
-    if summons.appointment_at.date() < summons.issued_on:
-        raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
-
-
-def _observation_check(observation: ChildObservation) -> None:
-    if not observation.child.is_child(observation.observed_on):
-        raise DomainError(_("Obserwacja dotyczy dziecka (osoby niepełnoletniej)."), field="child")
-
-
-def _note_check(note: OfficialNote) -> None:
-    if not note.content.strip() and not note.nothing_changed:
-        raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
-
-
-def _diagnosis_check(diagnosis: Diagnosis) -> None:
-    if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
-        raise DomainError(_("Opisz inny problem."), field="problem_other")
-
-
-def _report_check(report: Report) -> None:
-    """As at intake: not in the future, an institution's report names it; a report that lost its
-    reporter becomes anonymous and to be verified (seed 000 I.1)."""
-    if report.received_at > timezone.now():
-        raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
-    if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
-        raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
+    report_check(report)
     report.anonymous = not report.reporter_name.strip() and not report.institution_name.strip()
     report.needs_verification = report.needs_verification or report.anonymous
 
 
 def _register_correctables() -> None:
-    # The forms that record the entries edit them too (the same shape checks).
+    # The forms and the checks that record the entries correct them too.
     from cases import forms as f
+    from cases.services import entries as e
 
     register_correctable(
-        Correctable("wizyta", Visit, f.VisitForm, check=_visit_check),
-        Correctable("wezwanie", Summons, f.SummonsForm, check=_summons_check),
-        Correctable("zawiadomienie", Notification, f.NotificationForm),
+        Correctable("wizyta", Visit, f.VisitForm, check=e.visit_check),
+        Correctable("wezwanie", Summons, f.SummonsForm, check=e.summons_check),
+        Correctable("zawiadomienie", Notification, f.NotificationForm, check=e.notification_check),
         Correctable("wglad-w-dokument", DocumentReview, f.DocumentReviewForm),
-        Correctable("kontakt", InstitutionContact, f.InstitutionContactForm),
-        Correctable("kontakt-otoczenie", CommunityContact, f.CommunityContactForm),
-        Correctable("rodzic-oddzielnie", ParentApartInfo, f.ParentApartForm),
-        Correctable("obserwacja-dziecka", ChildObservation, f.ChildObservationForm, check=_observation_check),
+        Correctable("kontakt", InstitutionContact, f.InstitutionContactForm, check=e.institution_contact_check),
+        Correctable("kontakt-otoczenie", CommunityContact, f.CommunityContactForm, check=e.community_contact_check),
+        Correctable("rodzic-oddzielnie", ParentApartInfo, f.ParentApartForm, check=e.parent_apart_check),
+        Correctable("obserwacja-dziecka", ChildObservation, f.ChildObservationForm, check=e.child_observation_check),
         # The decision moved the case on: the procedure undoes it (a reopening), not a correction.
         Correctable(
-            "diagnoza", Diagnosis, f.DiagnosisForm, exclude=("decision",), withdrawable=False, check=_diagnosis_check
+            "diagnoza", Diagnosis, f.DiagnosisForm, exclude=("decision",), withdrawable=False, check=e.diagnosis_check
         ),
-        Correctable("notatka", OfficialNote, f.NoteForm, check=_note_check),
+        Correctable("notatka", OfficialNote, f.NoteForm, check=e.note_check),
         Correctable("skan", CaseDocument, f.DocumentCorrectionForm),
         # The report opened the case: it is corrected, never withdrawn (the case would have no report).
         Correctable("zgloszenie", Report, f.ReportCorrectionForm, withdrawable=False, check=_report_check),

@@ -321,9 +321,6 @@ class IntakeForm(forms.Form):
         data = super().clean()
         if data.get("form") == ReportForm.INSTITUTION and not data.get("institution_name"):
             self.add_error("institution_name", _("Podaj nazwę instytucji zgłaszającej."))
-        anonymous = not data.get("reporter_name") and not data.get("institution_name")
-        if anonymous and data.get("reporter_signed"):
-            self.add_error("reporter_name", _("Zgłoszenia anonimowego nikt nie podpisuje – podaj zgłaszającego."))
         return data
 
 

@@ -20,7 +20,7 @@ from mopr.policy import Action
 def client_merge_view(request, pk: int):
     case = policy.case_get_for(request.user, pk, Action.VIEW)
     if not policy.user_may_merge_clients(request.user, case.client):
-        raise PermissionDenied(_("Rekordy klientów łączy koordynator rejonu obu spraw albo dyrektor."))
+        raise PermissionDenied(policy.merge_refusal())
     form = ClientMergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         other = policy.cases_visible_to(request.user).filter(number=form.cleaned_data["other_case"]).first()

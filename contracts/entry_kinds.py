@@ -132,7 +132,7 @@ register(
 # --- corrections (issue 16.1) ---------------------------------------------------------------------------
 
 
-def _contract_check(contract: Contract) -> None:
+def _contract_check(contract: Contract, case) -> None:
     today = timezone.localdate()
     if contract.signed_on and not (contract.drafted_on <= contract.signed_on <= today):
         raise DomainError(

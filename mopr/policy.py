@@ -248,15 +248,20 @@ def entry_allows_correction(user: User, case: Case, entry) -> bool:
     return case.region_id in roles_of(user).region_ids(Role.COORDINATOR)
 
 
+def correction_refusal(user: User, case: Case) -> str:
+    """Why a correction is refused, in words for the user (the page and the service say the same)."""
+    from django.utils.translation import gettext as _
+
+    if case.anonymised_at is not None:
+        return action_refusal(user, case, Action.WRITE)
+    return _("Wpis sprostowuje lub wycofuje jego autor albo koordynator rejonu.")
+
+
 def require_correction(user: User, case: Case, entry) -> None:
     if not entry_allows_correction(user, case, entry):
-        from django.utils.translation import gettext as _
-
         from mopr.errors import NotAllowed
 
-        if case.anonymised_at is not None:
-            raise NotAllowed(action_refusal(user, case, Action.WRITE))
-        raise NotAllowed(_("Wpis sprostowuje lub wycofuje jego autor albo koordynator rejonu."))
+        raise NotAllowed(correction_refusal(user, case))
 
 
 def case_get_for(user: User, pk: int, action: Action = Action.VIEW, queryset: QuerySet | None = None) -> Case:
@@ -374,6 +379,12 @@ def clients_searchable_by(user: User) -> QuerySet:
     if roles.institution_id is None or not user_may_register_reports(user):
         return Client.objects.none()
     return Client.objects.filter(institution_id=roles.institution_id)
+
+
+def merge_refusal() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Rekordy klientów łączy koordynator rejonu obu spraw albo dyrektor.")
 
 
 def user_may_merge_clients(user: User, *clients) -> bool:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import models
@@ -19,11 +20,22 @@ from mopr.errors import StaleVersionError
 M = TypeVar("M", bound=models.Model)
 
 
-def record_lock(rows: type[M] | models.QuerySet[M], pk, *, expected_version: int | None, stale: str) -> M:
+def record_lock(
+    rows: type[M] | models.QuerySet[M],
+    pk,
+    *,
+    expected_version: int | None,
+    stale: str,
+    ask: Callable[[M], None] | None = None,
+) -> M:
     """The row ``pk`` of ``rows`` (a model or a queryset with its select_related), locked until
-    the transaction ends; ``StaleVersionError(stale)`` if the form saw another version."""
+    the transaction ends; ``StaleVersionError(stale)`` if the form saw another version. ``ask``
+    puts the row's own questions (the access policy) first: a user who may not act is told so,
+    not that the record changed meanwhile."""
     queryset = rows._default_manager.all() if isinstance(rows, type) else rows
     locked = queryset.select_for_update().get(pk=pk)
+    if ask is not None:
+        ask(locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(stale)
     return locked

@@ -163,8 +163,13 @@ def _stale_message(model_name: str) -> str:
 def client_update(*, client: Client, by: User, kind: str, address: AddressData, version: int) -> Client:
     """Save the client's own data over the version the form was loaded at, or refuse."""
     with transaction.atomic():
-        locked = record_lock(Client, client.pk, expected_version=version, stale=_stale_message(_("Dane klienta")))
-        _may_edit_client(by, locked)
+        locked = record_lock(
+            Client,
+            client.pk,
+            expected_version=version,
+            stale=_stale_message(_("Dane klienta")),
+            ask=lambda row: _may_edit_client(by, row),
+        )
         locked.kind = kind
         for name, value in address.__dict__.items():
             setattr(locked, name, value)
@@ -226,8 +231,8 @@ def member_update(*, member: ClientMember, by: User, data: MemberData, version: 
             member.pk,
             expected_version=version,
             stale=_stale_message(_("Dane członka rodziny")),
+            ask=lambda row: _may_edit_client(by, row.client),
         )
-        _may_edit_client(by, locked.client)
         if data.pesel != locked.pesel or _member_birth_date(data) != locked.birth_date:
             _person_known_check(institution_id=locked.institution_id, data=data, exclude_pk=locked.pk)
         locked.first_name = data.first_name.strip()
@@ -262,16 +267,20 @@ def _lock(case: Case, expected_version: int | None, *, by: User, action: Action 
     ``action`` to it, and refuse a stale form. ``action=None`` only where the caller asks the
     policy a question of its own (the assistant's approvers, the director's monitoring plan)
     and says so beside the call."""
-    locked = record_lock(Case, case.pk, expected_version=None, stale="")
-    if locked.anonymised_at is not None:
-        raise DomainError(_("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać."))
-    if action is not None:
-        policy.require(by, locked, action)  # a refusal says "not allowed" before "changed meanwhile"
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(
-            _("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie.")
-        )
-    return locked
+
+    def ask(row: Case) -> None:
+        if row.anonymised_at is not None:
+            raise DomainError(_("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać."))
+        if action is not None:
+            policy.require(by, row, action)
+
+    return record_lock(
+        Case,
+        case.pk,
+        expected_version=expected_version,
+        stale=_("Sprawa została w międzyczasie zmieniona przez inną osobę. Odśwież stronę i spróbuj ponownie."),
+        ask=ask,
+    )
 
 
 @contextlib.contextmanager
@@ -310,6 +319,17 @@ class ReportData:
     def anonymous(self) -> bool:
         """No one named the report: neither a person nor an institution (seed 000 I.1)."""
         return not self.reporter_name.strip() and not self.institution_name.strip()
+
+
+def report_check(report: ReportData | Report) -> None:
+    """The report's own rules, at intake and when its data is corrected."""
+    if report.received_at > timezone.now():
+        raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
+    anonymous = not report.reporter_name.strip() and not report.institution_name.strip()
+    if anonymous and report.reporter_signed:
+        raise DomainError(_("Zgłoszenia anonimowego nikt nie podpisuje – podaj zgłaszającego."), field="reporter_name")
+    if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
+        raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
 
 
 def report_region(*, client: Client, chosen: Region | None) -> tuple[Region, bool]:
@@ -351,12 +371,7 @@ def report_register(
     elsewhere = region is not None and region.institution_id != by.institution_id
     if client.institution_id != by.institution_id or elsewhere:
         raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
-    if report.received_at > timezone.now():
-        raise DomainError(_("Data zgłoszenia nie może być z przyszłości."), field="received_at")
-    if report.anonymous and report.reporter_signed:
-        raise DomainError(_("Zgłoszenia anonimowego nikt nie podpisuje – podaj zgłaszającego."), field="reporter_name")
-    if report.form == ReportForm.INSTITUTION and not report.institution_name.strip():
-        raise DomainError(_("Podaj nazwę instytucji zgłaszającej."), field="institution_name")
+    report_check(report)
 
     with transaction.atomic():
         # The client's row is the lock of "one open case per client": with no case open there is no

@@ -20,18 +20,12 @@ from mopr.errors import DomainError
 from mopr.models import User
 from mopr.records import record_save
 
-MET = Visit.MET_OUTCOMES
-
 
 def _entry_lock(entry, case: Case, by: User):
     """Lock the case and the entry; ask the policy of the locked rows."""
     locked_case = _lock(case, None, by=by, action=None)  # the policy's own question follows
     policy.require_correction(by, locked_case, entry)
-    locked = (
-        type(entry).all_records.select_for_update().get(pk=entry.pk)
-        if hasattr(type(entry), "all_records")
-        else type(entry).objects.select_for_update().get(pk=entry.pk)
-    )
+    locked = type(entry)._base_manager.select_for_update().get(pk=entry.pk)  # withdrawn ones too
     if getattr(locked, "withdrawn_at", None) is not None:
         raise DomainError(_("Ten wpis wycofano jako błędny; nie można go już zmieniać."))
     return locked_case, locked
@@ -70,7 +64,7 @@ def entry_correct(*, entry, by: User, reason: str, values: dict, date_confirmed:
                 confirmed=date_confirmed or date_field not in changed,
             )
         if spec.check is not None:
-            spec.check(locked)
+            spec.check(locked, case)
         record_save(locked, by=by)
         correction = Correction.objects.create(
             case=case, entry_model=locked._meta.label_lower, entry_id=locked.pk, entry_label=label_of(locked)[:300],
@@ -110,7 +104,7 @@ def entry_withdraw(*, entry, by: User, reason: str) -> Correction:
 def case_derived_refresh(*, case: Case, by: User) -> Case:
     """What the case stores from its entries, read again from the entries in force: the first
     contact (IV.1: the contract's two-month term runs from it) and the date it was reported."""
-    met = Visit.objects.filter(case=case, outcome__in=MET).order_by("visited_at").first()
+    met = Visit.objects.filter(case=case, outcome__in=Visit.MET_OUTCOMES).order_by("visited_at").first()
     case.first_contact_at = timezone.localdate(met.visited_at) if met else None
     first_report = Report.objects.filter(case=case).order_by("received_at").first()
     if first_report is not None:

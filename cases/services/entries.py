@@ -80,14 +80,76 @@ def _entry_save(
 # --- stage II ---------------------------------------------------------------------------------------
 
 
-def visit_record(*, case: Case, by: User, visit: Visit, date_confirmed: bool = False) -> Visit:
-    _not_in_future(visit.visited_at, "visited_at")
+# Each kind's own rules, as a check of the entry in its case: applied when the entry is recorded
+# and again when it is corrected (cases/corrections.py registers them with the kinds).
+
+
+def visit_check(visit: Visit, case: Case) -> None:
     if visit.place == Visit.Place.OTHER and not visit.place_other.strip():
         raise DomainError(_("Podaj, gdzie odbyła się wizyta."), field="place_other")
     if visit.outcome == Visit.Outcome.CHILD_ABSENT:
         when = timezone.localdate(visit.visited_at)
         if not any(m.is_child(when) for m in case.client.members.all()):
             raise DomainError(_("W rodzinie klienta nie ma dziecka – wybierz inny wynik wizyty."), field="outcome")
+
+
+def summons_check(summons: Summons, case: Case) -> None:
+    if summons.appointment_at.date() < summons.issued_on:
+        raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
+    if summons.addressee_id is not None and summons.addressee.client_id != case.client_id:
+        raise DomainError(_("Wezwanie kieruje się do osoby z rodziny klienta."), field="addressee")
+
+
+def notification_check(notification: Notification, case: Case) -> None:
+    _check_answer(notification)
+    if notification.addressee_id is not None and notification.addressee.institution_id != case.institution_id:
+        raise DomainError(_("Adresat spoza katalogu ośrodka."), field="addressee")
+    if notification.addressee_id is None and not notification.service_name.strip():
+        raise DomainError(_("Wybierz adresata z katalogu albo wpisz nazwę i adres instytucji."), field="addressee")
+
+
+def institution_contact_check(contact: InstitutionContact, case: Case) -> None:
+    if contact.member_id and contact.member.client_id != case.client_id:
+        raise DomainError(_("Ta osoba nie należy do rodziny klienta."), field="member")
+
+
+def community_contact_check(contact: CommunityContact, case: Case) -> None:
+    if not contact.person.strip() or not contact.learnt.strip():
+        raise DomainError(_("Podaj, kto udzielił informacji i czego się dowiedziano."), field="person")
+
+
+def parent_apart_check(info: ParentApartInfo, case: Case) -> None:
+    if info.parent_id is None and not info.parent_name.strip():
+        raise DomainError(_("Wskaż rodzica albo wpisz jego imię i nazwisko."), field="parent")
+
+
+def child_observation_check(observation: ChildObservation, case: Case) -> None:
+    if observation.child.client_id != case.client_id:
+        raise DomainError(_("To dziecko nie należy do rodziny klienta."), field="child")
+    if not observation.child.is_child(observation.observed_on):
+        raise DomainError(_("Obserwacja dotyczy dziecka (osoby niepełnoletniej)."), field="child")
+    # II.6: a talk with the child only with a parent's consent, and the consent is recorded.
+    if observation.talked_with_child and not observation.consent_given_by.strip():
+        raise DomainError(
+            _("Rozmowa z dzieckiem wymaga zgody rodzica – wpisz, kto jej udzielił."), field="consent_given_by"
+        )
+
+
+def diagnosis_check(diagnosis: Diagnosis, case: Case) -> None:
+    if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM and not diagnosis.justification.strip():
+        raise DomainError(_("Uzasadnij, dlaczego nie podejmujesz pracy socjalnej."), field="justification")
+    if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
+        raise DomainError(_("Opisz inny problem."), field="problem_other")
+
+
+def note_check(note: OfficialNote, case: Case) -> None:
+    if not note.content.strip() and not note.nothing_changed:
+        raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
+
+
+def visit_record(*, case: Case, by: User, visit: Visit, date_confirmed: bool = False) -> Visit:
+    _not_in_future(visit.visited_at, "visited_at")
+    visit_check(visit, case)
     with transaction.atomic():
         locked = _entry_save(case=case, by=by, entry=visit, date_confirmed=date_confirmed)
         # The first contact with the client starts the two-month term of the contract (IV.1).
@@ -103,12 +165,9 @@ def visit_record(*, case: Case, by: User, visit: Visit, date_confirmed: bool = F
 def summons_issue(*, case: Case, by: User, summons: Summons, date_confirmed: bool = False) -> Summons:
     """II.2: a written summons to the office, after the client refused contact."""
     _not_in_future(summons.issued_on, "issued_on")
-    if summons.appointment_at.date() < summons.issued_on:
-        raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
+    summons_check(summons, case)
     if summons.addressee_id is None:
         summons.addressee = case.client.head
-    elif summons.addressee.client_id != case.client_id:
-        raise DomainError(_("Wezwanie kieruje się do osoby z rodziny klienta."), field="addressee")
     with transaction.atomic():
         refusals = Visit.objects.filter(case=case, outcome=Visit.Outcome.REFUSED)
         if not refusals.exists():
@@ -123,14 +182,10 @@ def notification_send(
     *, case: Case, by: User, notification: Notification, date_confirmed: bool = False
 ) -> Notification:
     _not_in_future(notification.sent_on, "sent_on")
-    _check_answer(notification)
+    notification_check(notification, case)
     if notification.addressee_id is not None:
-        if notification.addressee.institution_id != case.institution_id:
-            raise DomainError(_("Adresat spoza katalogu ośrodka."), field="addressee")
         # What the letter says stays as it was sent, whatever the directory says later.
         notification.service_name = notification.service_name.strip() or notification.addressee.letter_address[:300]
-    if not notification.service_name.strip():
-        raise DomainError(_("Wybierz adresata z katalogu albo wpisz nazwę i adres instytucji."), field="addressee")
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed)
     return notification
@@ -185,8 +240,7 @@ def institution_contact_record(
     *, case: Case, by: User, contact: InstitutionContact, date_confirmed: bool = False
 ) -> InstitutionContact:
     _not_in_future(contact.contacted_on, "contacted_on")
-    if contact.member_id and contact.member.client_id != case.client_id:
-        raise DomainError(_("Ta osoba nie należy do rodziny klienta."), field="member")
+    institution_contact_check(contact, case)
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=contact, date_confirmed=date_confirmed)
     return contact
@@ -197,8 +251,7 @@ def community_contact_record(
 ) -> CommunityContact:
     """A contact with the family, a neighbour, the village head or a club (seed 003, 6b–e)."""
     _not_in_future(contact.contacted_on, "contacted_on")
-    if not contact.person.strip() or not contact.learnt.strip():
-        raise DomainError(_("Podaj, kto udzielił informacji i czego się dowiedziano."), field="person")
+    community_contact_check(contact, case)
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=contact, date_confirmed=date_confirmed)
     return contact
@@ -208,8 +261,7 @@ def parent_apart_record(
     *, case: Case, by: User, info: ParentApartInfo, date_confirmed: bool = False
 ) -> ParentApartInfo:
     _not_in_future(info.obtained_on, "obtained_on")
-    if info.parent_id is None and not info.parent_name.strip():
-        raise DomainError(_("Wskaż rodzica albo wpisz jego imię i nazwisko."), field="parent")
+    parent_apart_check(info, case)
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=info, date_confirmed=date_confirmed)
     return info
@@ -219,15 +271,7 @@ def child_observation_record(
     *, case: Case, by: User, observation: ChildObservation, date_confirmed: bool = False
 ) -> ChildObservation:
     _not_in_future(observation.observed_on, "observed_on")
-    if observation.child.client_id != case.client_id:
-        raise DomainError(_("To dziecko nie należy do rodziny klienta."), field="child")
-    if not observation.child.is_child(observation.observed_on):
-        raise DomainError(_("Obserwacja dotyczy dziecka (osoby niepełnoletniej)."), field="child")
-    # II.6: a talk with the child only with a parent's consent, and the consent is recorded.
-    if observation.talked_with_child and not observation.consent_given_by.strip():
-        raise DomainError(
-            _("Rozmowa z dzieckiem wymaga zgody rodzica – wpisz, kto jej udzielił."), field="consent_given_by"
-        )
+    child_observation_check(observation, case)
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=observation, date_confirmed=date_confirmed)
     return observation
@@ -242,10 +286,7 @@ def diagnosis_record(
     """Record the diagnosis and take its decision (III): no problem closes the case as
     unfounded with the justification; otherwise social work starts (stage IV)."""
     _not_in_future(diagnosis.diagnosed_on, "diagnosed_on")
-    if diagnosis.decision == Diagnosis.Decision.NO_PROBLEM and not diagnosis.justification.strip():
-        raise DomainError(_("Uzasadnij, dlaczego nie podejmujesz pracy socjalnej."), field="justification")
-    if "other" in diagnosis.problem_areas and not diagnosis.problem_other.strip():
-        raise DomainError(_("Opisz inny problem."), field="problem_other")
+    diagnosis_check(diagnosis, case)
     with transaction.atomic():
         _lock(case, expected_version, by=by, action=Action.WRITE)
         # The diagnosis follows the move to stage III; an earlier date would put it before in the karta.
@@ -278,10 +319,9 @@ def diagnosis_record(
 def note_write(*, case: Case, by: User, note: OfficialNote, date_confirmed: bool = False) -> OfficialNote:
     """An official note at any stage; "nothing has changed" is a valid note (seed 004)."""
     _not_in_future(note.written_on, "written_on")
+    note_check(note, case)
     if note.nothing_changed and not note.content.strip():
         note.content = str(OfficialNote.NOTHING_CHANGED)
-    if not note.content.strip():
-        raise DomainError(_("Wpisz treść notatki albo zaznacz „bez zmian”."), field="content")
     with transaction.atomic():
         _entry_save(case=case, by=by, entry=note, stages=frozenset(Stage), date_confirmed=date_confirmed)
     return note

@@ -41,7 +41,7 @@ def client_merge(*, case: Case, other_case: Case, by: User, reason: str) -> Clie
         locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
         keep, merge = locked[case.client_id], locked[other_case.client_id]
         if not policy.user_may_merge_clients(by, keep, merge):
-            raise NotAllowed(_("Rekordy klientów łączy koordynator rejonu obu spraw albo dyrektor."))
+            raise NotAllowed(policy.merge_refusal())
         open_stages = Stage.open_stages()
         if keep.cases.filter(stage__in=open_stages).exists() and merge.cases.filter(stage__in=open_stages).exists():
             raise DomainError(
