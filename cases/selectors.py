@@ -159,7 +159,8 @@ def region_for_street(*, institution: Institution, street: str) -> Region | None
 
 def with_correction_links(items: list, *, user: User, case: Case) -> list:
     """The timeline's items with "Sprostuj" and "Wycofaj" where ``user`` may do it: the same
-    predicate as the services' (policy.entry_allows_correction), so the page offers what they allow."""
+    predicate as the services' (policy.corrections_allowed), so the page offers what they allow;
+    asked once for the page, not once per item."""
     from dataclasses import replace
 
     from django.urls import reverse
@@ -167,14 +168,15 @@ def with_correction_links(items: list, *, user: User, case: Case) -> list:
 
     from cases.corrections import correctable_for
     from cases.timeline import Link
-    from mopr.policy import entry_allows_correction
+    from mopr.policy import corrections_allowed
 
+    allowed = corrections_allowed(user, case)
     out, linked = [], set()
     for item in items:
         spec = correctable_for(item.obj) if item.obj is not None and item.kind != "correction" else None
         # A row that makes several items (a contract drafted, signed, ended) is offered once.
         key = (type(item.obj), getattr(item.obj, "pk", None))
-        if spec is None or key in linked or not entry_allows_correction(user, case, item.obj):
+        if spec is None or key in linked or not allowed(item.obj):
             out.append(item)
             continue
         linked.add(key)

@@ -236,16 +236,22 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
     return False
 
 
-def entry_allows_correction(user: User, case: Case, entry) -> bool:
-    """May ``user`` correct or withdraw ``entry`` of ``case`` (issue 16.1)? Its author, while
-    they see the case, and the coordinator of the case's region (supervision); a closed case
-    too (a correction is one of the few things a closed case takes); never an anonymised one."""
+def corrections_allowed(user: User, case: Case):
+    """Which entries of ``case`` may ``user`` correct or withdraw (issue 16.1)? Their author,
+    while they see the case, and the coordinator of the case's region (supervision); a closed
+    case too (a correction is one of the few things a closed case takes); never an anonymised
+    one. Asked once per page: the answer is a test of an entry, with no further query."""
     if case.anonymised_at is not None or not case_is_visible(user, case):
-        return False
-    author_id = getattr(entry, "author_id", None) or getattr(entry, "received_by_id", None)
-    if author_id == user.pk and (user_runs_social_work(user) or user_may_register_reports(user)):
-        return True
-    return case.region_id in roles_of(user).region_ids(Role.COORDINATOR)
+        return lambda entry: False
+    if case.region_id in roles_of(user).region_ids(Role.COORDINATOR):
+        return lambda entry: True
+    if not (user_runs_social_work(user) or user_may_register_reports(user)):
+        return lambda entry: False
+    return lambda entry: (getattr(entry, "author_id", None) or getattr(entry, "received_by_id", None)) == user.pk
+
+
+def entry_allows_correction(user: User, case: Case, entry) -> bool:
+    return corrections_allowed(user, case)(entry)
 
 
 def correction_refusal(user: User, case: Case) -> str:

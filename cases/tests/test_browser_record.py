@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -109,3 +110,69 @@ def test_back_and_save_again_saves_once(page, case):
     _visit(page, "s06-second-save-refused")
     assert OfficialNote.objects.count() == 1
     assert Visit.objects.count() == 0
+
+
+def test_the_other_pages_of_the_record_pass_axe(page, org, p, case):
+    """Every page issue 16 added, looked at: the withdrawal, the known person at intake, the
+    closing with the assistant at work, the merge, the amendment of actions, the monitoring's
+    authors."""
+    from assistants.tests.test_assistants import assign
+    from cases import services
+    from cases.models import OfficialNote
+    from mopr.tests.factories import ContractFactory, MemberFactory
+    from registers.services import monitoring
+
+    note = services.note_write(
+        case=case, by=p.worker_a, note=OfficialNote(written_on=timezone.localdate(), content="Nie ta rodzina.")
+    )
+    login(page, "worker_a")
+    page.goto(f"/sprawy/{case.pk}/wpisy/notatka/{note.pk}/wycofaj/")
+    _visit(page, "s07-withdraw-form")
+
+    # A person the centre knows, typed again at intake.
+    MemberFactory(client__institution=org.inst_a, first_name="Kazimierz", last_name="Wróblewski", pesel="44051401359")
+    page.goto("/zgloszenia/nowe/?nowy=1")
+    page.get_by_label(_label("Imię")).first.fill("Kazimierz")
+    page.get_by_label(_label("Nazwisko")).first.fill("Wróblewski")
+    page.get_by_label(_label("PESEL")).first.fill("44051401359")
+    page.get_by_label(_label("Miejscowość")).fill("Toruń")
+    page.get_by_label(_label("Treść zgłoszenia")).fill("Sąsiadka zgłasza brak opału.")
+    page.get_by_role("button", name="Zarejestruj klienta i zgłoszenie").click()
+    expect(page.locator("main")).to_contain_text("jest już w kartotece ośrodka")
+    _visit(page, "s08-intake-known-person")
+
+    # Social work with the assistant at work: the closing asks how the assistant's work ends.
+    social = CaseFactory(
+        region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.PRACA_SOCJALNA
+    )
+    assign(social, p)
+    contract = ContractFactory(case=social)
+    _open_case(page, social)
+    expect(page.get_by_label(re.compile("Jak kończy się: praca asystenta rodziny"))).to_be_visible()
+    _visit(page, "s09-closing-with-assistant")
+    page.goto(f"/sprawy/{social.pk}/kontrakt/{contract.pk}/aneks/")
+    expect(page.get_by_role("group", name="Działanie w realizacji nr 1")).to_be_visible()
+    _visit(page, "s10-amendment-actions")
+
+    # The monitoring page names who did what.
+    refusing = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.MONITORING)
+    today = timezone.localdate()
+    m = monitoring.monitoring_open(
+        case=refusing, by=p.worker_a, refused_on=today, statement_taken=True, leaflet_left=True,
+        note_to_director="Pan K. odmówił pomocy.", note_written_on=today,
+    )  # fmt: skip
+    m = monitoring.monitoring_plan(
+        monitoring=m, by=p.director_a, plan_on=today, dates=[today], contact_close_family="Córka.",
+        contact_neighbours="Sołtys.", contact_health="Pielęgniarka.", contact_organisations="Klub seniora.",
+    )  # fmt: skip
+    monitoring.monitoring_date_done(date=m.dates.get(), by=p.worker_a, done_on=today, outcome="Odmawia.")
+    page.goto(reverse("registers:monitoring_case", args=[refusing.pk]))
+    expect(page.locator("main")).to_contain_text(p.worker_a.get_full_name())
+    _visit(page, "s11-monitoring-authors")
+
+    # The coordinator merges two records of one person.
+    page.context.clear_cookies()
+    login(page, "coordinator_a")
+    page.goto(f"/sprawy/{case.pk}/klient/scal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Połączenie rekordów klienta")
+    _visit(page, "s12-client-merge")

@@ -197,3 +197,32 @@ def test_the_contracts_data_is_corrected_by_its_author(case, p):
     assert Contract.objects.get().problems == "Zadłużenie." and correction.changes[0]["label"].startswith("problemy")
     with pytest.raises(DomainError):
         entry_withdraw(entry=contract, by=p.worker_a, reason="x")
+
+
+def test_the_folder_asks_the_correction_policy_once_not_per_entry(client, org, p):
+    """The family assistant sees the folder; who may correct is one question for the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistants.tests.test_assistants import assign
+
+    social = CaseFactory(
+        region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.PRACA_SOCJALNA
+    )
+    assign(social, p)
+    login(client, p.assistant_a)
+    url = reverse("cases:folder", args=[social.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    note = OfficialNote(written_on=timezone.localdate(), content="Notatka.")
+    services.note_write(case=social, by=p.worker_a, note=note)
+    few = queries()
+    for i in range(10):
+        services.note_write(
+            case=social, by=p.worker_a, note=OfficialNote(written_on=timezone.localdate(), content=f"Notatka {i}.")
+        )
+    assert queries() == few
