@@ -28,6 +28,9 @@ from django.utils.translation import gettext as _
 from mopr.models import FormDraft, FormSubmission
 
 DRAFT_FIELD = "mopr_draft"  # the restore page's POST names the draft it restores
+# Set with the redirect to the login when a form was kept: only a browser that has it makes the
+# pages look for a kept form (no query on every other page). It says nothing but "look".
+DRAFT_COOKIE = "mopr_draft"
 KEY_FIELD = "form_key"
 _NOT_KEPT = {"csrfmiddlewaretoken", KEY_FIELD, DRAFT_FIELD}
 _KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -36,6 +39,14 @@ _KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 def _fresh(qs):
     since = timezone.now() - datetime.timedelta(minutes=settings.FORM_DRAFT_MINUTES)
     return qs.filter(created_at__gte=since)
+
+
+def draft_flag(response) -> None:
+    """Tell this browser to look for its kept form after the login."""
+    response.set_cookie(
+        DRAFT_COOKIE, "1", max_age=settings.FORM_DRAFT_MINUTES * 60, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
 
 
 def draft_keep(*, user, path: str, data) -> FormDraft | None:
@@ -69,15 +80,25 @@ class DraftMiddleware:
                 FormDraft.objects.filter(user=user, pk=int(draft_id)).delete()
             if request.POST.get("discard"):
                 messages.info(request, _("Odrzucono zachowany formularz."))
-                return redirect(request.path)
-            return self.get_response(request)
-        if request.method == "GET" and not request.path.startswith("/static/") and "\x00" not in request.path:
+                response = redirect(request.path)
+            else:
+                response = self.get_response(request)
+            return self._forget_when_none_left(user, response)
+        looking = DRAFT_COOKIE in request.COOKIES and "\x00" not in request.path
+        if request.method == "GET" and looking and not request.path.startswith("/static/"):
             draft = _fresh(FormDraft.objects.filter(user=user, path=request.path)).order_by("-pk").first()
             if draft is not None:
                 fields = [(name, value) for name, values in draft.data.items() for value in values]
                 context = {"draft": draft, "fields": fields, "draft_field": DRAFT_FIELD}
                 return render(request, "mopr/draft_restore.html", context)
+            return self._forget_when_none_left(user, self.get_response(request))
         return self.get_response(request)
+
+    @staticmethod
+    def _forget_when_none_left(user, response):
+        if not _fresh(FormDraft.objects.filter(user=user)).exists():
+            response.delete_cookie(DRAFT_COOKIE, samesite="Lax")
+        return response
 
 
 def _valid_id(value: str) -> bool:

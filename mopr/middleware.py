@@ -62,7 +62,7 @@ class SessionLimitsMiddleware:
             if now - seen > idle or now - started > lifetime:
                 kept = None
                 if request.method == "POST" and not request.path.startswith(("/logowanie", "/wyloguj")):
-                    from mopr.drafts import draft_keep
+                    from mopr.drafts import draft_flag, draft_keep
 
                     kept = draft_keep(user=user, path=request.path, data=request.POST)
                 logout(request)
@@ -74,7 +74,9 @@ class SessionLimitsMiddleware:
                             "niego i wyślesz go ponownie."
                         ),
                     )
-                    return redirect(reverse("login") + "?" + urlencode({"next": request.path}))
+                    response = redirect(reverse("login") + "?" + urlencode({"next": request.path}))
+                    draft_flag(response)
+                    return response
                 messages.info(request, _("Sesja wygasła. Zaloguj się ponownie."))
                 return _login_redirect(request)
             if now - seen >= _SEEN_RESOLUTION:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import OfficialNote
 from cases.procedure import Stage
+from mopr.drafts import DRAFT_COOKIE
 from mopr.models import FormDraft, FormSubmission
 from mopr.tests.factories import CaseFactory
 from mopr.tests.test_auth import _login_post
@@ -51,6 +52,7 @@ def test_a_note_sent_after_the_session_expired_is_offered_back_after_the_login(c
         assert not OfficialNote.objects.exists()
         draft = FormDraft.objects.get()
         assert draft.user == p.worker_a and draft.data["content"] == [NOTE]
+        assert response.cookies[DRAFT_COOKIE].value == "1"  # this browser will look for it
         assert NOTE not in response["Location"]  # never in a URL
         # Logged in again, the user comes back to the same form with the text.
         _login_post(client, "worker_a")
@@ -65,12 +67,29 @@ def test_a_note_sent_after_the_session_expired_is_offered_back_after_the_login(c
 
 def test_a_draft_is_only_its_authors_and_only_briefly(client, case, p, settings):
     FormDraft.objects.create(user=p.worker_a, path=note_url(case), data={"content": [NOTE]})
+    client.cookies[DRAFT_COOKIE] = "1"  # as the browser that sent the form has it
     _login_post(client, "worker_a_2")
     assert NOTE not in client.get(note_url(case)).content.decode()
     client.logout()
+    client.cookies[DRAFT_COOKIE] = "1"
     _login_post(client, "worker_a")
+    assert NOTE in client.get(note_url(case)).content.decode()
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=settings.FORM_DRAFT_MINUTES + 1)):
         assert NOTE not in client.get(note_url(case)).content.decode()
+
+
+def test_only_a_browser_that_kept_a_form_looks_for_it(client, case, p):
+    """Every other page pays nothing for the kept forms: no cookie, no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _login_post(client, "worker_a")
+    with CaptureQueriesContext(connection) as plain:
+        client.get(note_url(case))
+    assert not any("mopr_formdraft" in q["sql"] for q in plain.captured_queries)
+    client.cookies[DRAFT_COOKIE] = "1"
+    response = client.get(note_url(case))  # nothing kept: the browser is told to stop looking
+    assert response.cookies[DRAFT_COOKIE].value == "" and response.cookies[DRAFT_COOKIE]["max-age"] == 0
 
 
 def test_a_discarded_draft_opens_the_empty_form(client, case, p):
