@@ -19,9 +19,14 @@ def page_not_found(request, exception=None):
 def database_busy(error: BaseException | None) -> bool:
     """A database that is there but cannot answer now: SQLite's write lock held past its timeout,
     a PostgreSQL connection dropped mid-request. Trying again in a moment helps."""
-    from django.db import InterfaceError, OperationalError
+    from django.db import InterfaceError, OperationalError, connection
 
-    return isinstance(error, OperationalError | InterfaceError)
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    # SQLite says "no such table" with the same class: that is a fault, not a busy database.
+    return connection.vendor != "sqlite" or "locked" in str(error) or "busy" in str(error)
 
 
 def server_error(request):

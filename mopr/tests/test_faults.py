@@ -267,3 +267,17 @@ def test_a_write_lock_held_too_long_gives_try_again_and_readers_are_not_blocked(
         options["timeout"] = old_timeout
         connection.close()
     assert http.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_a_fault_that_is_not_a_busy_database_is_not_called_one(case, p, monkeypatch):
+    from django.db import connection as db
+
+    if db.vendor != "sqlite":
+        pytest.skip("SQLite's own wording of a missing table")
+
+    def missing(**kwargs):
+        raise OperationalError("no such table: cases_case")
+
+    monkeypatch.setattr(selectors, "case_with_details", missing)
+    response = broken_client(p.worker_a).get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 500 and "zajęta" not in response.content.decode()
