@@ -55,6 +55,9 @@ class EntryKind:
     record: Callable
     keyword: str
     stage_help: str = ""
+    # Who may record it (mopr/policy.py): the worker's entries, a note (also the coordinator's
+    # supervision and the assistant's), a notification of the services (also the assistant's).
+    action: Action = Action.WRITE
 
 
 ENTRY_KINDS: dict[str, EntryKind] = {
@@ -72,6 +75,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
         services.notification_send,
         "notification",
         _lazy("Sąd Rodzinny, Policja, Prokuratura, Ośrodek Zdrowia – gdy nie można ustalić sytuacji (II.2)."),
+        Action.ALERT,
     ),
     "wglad-w-dokument": EntryKind(
         _lazy("Wgląd w dokument klienta"), DocumentReviewForm, services.document_review_record, "review"
@@ -106,15 +110,19 @@ ENTRY_KINDS: dict[str, EntryKind] = {
         services.note_write,
         "note",
         _lazy("Na każdym etapie; aktualizuje sytuację klienta bez cofania się do wcześniejszego etapu."),
+        Action.NOTE,
     ),
 }
 
 
-def entry_links_for(case) -> list[tuple[str, str]]:
-    """The entries the case page offers at the case's stage (the services have the last word)."""
+def entry_links_for(case, user) -> list[tuple[str, str]]:
+    """The entries the case page offers ``user`` at the case's stage: the policy's answer for each
+    kind's action (the services ask the same and have the last word)."""
+    actions = {spec.action for spec in ENTRY_KINDS.values()}
+    allowed = {action for action in actions if policy.case_allows(user, case, action)}
     if case.stage == Stage.ZGLOSZENIE or case.is_closed:
-        return [("notatka", ENTRY_KINDS["notatka"].title)]
-    return [(slug, spec.title) for slug, spec in ENTRY_KINDS.items()]
+        return [("notatka", ENTRY_KINDS["notatka"].title)] if Action.NOTE in allowed else []
+    return [(slug, spec.title) for slug, spec in ENTRY_KINDS.items() if spec.action in allowed]
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +130,7 @@ def entry_add(request, pk: int, kind: str):
     spec = ENTRY_KINDS.get(kind)
     if spec is None:
         raise Http404
-    case = policy.case_get_for(request.user, pk, Action.WRITE, selectors.case_with_details(user=request.user, pk=pk))
+    case = policy.case_get_for(request.user, pk, spec.action, selectors.case_with_details(user=request.user, pk=pk))
     form = spec.form(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +180,7 @@ def diagnosis_add(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def flag_add(request, pk: int):
-    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    case = policy.case_get_for(request.user, pk, Action.ALERT)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,6 +11,7 @@ from cases.models import (
     ClientMember,
 )
 from cases.procedure import Stage
+from mopr import policy
 from mopr.models import Institution, Region, User
 from mopr.policy import cases_visible_to, clients_searchable_by, regions_coordinated_by
 from mopr.text import fold
@@ -72,11 +73,25 @@ def coordinator_queue(*, user: User) -> QuerySet[Case]:
     ).order_by("-urgent", "reported_at", "pk")
 
 
+def _own_or_covered(user: User) -> Q:
+    """The worker's own cases and, while a cover runs, those of the worker they stand in for."""
+    return Q(worker=user) | Q(worker_id__in=policy.covered_worker_ids(user))
+
+
 def worker_new_reports(*, user: User) -> QuerySet[Case]:
-    """Cases assigned to the worker and not yet accepted for handling."""
+    """Cases assigned to the worker (or to whom they cover) and not yet accepted for handling."""
     return with_list_data(
-        cases_visible_to(user).filter(worker=user, accepted_at__isnull=True).exclude(stage=Stage.ZAKONCZENIE)
+        cases_visible_to(user).filter(_own_or_covered(user), accepted_at__isnull=True).exclude(stage=Stage.ZAKONCZENIE)
     ).order_by("-urgent", "transferred_at", "pk")
+
+
+def worker_covered_cases(*, user: User) -> QuerySet[Case]:
+    """The open cases of the workers ``user`` stands in for today (issue 17.1)."""
+    return with_list_data(
+        cases_visible_to(user)
+        .filter(worker_id__in=policy.covered_worker_ids(user), accepted_at__isnull=False)
+        .exclude(stage=Stage.ZAKONCZENIE)
+    ).order_by("-urgent", "stage", "-reported_at")
 
 
 def worker_open_cases(*, user: User) -> QuerySet[Case]:
@@ -99,7 +114,7 @@ def case_with_details(*, user: User, pk: int) -> QuerySet[Case]:
 def open_cases_with_deadlines(*, user: User) -> QuerySet[Case]:
     """The open cases whose deadlines the user follows: their own (a worker), their regions'
     (a coordinator)."""
-    condition = Q(worker=user, accepted_at__isnull=False)
+    condition = _own_or_covered(user) & Q(accepted_at__isnull=False)
     regions = regions_coordinated_by(user)
     if regions:
         condition |= Q(region_id__in=regions)

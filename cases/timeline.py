@@ -245,6 +245,28 @@ def _with_traces(items: list[TimelineItem]) -> list[TimelineItem]:
     return out
 
 
+def _with_covers(items: list[TimelineItem]) -> list[TimelineItem]:
+    """An entry a substitute wrote says so beside its author: "w zastępstwie za …" (issue 17.1).
+    The absent workers are read in one query, and only when the timeline holds such an entry."""
+    from dataclasses import replace
+
+    from mopr.models import User
+
+    ids = {getattr(i.obj, "covering_for_id", None) for i in items} - {None}
+    if not ids:
+        return items
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)}
+    out = []
+    for item in items:
+        absent = getattr(item.obj, "covering_for_id", None)
+        if absent is None:
+            out.append(item)
+            continue
+        author = f"{item.author or '—'} (w zastępstwie za {names.get(absent, '—')})"
+        out.append(replace(item, author=author))
+    return out
+
+
 def case_timeline(
     *, case: Case, kinds: set[str] | None = None, newest: int | None = None, loaded: dict[str, list] | None = None
 ) -> list[TimelineItem]:
@@ -261,7 +283,7 @@ def case_timeline(
         if kinds is None or kind.key in kinds:
             items.extend(kind.items(query))
     items.sort(key=lambda i: i.sort_key)
-    items = _with_traces(items)
+    items = _with_covers(_with_traces(items))
     if newest is not None:
         return items[max(len(items) - newest, 0) :]
     return items

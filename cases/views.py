@@ -129,7 +129,7 @@ def _detail_context(request, case, **forms):
         "case": case,
         "deadlines": deadlines.deadlines_for([case])[case.pk],
         "missing_contacts": missing_contacts,
-        "entry_links": entry_links_for(case) if may_write else [],
+        "entry_links": entry_links_for(case, user),
         "contracts": contracts,
         "may_draft_contract": may_write
         and case.stage == Stage.PRACA_SOCJALNA
@@ -155,7 +155,9 @@ def _detail_context(request, case, **forms):
         "assign_form": assign_form,
         "may_accept": policy.case_allows(user, case, Action.ACCEPT),
         "may_merge_clients": policy.user_may_merge_clients(user, case.client),
-        "may_write": policy.case_allows(user, case, Action.WRITE),
+        "may_write": may_write,
+        "may_alert": policy.case_allows(user, case, Action.ALERT),
+        "acting_for": policy.acting_for(user, case),
         "may_verify": policy.case_allows(user, case, Action.VERIFY),
     }
 

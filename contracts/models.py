@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, ClientMember
+from mopr.models import CoverMarked
 
 
 class IdDocument(models.TextChoices):
@@ -23,7 +24,7 @@ class IdDocument(models.TextChoices):
     OTHER = "other", _("innym dokumentem tożsamości")
 
 
-class Contract(models.Model):
+class Contract(CoverMarked):
     class Kind(models.TextChoices):
         # The two templates of the regulation (Załącznik 1 and 2 of Dz.U. 2010 nr 218 poz. 1439).
         A = "A", _("A – rozwiązanie trudnej sytuacji życiowej osoby lub rodziny")
@@ -219,7 +220,7 @@ class Resource(models.Model):
         return self.get_kind_display()
 
 
-class Evaluation(models.Model):
+class Evaluation(CoverMarked):
     """A dated evaluation of the contract with the client (seed 000 IV.4)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="evaluations")
@@ -264,7 +265,7 @@ class ActionAssessment(models.Model):
         return f"{self.action_id}: {self.status}"
 
 
-class Amendment(models.Model):
+class Amendment(CoverMarked):
     """A change of a signed contract. ``previous`` keeps the whole earlier version readable."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")

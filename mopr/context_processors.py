@@ -25,6 +25,7 @@ def organisation(request):
             "access_log": policy.user_may_read_access_log(user),
             "lockouts": policy.user_may_unlock_accounts(user),
             "directory": policy.user_may_edit_directory(user),
+            "covers": policy.user_sets_covers(user),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": policy.user_oversees_regions(user),
             "meetings": policy.user_sees_meetings(user),

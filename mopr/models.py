@@ -218,6 +218,24 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()}{where}"
 
 
+class CoverMarked(models.Model):
+    """A record a substitute may write in the cases of an absent worker (staffing.Cover): whom
+    they stood in for, printed as "w zastępstwie za …". Set by ``mopr.records.record_save`` from
+    the access policy, so no service can forget it."""
+
+    covering_for = models.ForeignKey(
+        "mopr.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("w zastępstwie za"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a record of an append-only log."""
 

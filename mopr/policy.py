@@ -11,8 +11,15 @@ The rules, in words (DOMAIN.md, seeds 000 and 001):
 
 - nobody ever sees another institution's data;
 - a social worker sees the cases of their RPŚ; only the responsible worker writes entries
-  and moves the case through the procedure;
-- a coordinator sees the cases of the RPŚ they coordinate and assigns reports there;
+  and moves the case through the procedure – or, while a cover (zastępstwo, staffing.Cover)
+  runs, the substitute, who then sees and does in the absent worker's cases all the worker may;
+- a coordinator sees the cases of the RPŚ they coordinate, assigns and hands them over, sets
+  covers, and supervises: writes an official note (notatka służbowa) and corrects entries, but
+  neither records the worker's own work (visits, diagnosis, contract) nor moves the stage –
+  that stays with the worker, so every entry has one accountable author (issue 17.1);
+- the family assistant of a family acts in an emergency (seed 002: "niezwłocznie podejmuje
+  działania interwencyjne"): writes an official note, raises the Niebieska Karta or the
+  child-abuse flag and records a notification of the services on that family's case;
 - the head of department, the director and the auditor see every case of the institution;
   the auditor only reads and prints;
 - the first-contact desk and the benefits worker register and route reports but never read
@@ -46,6 +53,8 @@ class Action(enum.StrEnum):
     VERIFY = "verify"  # record the verification of an anonymous report
     PRINT = "print"
     ASSISTANT_WORK = "assistant_work"  # the assigned family assistant records their work
+    NOTE = "note"  # an official note: the worker, the coordinator (supervision), the family's assistant
+    ALERT = "alert"  # raise a flag, notify the services: the worker and, in an emergency, the assistant
 
 
 INSTITUTION_READERS = frozenset({Role.HEAD_OF_DEPARTMENT, Role.DIRECTOR, Role.AUDITOR})
@@ -184,6 +193,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     region_ids = roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)
     condition = Q(worker=user)
+    if region_ids or roles.has(Role.SOCIAL_WORKER):
+        # The cases of a worker this user stands in for today (a subquery: no query of its own).
+        condition |= Q(worker_id__in=covered_worker_ids(user))
     if region_ids:
         condition |= Q(region_id__in=region_ids)
     if roles.has(Role.FAMILY_ASSISTANT):
@@ -210,7 +222,145 @@ def case_is_visible(user: User, case: Case) -> bool:
         return True
     if case.region_id in (roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)):
         return True
+    if case.worker_id is not None and case.worker_id in workers_covered_by(user):
+        return True
     return roles.has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
+
+
+# --- absence cover (zastępstwo, issue 17.1) ------------------------------------------------------
+
+
+def covers_in_force(on=None):
+    """The covers running on ``on`` (today): they begin and end by themselves, by date."""
+    from staffing.models import Cover
+
+    return Cover.objects.in_force(on)
+
+
+def covered_worker_ids(user: User):
+    """The absent workers ``user`` stands in for today, as a subquery for a case query."""
+    return covers_in_force().filter(substitute=user).values("absent_id")
+
+
+def workers_covered_by(user: User) -> frozenset[int]:
+    """The absent workers ``user`` stands in for today; asked once per request, and only where a
+    case is not the user's own."""
+    cached = getattr(user, "_mopr_covering", None)
+    if cached is None:
+        cached = frozenset()
+        if user.is_authenticated and user_runs_social_work(user):
+            cached = frozenset(
+                covers_in_force()
+                .filter(substitute=user, institution_id=user.institution_id)
+                .values_list("absent_id", flat=True)
+            )
+        user._mopr_covering = cached
+    return cached
+
+
+def acting_for(user: User, case: Case) -> int | None:
+    """The absent worker ``user`` acts for in ``case`` (their entries say "w zastępstwie za …"),
+    or None when the user acts in their own name."""
+    if case.worker_id is None or case.worker_id == user.pk:
+        return None
+    return case.worker_id if case.worker_id in workers_covered_by(user) else None
+
+
+def responsible_for(user: User, case: Case) -> bool:
+    """The case's worker, or their substitute while a cover runs – and never a benefits worker."""
+    if case.worker_id is None or not user_runs_social_work(user):
+        return False
+    return case.worker_id == user.pk or case.worker_id in workers_covered_by(user)
+
+
+def user_may_set_cover(user: User, absent: User) -> bool:
+    """A coordinator of a region where ``absent`` works, or the worker themselves (planned
+    leave). The institution's management (head, director) may too: they run the centre's staff."""
+    roles = roles_of(user)
+    if not user.is_active or roles.institution_id is None or absent.institution_id != roles.institution_id:
+        return False
+    if absent.pk == user.pk:
+        return user_runs_social_work(user)
+    if roles.institution_roles & DIRECTING_ROLES:
+        return True
+    return roles_of(absent).region_ids(Role.SOCIAL_WORKER) & roles.region_ids(Role.COORDINATOR) != frozenset()
+
+
+def cover_refusal() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Zastępstwo ustala koordynator rejonu nieobecnego pracownika, kierownictwo ośrodka albo sam pracownik "
+        "(planowany urlop)."
+    )
+
+
+def workers_coverable_by(user: User) -> QuerySet[User]:
+    """Whose absence ``user`` may cover (the form's choices): the same predicate as
+    ``user_may_set_cover``, as a query."""
+    from mopr.models import RoleAssignment, User
+
+    roles = roles_of(user)
+    if not user.is_active or roles.institution_id is None:
+        return User.objects.none()
+    workers = User.objects.filter(
+        institution_id=roles.institution_id, role_assignments__role=Role.SOCIAL_WORKER
+    ).distinct()
+    if roles.institution_roles & DIRECTING_ROLES:
+        return workers.order_by("last_name", "first_name")
+    condition = Q(pk=user.pk) if user_runs_social_work(user) else Q(pk__in=[])
+    coordinated = roles.region_ids(Role.COORDINATOR)
+    if coordinated:
+        held = RoleAssignment.objects.filter(role=Role.SOCIAL_WORKER, region_id__in=coordinated)
+        condition |= Q(pk__in=held.values("user_id"))
+    return workers.filter(condition).order_by("last_name", "first_name")
+
+
+def user_sets_covers(user: User) -> bool:
+    """Who has the covers page: social workers (their own leave), coordinators, the management."""
+    roles = roles_of(user)
+    return user.is_active and (
+        user_runs_social_work(user) or roles.has(Role.COORDINATOR) or bool(roles.institution_roles & DIRECTING_ROLES)
+    )
+
+
+def substitutes_for(absent: User | None, institution_id: int | None = None) -> QuerySet[User]:
+    """Who may stand in: an active social worker of the same institution, not the absent one
+    (``absent=None``: the form's choices, before the absent worker is chosen)."""
+    from mopr.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            institution_id=absent.institution_id if absent is not None else institution_id,
+            role_assignments__role=Role.SOCIAL_WORKER,
+        )
+        .exclude(pk=absent.pk if absent is not None else None)
+        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def covers_visible_to(user: User) -> QuerySet:
+    """The covers a user sees: their own (given or taken); a coordinator's regions' workers'; the
+    management's all of the institution."""
+    from staffing.models import Cover
+
+    roles = roles_of(user)
+    if roles.institution_id is None:
+        return Cover.objects.none()
+    base = Cover.objects.filter(institution_id=roles.institution_id)
+    if roles.institution_roles & (DIRECTING_ROLES | {Role.AUDITOR}):
+        return base
+    condition = Q(absent=user) | Q(substitute=user)
+    coordinated = roles.region_ids(Role.COORDINATOR)
+    if coordinated:
+        from mopr.models import RoleAssignment
+
+        workers = RoleAssignment.objects.filter(role=Role.SOCIAL_WORKER, region_id__in=coordinated).values("user_id")
+        condition |= Q(absent_id__in=workers)
+    return base.filter(condition)
 
 
 def case_allows(user: User, case: Case, action: Action) -> bool:
@@ -218,7 +368,7 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
     if not case_is_visible(user, case):
         return False
     roles = roles_of(user)
-    responsible = case.worker_id == user.pk and user_runs_social_work(user)
+    responsible = responsible_for(user, case)
     coordinates = case.region_id in roles.region_ids(Role.COORDINATOR)
     if case.anonymised_at is not None and action not in (Action.VIEW, Action.PRINT):
         return False  # what is left of an anonymised case is statistics: read only
@@ -231,9 +381,18 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
             return responsible and case.accepted_at is None
         case Action.ASSIGN:
             return coordinates
+        case Action.NOTE:
+            return (responsible and case.accepted_at is not None) or coordinates or _assists(user, case)
+        case Action.ALERT:
+            return (responsible and case.accepted_at is not None) or _assists(user, case)
         case Action.ASSISTANT_WORK:
-            return roles.has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
+            return _assists(user, case)
     return False
+
+
+def _assists(user: User, case: Case) -> bool:
+    """The family assistant assigned to the case's family now."""
+    return roles_of(user).has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
 
 
 def corrections_allowed(user: User, case: Case):
@@ -305,9 +464,19 @@ def action_refusal(user: User, case: Case, action: Action) -> str:
 
     if case.anonymised_at is not None:
         return _("Sprawa została zanonimizowana po okresie przechowywania; nie można jej zmieniać.")
-    if action in (Action.WRITE, Action.TRANSITION, Action.VERIFY):
-        if case.worker_id != user.pk:
-            return _("Wpisy w sprawie dodaje tylko pracownik socjalny prowadzący sprawę.")
+    if action in (Action.WRITE, Action.TRANSITION, Action.VERIFY, Action.NOTE, Action.ALERT):
+        if not responsible_for(user, case):
+            if action == Action.NOTE:
+                return _(
+                    "Notatkę w sprawie dodaje pracownik socjalny prowadzący sprawę (lub jego zastępca), "
+                    "koordynator rejonu albo asystent rodziny."
+                )
+            if action == Action.ALERT:
+                return _(
+                    "Oznaczenie lub zawiadomienie dodaje pracownik socjalny prowadzący sprawę (lub jego "
+                    "zastępca) albo asystent rodziny."
+                )
+            return _("Wpisy w sprawie dodaje tylko pracownik socjalny prowadzący sprawę (lub jego zastępca).")
         if case.accepted_at is None:
             return _("Najpierw przyjmij zgłoszenie do realizacji.")
         return _("Pracownik ds. świadczeń nie prowadzi pracy socjalnej.")

@@ -45,5 +45,18 @@ def record_save(obj: models.Model, *, by, bump_version: bool = False, **save_kwa
     """Save ``obj`` as ``by``'s act in its history; ``bump_version`` for a versioned record."""
     if bump_version:
         obj.version += 1
+    if obj._state.adding and getattr(obj, "covering_for_id", False) is None:
+        _mark_cover(obj, by)
     obj._history_user = by
     obj.save(**save_kwargs)
+
+
+def _mark_cover(obj: models.Model, by) -> None:
+    """A new record of a case written by a substitute says whom they stood in for (issue 17.1)."""
+    from mopr import policy
+
+    case = getattr(obj, "case", None)
+    if case is None and getattr(obj, "contract", None) is not None:
+        case = obj.contract.case
+    if case is not None:
+        obj.covering_for_id = policy.acting_for(by, case)

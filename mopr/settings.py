@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "contracts",
     "assistants",
     "registers",
+    "staffing",
 ]
 
 MIDDLEWARE = [

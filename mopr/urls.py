@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("assistants.urls")),
     path("", include("registers.urls")),
+    path("", include("staffing.urls")),
     path("admin/", admin.site.urls),
 ]
 

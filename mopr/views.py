@@ -7,6 +7,7 @@ from cases import deadlines
 from cases import selectors as case_selectors
 from cases.procedure import Stage
 from mopr import access, policy
+from staffing import selectors as staffing_selectors
 
 
 def home(request):
@@ -15,6 +16,9 @@ def home(request):
     if policy.user_runs_social_work(user):
         context["new_reports"] = list(case_selectors.worker_new_reports(user=user)[:20])
         context["my_cases"] = deadlines.annotate(case_selectors.worker_open_cases(user=user)[:50])
+        context["covers_taken"] = staffing_selectors.covers_taken_now(user=user)
+        if context["covers_taken"]:
+            context["covered_cases"] = deadlines.annotate(case_selectors.worker_covered_cases(user=user)[:50])
     if policy.regions_coordinated_by(user):
         queue = case_selectors.coordinator_queue(user=user)
         context["queue"] = list(queue[:10])
@@ -30,6 +34,7 @@ def home(request):
         )
     # The start page lists the user's cases and reports: the access log gets them (mopr/access.py).
     listed = [*context.get("new_reports", ()), *context.get("my_cases", ()), *context.get("queue", ())]
+    listed += context.get("covered_cases", [])
     listed += [report.case for report in context.get("registered", ())]
     access.shown_many(cases=listed)
     return render(request, "mopr/home.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.procedure import CloseReason, Stage
-from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution, Region, Sex
+from mopr.models import AppendOnlyError, AppendOnlyQuerySet, CoverMarked, Institution, Region, Sex
 
 
 class AppendOnlyModel(models.Model):
@@ -347,7 +347,7 @@ class FlagKind(models.TextChoices):
     CHILD_ABUSE = "child_abuse", _("Procedura interwencji – krzywdzenie dziecka")
 
 
-class CaseFlag(models.Model):
+class CaseFlag(CoverMarked):
     """A flag that shows on every screen of the case (seed 000 II.7–8)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
@@ -377,7 +377,7 @@ class CaseFlag(models.Model):
         return self.removed_at is None
 
 
-class StageTransition(AppendOnlyModel):
+class StageTransition(AppendOnlyModel, CoverMarked):
     """The append-only record of every change of a case's stage."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")

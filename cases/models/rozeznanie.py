@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.core import Case, ClientMember
+from mopr.models import CoverMarked
 
 
 class InForceManager(models.Manager):
@@ -23,7 +24,7 @@ class InForceManager(models.Manager):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
 
-class Entry(models.Model):
+class Entry(CoverMarked):
     """What every entry of a case has: the case, the author, when it was written, and – if it
     was withdrawn as made in error – when (the reason is in its Correction)."""
 
@@ -40,7 +41,7 @@ class Entry(models.Model):
     person_field: ClassVar[str | None] = None
 
     objects = InForceManager()
-    all_records = models.Manager()  # noqa: DJ012 - the second manager; withdrawn entries too
+    all_records = models.Manager()  # the second manager: withdrawn entries too
 
     class Meta:
         abstract = True

@@ -448,8 +448,6 @@ def case_accept(*, case: Case, by: User) -> Case:
     """The assigned worker accepts the report for handling (Karta pt. 2)."""
     with transaction.atomic():
         locked = _lock(case, None, by=by, action=Action.ACCEPT)
-        if locked.worker_id != by.pk:
-            raise DomainError(_("Sprawa została przydzielona innemu pracownikowi."))
         if locked.accepted_at is not None:
             raise DomainError(_("Zgłoszenie zostało już przyjęte do realizacji."))
         locked.accepted_at = timezone.now()
@@ -532,6 +530,7 @@ def case_change_stage(
             from_stage=source,
             to_stage=to,
             by=by,
+            covering_for_id=policy.acting_for(by, locked),
             at=now,
             reason=reason.strip(),
             close_reason=close_reason or "",
@@ -607,7 +606,7 @@ def flag_add(
     if started_on > timezone.localdate():
         raise DomainError(_("Data nie może być z przyszłości."), field="started_on")
     with transaction.atomic():
-        locked = _lock(case, None, by=by, action=Action.WRITE)
+        locked = _lock(case, None, by=by, action=Action.ALERT)
         if locked.is_closed:
             raise DomainError(_("Sprawa jest zakończona."))
         if locked.flags.filter(kind=kind, removed_at__isnull=True).exists():

@@ -54,10 +54,16 @@ def _not_in_future(value: datetime.date | datetime.datetime | None, field: str) 
 
 
 def _entry_save(
-    *, case: Case, by: User, entry: Entry, stages: frozenset[Stage] = WORKING_STAGES, date_confirmed: bool = False
+    *,
+    case: Case,
+    by: User,
+    entry: Entry,
+    stages: frozenset[Stage] = WORKING_STAGES,
+    date_confirmed: bool = False,
+    action: Action = Action.WRITE,
 ) -> Case:
     """Save ``entry`` in ``case`` (locked) and bump the case's version. Returns the locked case."""
-    locked = _lock(case, None, by=by, action=Action.WRITE)
+    locked = _lock(case, None, by=by, action=action)
     if Stage(locked.stage) not in stages:
         if locked.stage == Stage.ZGLOSZENIE:
             raise DomainError(_("Najpierw rozpocznij rozeznanie sytuacji."))
@@ -187,7 +193,7 @@ def notification_send(
         # What the letter says stays as it was sent, whatever the directory says later.
         notification.service_name = notification.service_name.strip() or notification.addressee.letter_address[:300]
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed)
+        _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed, action=Action.ALERT)
     return notification
 
 
@@ -323,7 +329,9 @@ def note_write(*, case: Case, by: User, note: OfficialNote, date_confirmed: bool
     if note.nothing_changed and not note.content.strip():
         note.content = str(OfficialNote.NOTHING_CHANGED)
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=note, stages=frozenset(Stage), date_confirmed=date_confirmed)
+        _entry_save(
+            case=case, by=by, entry=note, stages=frozenset(Stage), date_confirmed=date_confirmed, action=Action.NOTE
+        )
     return note
 
 

@@ -94,8 +94,14 @@ CREATED = {
 }
 
 
-@pytest.mark.parametrize("service", sorted(WRITES))
-@pytest.mark.parametrize("intruder", INTRUDERS)
+# What the policy lets others write (issue 17.1): the coordinator's supervision note.
+ALSO_ALLOWED = {("coordinator_a", "note_write")}
+
+
+@pytest.mark.parametrize(
+    ("intruder", "service"),
+    [(who, what) for who in INTRUDERS for what in sorted(WRITES) if (who, what) not in ALSO_ALLOWED],
+)
 def test_only_the_responsible_worker_writes_in_a_case(case, p, service, intruder):
     before = {model: model.objects.count() for model in CREATED.values()}
     version, client_version = case.version, case.client.version
@@ -110,6 +116,12 @@ def test_only_the_responsible_worker_writes_in_a_case(case, p, service, intruder
 def test_the_responsible_worker_still_writes(case, p):
     WRITES["visit_record"](case, p.worker_a)
     assert Visit.objects.filter(case=case).count() == 1
+
+
+def test_the_coordinator_writes_a_supervision_note(case, p):
+    WRITES["note_write"](case, p.coordinator_a)
+    note = OfficialNote.objects.get(case=case)
+    assert note.author == p.coordinator_a and note.covering_for is None
 
 
 @pytest.mark.parametrize("intruder", ["worker_a", "worker_a2", "auditor_a", "outsider", "director_a"])

@@ -48,9 +48,18 @@ def test_cases_visible_to(p, cases, persona):
 
 
 ALLOWED_ON_A1 = {
-    "worker_a": {Action.VIEW, Action.PRINT, Action.WRITE, Action.TRANSITION, Action.VERIFY},
+    "worker_a": {
+        Action.VIEW,
+        Action.PRINT,
+        Action.WRITE,
+        Action.TRANSITION,
+        Action.VERIFY,
+        Action.NOTE,
+        Action.ALERT,
+    },
     "worker_a_2": {Action.VIEW, Action.PRINT},
-    "coordinator_a": {Action.VIEW, Action.PRINT, Action.ASSIGN},
+    # Supervision (issue 17.1): the coordinator assigns and writes an official note, nothing else.
+    "coordinator_a": {Action.VIEW, Action.PRINT, Action.ASSIGN, Action.NOTE},
     "head_a": {Action.VIEW, Action.PRINT},
     "director_a": {Action.VIEW, Action.PRINT},
     "auditor_a": {Action.VIEW, Action.PRINT},

@@ -10,6 +10,7 @@ the auditor, a family assistant, the first-contact desk, a benefits worker (who 
 social-worker role in A1), a worker and a coordinator of another institution, and nobody.
 """
 
+import datetime
 import subprocess
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
 from mopr.tests.pdfa import pdfa_problems
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
+from staffing.models import Cover
 
 PERSONAS = [
     "anonymous",
@@ -72,6 +74,7 @@ MEETINGS = {
     "coordinator_b",
 }
 ACCESS_LOG = {"director_a", "auditor_a"}
+COVERS = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "head_a", "director_a", "outsider", "coordinator_b"}
 INSPECTIONS = {"worker_a", "coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
 CASE_LIST = {
     "worker_a",
@@ -141,7 +144,10 @@ EXPECTED: dict[str, Spec] = {
     "cases:member_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:member_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "member_pk"]),
     "cases:intake": Spec(role_rule(INTAKE)),
-    "cases:entry_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "kind"]),
+    # A note: the worker, the coordinator (supervision) and the family's assistant (issue 17.1, 17.5).
+    "cases:entry_add": Spec(
+        case_rule({"worker_a": 200, "coordinator_a": 200, "assistant_a": 200}), kwargs=["pk", "kind"]
+    ),
     # Its author and the region's coordinator (issue 16.1).
     "cases:entry_correct": Spec(
         case_rule({"worker_a": 200, "coordinator_a": 200}), kwargs=["pk", "kind=correctable_kind", "entry_pk"]
@@ -151,7 +157,7 @@ EXPECTED: dict[str, Spec] = {
     ),
     "cases:client_merge": Spec(case_rule({"coordinator_a": 200, "director_a": 200}), kwargs=["pk"]),
     "cases:diagnosis_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
-    "cases:flag_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:flag_add": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk"]),
     "cases:flag_remove": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "flag_pk"]),
     "cases:notification_answer": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "notification_pk"]),
     "cases:folder": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
@@ -226,6 +232,20 @@ EXPECTED: dict[str, Spec] = {
     "registers:meeting": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
     "registers:meeting_pdf": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
     "registers:inspections": Spec(role_rule(INSPECTIONS)),
+    # Covers (issue 17.1): a social worker (own leave), the coordinators and the management.
+    "staffing:covers": Spec(role_rule(COVERS)),
+    # A planned cover of worker_a: who sees it ends it; the empty form is refused with a message.
+    "staffing:cover_end": Spec(
+        {
+            "anonymous": 302,
+            **{
+                u: 302 if u in {"worker_a", "worker_a_2", "coordinator_a", "head_a", "director_a", "auditor_a"} else 404
+                for u in LOGGED_IN
+            },
+        },
+        method="post",
+        kwargs=["pk=cover_pk"],
+    ),
     "registers:inspection_new": Spec(
         {
             "anonymous": 302,
@@ -378,7 +398,14 @@ def world(org, p):
         author=p.worker_a,
     )
     monitoring_date = MonitoringDate.objects.create(monitoring=monitoring, due_on=timezone.localdate())
+    # Planned, not running: a running cover would let worker_a_2 write in worker_a's cases.
+    cover = Cover.objects.create(
+        institution=org.inst_a, absent=p.worker_a, substitute=p.worker_a_2, set_by=p.coordinator_a,
+        starts_on=timezone.localdate() + datetime.timedelta(days=10),
+        ends_on=timezone.localdate() + datetime.timedelta(days=20), reason="leave",
+    )  # fmt: skip
     return {
+        "cover_pk": cover.pk,
         # What identifies the family on a page: the sweep asks an access-log row of every page showing it.
         "shows_family": [case.client.head.last_name, case.number, member.last_name],
         "head_name": case.client.head.full_name,
