@@ -68,9 +68,7 @@ def transfer_handover(
     return transfer
 
 
-def cases_hand_over(
-    *, cases: Iterable[Case], to: User, by: User, reason: str, note: str = ""
-) -> list[CaseTransfer]:
+def cases_hand_over(*, cases: Iterable[Case], to: User, by: User, reason: str, note: str = "") -> list[CaseTransfer]:
     """The coordinator hands chosen (or all) cases of a worker to ``to`` in one step: all of
     them or – if any is refused – none, with the case named in the message."""
     chosen = sorted(cases, key=lambda c: c.pk)  # one lock order: two hand-overs cannot deadlock
