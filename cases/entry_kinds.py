@@ -12,6 +12,7 @@ from cases.corrections import Correctable, register_correctable
 from cases.models import (
     CaseDocument,
     CaseFlag,
+    CaseTransfer,
     ChildObservation,
     ClientMerge,
     CommunityContact,
@@ -50,15 +51,38 @@ def _reports(q: Query):
 
 
 def _transfer(q: Query):
-    # The case's own fields: no query to limit.
-    case = q.case
-    if case.transferred_at:
+    """Karta pt. 2 and every hand after it (issue 17.2–3). Never limited: few rows per case."""
+    from cases.selectors import case_transfers, first_assignment
+
+    transfers = case_transfers(case=q.case)
+    first = first_assignment(case=q.case, transfers=transfers)
+    if first.transferred_at:
         yield TimelineItem(
-            case.transferred_at, "transfer", _("Przekazanie do realizacji przez koordynatora"),
-            _("Przydzielono: %(worker)s") % {"worker": case.worker or "—"}, case.transferred_by,
+            first.transferred_at, "transfer", _("Przekazanie do realizacji przez koordynatora"),
+            _("Przydzielono: %(worker)s") % {"worker": first.worker or "—"}, first.transferred_by,
         )  # fmt: skip
-    if case.accepted_at:
-        yield TimelineItem(case.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", case.worker)
+    if first.accepted_at:
+        yield TimelineItem(first.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", first.worker)
+    for t in transfers:
+        text = ". ".join(x for x in (t.get_reason_display(), t.note) if x)
+        if t.kind == CaseTransfer.Kind.HANDOVER:
+            title = _("Przekazanie sprawy: %(old)s → %(new)s") % {"old": t.from_worker or "—", "new": t.to_worker}
+            yield TimelineItem(t.at, "transfer", title, text, t.by, t)
+        else:
+            title = _("Przeniesienie do rejonu %(to)s (z %(from)s)") % {"to": t.to_region, "from": t.from_region}
+            yield TimelineItem(t.at, "transfer", title, text, t.by, t)
+            if t.refused:
+                yield TimelineItem(
+                    t.decided_at, "transfer", _("Odmowa przyjęcia sprawy do rejonu %(to)s") % {"to": t.to_region},
+                    t.refusal_reason, t.decided_by, t,
+                )  # fmt: skip
+            elif t.decided:
+                yield TimelineItem(
+                    t.decided_at, "transfer", _("Przyjęcie sprawy do rejonu %(to)s") % {"to": t.to_region},
+                    _("Przydzielono: %(worker)s") % {"worker": t.to_worker}, t.decided_by, t,
+                )  # fmt: skip
+        if t.accepted_at:
+            yield TimelineItem(t.accepted_at, "transfer", _("Przyjęcie do realizacji"), "", t.to_worker, t)
 
 
 def _transitions(q: Query):
@@ -238,7 +262,10 @@ register(
         scrubs=(Scrub(Report, "case", text=("institution_name", "reporter_name", "reporter_relation", "content",
                                             "verification_note"), clear=("reporter_contact",)),),
     ),
-    EntryKind("transfer", gettext_lazy("Przekazanie i przyjęcie"), Section.TRANSFER, _transfer),
+    EntryKind(
+        "transfer", gettext_lazy("Przekazanie i przyjęcie"), Section.TRANSFER, _transfer,
+        scrubs=(Scrub(CaseTransfer, "case", text=("note", "refusal_reason")),),
+    ),
     # The stage-transition log is append-only by design: its justifications stay (README, Retention).
     EntryKind("transition", gettext_lazy("Zmiany etapu"), A, _transitions, kept={StageTransition: ("reason",)}),
     EntryKind(

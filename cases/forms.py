@@ -732,3 +732,35 @@ class NotificationAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Odpowiedź"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
     # The answer's state when the form was loaded (services.notification_state): no lost updates.
     state = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# --- passing a case on (issue 17.2–3) ----------------------------------------------------------
+
+
+class MoveForm(forms.Form):
+    """The family moved within the municipality: the case goes to the other region's coordinator."""
+
+    to_region = forms.ModelChoiceField(
+        label=_("Nowy rejon"), queryset=Region.objects.none(), empty_label=_("– wybierz rejon –")
+    )
+    note = forms.CharField(
+        label=_("Nowy adres rodziny lub powód"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_region"].queryset = regions
+
+
+class MoveAcceptForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        label=_("Pracownik socjalny"), queryset=User.objects.none(), empty_label=_("– wybierz –")
+    )
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+
+class MoveRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Powód odmowy"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

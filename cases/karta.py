@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.models import Case, ClientMember, Diagnosis, Report
+from cases.models import Case, CaseTransfer, ClientMember, Diagnosis, Report
+from cases.selectors import Assignment, case_transfers, first_assignment
 from cases.timeline import Section, TimelineItem, case_timeline, items_in
 
 
@@ -23,18 +24,23 @@ class Karta:
     reports: list[Report]
     situation: list[TimelineItem]
     diagnoses: list[Diagnosis]
+    first: Assignment  # section 2: the first transfer and acceptance
+    handovers: list[TimelineItem]  # section 2 continued: every later hand (issue 17.2–3)
     conclusions: list[TimelineItem]
     actions: list[TimelineItem]
 
 
 def karta_assemble(*, case: Case) -> Karta:
     timeline = case_timeline(case=case)
+    transfers = case_transfers(case=case)
     return Karta(
         case=case,
         members=list(case.client.members.order_by("-is_head", "birth_date", "pk")),
         reports=list(case.reports.select_related("received_by", "verified_by").order_by("received_at", "pk")),
         situation=items_in(timeline, Section.SITUATION),
         diagnoses=list(case.diagnoses.select_related("author").order_by("diagnosed_on", "pk")),
+        first=first_assignment(case=case, transfers=transfers),
+        handovers=[i for i in items_in(timeline, Section.TRANSFER) if isinstance(i.obj, CaseTransfer)],
         conclusions=items_in(timeline, Section.CONCLUSIONS),
         actions=items_in(timeline, Section.ACTIONS),
     )

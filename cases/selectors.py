@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import (
     Case,
     CaseFlag,
+    CaseTransfer,
     Client,
     ClientMember,
 )
@@ -201,3 +205,33 @@ def with_correction_links(items: list, *, user: User, case: Case) -> list:
             links.append(Link(_("Wycofaj jako błędny"), reverse("cases:entry_withdraw", args=args)))
         out.append(replace(item, links=(*item.links, *links)))
     return out
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Karta pt. 2: who the coordinator gave the case to, when, and when that worker accepted it."""
+
+    transferred_at: datetime.datetime | None
+    transferred_by: User | None
+    accepted_at: datetime.datetime | None
+    worker: User | None
+
+
+def case_transfers(*, case: Case) -> list[CaseTransfer]:
+    """The hands a case went through after its first transfer (issue 17.2–3), oldest first."""
+    return list(
+        CaseTransfer.objects.filter(case=case).select_related(
+            "by", "from_worker", "to_worker", "from_region", "to_region", "decided_by", "replaced_transferred_by"
+        )
+    )
+
+
+def first_assignment(*, case: Case, transfers: list[CaseTransfer]) -> Assignment:
+    """The case's first assignment: its own fields, or – once it was handed over or moved – what
+    the first transfer that took effect replaced (a refused or pending move replaced nothing)."""
+    for t in transfers:
+        if t.took_effect:
+            return Assignment(
+                t.replaced_transferred_at, t.replaced_transferred_by, t.replaced_accepted_at, t.from_worker
+            )
+    return Assignment(case.transferred_at, case.transferred_by, case.accepted_at, case.worker)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import correction_views, entry_views, merge_views, print_views, retention_views, views
+from cases import correction_views, entry_views, merge_views, print_views, retention_views, transfer_views, views
 
 app_name = "cases"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("sprawy/<int:pk>/etap/", views.case_transition, name="transition"),
     path("sprawy/<int:pk>/przydziel/", views.case_assign, name="assign"),
     path("sprawy/<int:pk>/przyjmij/", views.case_accept, name="accept"),
+    path("sprawy/<int:pk>/przenies/", transfer_views.case_move, name="move"),
+    path("zgloszenia/przeniesienia/<int:transfer_pk>/", transfer_views.move_decide, name="move_decide"),
     path("sprawy/<int:pk>/zgloszenia/<int:report_pk>/weryfikacja/", views.report_verify, name="verify"),
     path("sprawy/<int:pk>/klient/", views.client_edit, name="client_edit"),
     path("sprawy/<int:pk>/rodzina/dodaj/", views.member_edit, name="member_add"),

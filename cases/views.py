@@ -24,6 +24,7 @@ from cases.forms import (
     IntakeForm,
     MemberForm,
     MemberFormSet,
+    MoveForm,
     TransitionForm,
     VerifyForm,
     reveal_confirmation,
@@ -110,12 +111,17 @@ def _detail_context(request, case, **forms):
                     "reason_required": transition.needs_reason or (target == Stage.DIAGNOZA and bool(missing_contacts)),
                 }
             )
-    assign_form = None
+    assign_form = move_form = None
+    pending_move = case.transfers.filter(kind="move", decided_at__isnull=True).select_related("to_region").first()
     if policy.case_allows(user, case, Action.ASSIGN) and not case.is_closed:
         assign_form = forms.get("assign_form") or AssignForm(
             initial={"version": case.version, "worker": case.worker_id},
             workers=policy.workers_assignable_in(case.region),
         )
+        if pending_move is None:
+            from cases.transfer_views import move_regions
+
+            move_form = MoveForm(regions=move_regions(case))
     from assistants.services import request_in_progress
     from cases.entry_views import entry_links_for
     from contracts.selectors import contracts_of, declarations_of
@@ -153,6 +159,8 @@ def _detail_context(request, case, **forms):
         "timeline_newest": TIMELINE_ON_DETAIL,
         "steps": steps,
         "assign_form": assign_form,
+        "move_form": move_form,
+        "pending_move": pending_move,
         "may_accept": policy.case_allows(user, case, Action.ACCEPT),
         "may_merge_clients": policy.user_may_merge_clients(user, case.client),
         "may_write": may_write,
@@ -256,6 +264,13 @@ def queue(request):
     if not policy.regions_coordinated_by(request.user):
         raise PermissionDenied(_("Kolejka zgłoszeń jest dostępna dla koordynatora RPŚ."))
     page = _page(request, selectors.coordinator_queue(user=request.user))
+    moves = [
+        {"transfer": t, "workers": policy.workers_assignable_in(t.to_region)}
+        for t in policy.moves_pending_into(policy.regions_coordinated_by(request.user)).select_related(
+            "case__client", "from_region", "to_region", "by"
+        )
+    ]
+    access.shown_many(cases=[m["transfer"].case for m in moves])
     rows = [
         {
             "case": case,
@@ -263,7 +278,7 @@ def queue(request):
         }
         for case in page
     ]
-    return render(request, "cases/queue.html", {"page": page, "rows": rows})
+    return render(request, "cases/queue.html", {"page": page, "rows": rows, "moves": moves})
 
 
 # --- intake (stage I) -------------------------------------------------------------------------------

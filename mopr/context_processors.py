@@ -26,6 +26,7 @@ def organisation(request):
             "lockouts": policy.user_may_unlock_accounts(user),
             "directory": policy.user_may_edit_directory(user),
             "covers": policy.user_sets_covers(user),
+            "handover": policy.user_hands_over(user),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": policy.user_oversees_regions(user),
             "meetings": policy.user_sees_meetings(user),

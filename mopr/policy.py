@@ -198,6 +198,10 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         condition |= Q(worker_id__in=covered_worker_ids(user))
     if region_ids:
         condition |= Q(region_id__in=region_ids)
+    coordinated = roles.region_ids(Role.COORDINATOR)
+    if coordinated:
+        # A case moving into a coordinated region: read it to decide (issue 17.3).
+        condition |= Q(pk__in=moves_pending_into(coordinated).values("case_id"))
     if roles.has(Role.FAMILY_ASSISTANT):
         # Seed 002: the assistant sees only the families assigned to them.
         condition |= Q(pk__in=assisted_case_ids(user))
@@ -224,7 +228,58 @@ def case_is_visible(user: User, case: Case) -> bool:
         return True
     if case.worker_id is not None and case.worker_id in workers_covered_by(user):
         return True
+    coordinated = roles.region_ids(Role.COORDINATOR)
+    if coordinated and moves_pending_into(coordinated).filter(case_id=case.pk).exists():
+        return True
     return roles.has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()
+
+
+# --- moving between regions (issue 17.3) -----------------------------------------------------------
+
+
+def moves_pending_into(region_ids) -> QuerySet:
+    """Moves of cases into these regions waiting for their coordinator's decision."""
+    from cases.models import CaseTransfer
+
+    return CaseTransfer.objects.filter(
+        kind=CaseTransfer.Kind.MOVE, decided_at__isnull=True, to_region_id__in=region_ids
+    )
+
+
+def user_hands_over(user: User) -> bool:
+    """The coordinators hand the cases of their regions' workers over (issue 17.2)."""
+    return user.is_active and bool(regions_coordinated_by(user))
+
+
+def handover_cases_for(user: User) -> QuerySet[Case]:
+    """The open cases a coordinator may hand over: those of the regions they coordinate (the same
+    predicate as ``Action.ASSIGN``), which have a worker."""
+    from cases.procedure import Stage
+
+    return (
+        cases_visible_to(user)
+        .filter(region_id__in=regions_coordinated_by(user), worker__isnull=False)
+        .exclude(stage=Stage.ZAKONCZENIE)
+    )
+
+
+def workers_receiving_in(region_ids) -> QuerySet[User]:
+    """Who may receive handed-over cases of these regions: their active social workers."""
+    from mopr.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__role=Role.SOCIAL_WORKER, role_assignments__region_id__in=region_ids
+        )
+        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def user_may_decide_move(user: User, transfer) -> bool:
+    """The coordinator of the region the case moves to accepts it or refuses it."""
+    return user.is_active and transfer.to_region_id in regions_coordinated_by(user)
 
 
 # --- absence cover (zastępstwo, issue 17.1) ------------------------------------------------------

@@ -23,6 +23,9 @@ def home(request):
         queue = case_selectors.coordinator_queue(user=user)
         context["queue"] = list(queue[:10])
         context["queue_count"] = queue.count()
+        # Cover and hand-overs (issue 17.1–3): who left with open cases, what moves in.
+        context["left_with_cases"] = [h for h in staffing_selectors.handover_holders(user=user) if not h.active]
+        context["moves_in"] = policy.moves_pending_into(policy.regions_coordinated_by(user)).count()
     if policy.user_reads_institution(user):
         counts = dict(
             policy.cases_visible_to(user).values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")

@@ -197,6 +197,12 @@ class CaseloadRow:
         return self.open_cases > self.norm
 
     @property
+    def left_with_cases(self) -> bool:
+        """A deactivated account still holding open cases: not "w normie" – they wait for a
+        hand-over (issue 17.2)."""
+        return not self.worker.is_active and self.open_cases > 0
+
+    @property
     def role_label(self) -> str:
         return str(Role.BENEFITS_WORKER.label if self.benefits_worker else Role.SOCIAL_WORKER.label)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from cases.models import CaseTransfer
 from staffing.models import CoverReason
 
 
@@ -42,3 +43,28 @@ class CoverForm(forms.Form):
 
 class CoverEndForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HandoverForm(forms.Form):
+    """The cases of one worker to hand over (all ticked at first), to whom, and why."""
+
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Sprawy do przekazania"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    to = forms.ModelChoiceField(label=_("Nowy pracownik prowadzący"), queryset=None, empty_label=_("– wybierz –"))
+    reason = forms.ChoiceField(
+        label=_("Przyczyna"),
+        choices=[(r.value, r.label) for r in CaseTransfer.Reason if r != CaseTransfer.Reason.MOVED],
+    )
+    note = forms.CharField(
+        label=_("Uwagi dla nowego pracownika"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, cases, receivers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["cases"].initial = [c.pk for c in cases]
+        self.fields["cases"].label_from_instance = lambda c: (
+            f"{c.number} – {c.client.display_name} ({c.get_stage_display()})"
+        )
+        self.fields["to"].queryset = receivers

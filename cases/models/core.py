@@ -415,3 +415,82 @@ class ClientMerge(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"
+
+
+class CaseTransfer(models.Model):
+    """A case passed on after its first transfer (Karta pt. 2): to another worker (a hand-over,
+    issue 17.2) or to another RPŚ of the municipality (a move, 17.3). The assignment it replaced
+    is kept here, so every hand the case went through stays readable (timeline, karta)."""
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", _("przekazanie innemu pracownikowi")
+        MOVE = "move", _("przeniesienie do innego rejonu")
+
+    class Reason(models.TextChoices):
+        LEFT = "left", _("odejście pracownika")
+        ABSENCE = "absence", _("długotrwała nieobecność pracownika")
+        CASELOAD = "caseload", _("wyrównanie obciążenia")
+        MOVED = "moved", _("zmiana miejsca zamieszkania rodziny")
+        OTHER = "other", _("inna przyczyna")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(_("rodzaj"), max_length=10, choices=Kind.choices)
+    from_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("od pracownika"),
+    )  # fmt: skip
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("do pracownika"),
+    )  # fmt: skip
+    from_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("z rejonu"))
+    to_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("do rejonu"))
+    reason = models.CharField(_("przyczyna"), max_length=10, choices=Reason.choices)
+    note = models.TextField(_("uwagi"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("kiedy"))
+    # The assignment this transfer replaced: the karta's section 2 keeps every hand.
+    replaced_transferred_at = models.DateTimeField(null=True, blank=True)
+    replaced_transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    replaced_accepted_at = models.DateTimeField(null=True, blank=True)
+    # A move: the receiving coordinator's decision (a refusal says why; the case stays).
+    decided_at = models.DateTimeField(_("decyzja koordynatora"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    refusal_reason = models.TextField(_("powód odmowy przyjęcia"), blank=True)
+    # The new worker's acceptance of the case (as Karta pt. 2's "data przyjęcia do realizacji").
+    accepted_at = models.DateTimeField(_("przyjęto do realizacji"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("przekazanie sprawy")
+        verbose_name_plural = _("przekazania spraw")
+        ordering = ["at", "pk"]
+        constraints = [
+            # One move of a case waits for the other coordinator at a time.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(kind="move", decided_at__isnull=True),
+                name="transfer_one_move_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["to_region", "kind", "decided_at"], name="transfer_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_kind_display()} {self.at:%d.%m.%Y}"
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_at is not None
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusal_reason)
+
+    @property
+    def took_effect(self) -> bool:
+        """A hand-over at once; a move once the other coordinator accepted it."""
+        return self.kind == self.Kind.HANDOVER or (self.decided and not self.refused)

@@ -436,6 +436,12 @@ def case_assign(*, case: Case, worker: User, by: User, expected_version: int | N
             raise DomainError(_("Sprawa jest zakończona."))
         if locked.worker_id == worker.pk:
             raise DomainError(_("Ten pracownik już prowadzi sprawę."), field="worker")
+        if locked.worker_id is not None:
+            # A reassignment is a hand-over: the earlier hand stays on record (issue 17.2).
+            from cases.services.transfer import transfer_handover
+
+            transfer_handover(locked=locked, to=worker, by=by, reason="other")
+            return locked
         locked.worker = worker
         locked.transferred_at = timezone.now()
         locked.transferred_by = by
@@ -452,6 +458,9 @@ def case_accept(*, case: Case, by: User) -> Case:
             raise DomainError(_("Zgłoszenie zostało już przyjęte do realizacji."))
         locked.accepted_at = timezone.now()
         _save(locked, by)
+        from cases.services.transfer import transfer_accepted
+
+        transfer_accepted(locked=locked, by=by)
     return locked
 
 

@@ -23,9 +23,10 @@ from assistants.models import Assignment, ChangeReport, Request, TimeReport, Tim
 from cases import services
 from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
+from cases.services.transfer import case_move_propose
 from contracts import services as services_contracts
-from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry
-from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory
+from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry, Role
+from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory, UserFactory
 from mopr.tests.pdfa import pdfa_problems
 from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
 from staffing.models import Cover
@@ -139,6 +140,14 @@ EXPECTED: dict[str, Spec] = {
     "cases:assign": Spec(case_rule({"coordinator_a": 422}), method="post", kwargs=["pk"]),
     # The case was accepted already, so nobody may accept it again.
     "cases:accept": Spec(case_rule({}), method="post", kwargs=["pk"]),
+    # Moving a case to another region (issue 17.3): the coordinator of its region proposes (an
+    # empty form: back to the case with the message); the other region's coordinator decides.
+    "cases:move": Spec(case_rule({"coordinator_a": 302}), method="post", kwargs=["pk"]),
+    "cases:move_decide": Spec(
+        {"anonymous": 302, **{u: 302 if u == "coordinator_a" else 404 for u in LOGGED_IN}},
+        method="post",
+        kwargs=["transfer_pk"],
+    ),
     "cases:verify": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "report_pk"]),
     "cases:client_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:member_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
@@ -234,6 +243,7 @@ EXPECTED: dict[str, Spec] = {
     "registers:inspections": Spec(role_rule(INSPECTIONS)),
     # Covers (issue 17.1): a social worker (own leave), the coordinators and the management.
     "staffing:covers": Spec(role_rule(COVERS)),
+    "staffing:handover": Spec(role_rule({"coordinator_a", "coordinator_b"})),
     # A planned cover of worker_a: who sees it ends it; the empty form is refused with a message.
     "staffing:cover_end": Spec(
         {
@@ -404,8 +414,14 @@ def world(org, p):
         starts_on=timezone.localdate() + datetime.timedelta(days=10),
         ends_on=timezone.localdate() + datetime.timedelta(days=20), reason="leave",
     )  # fmt: skip
+    # A family of region A2 moving to A1: waits for coordinator_a's decision.
+    moving = CaseFactory(region=org.region_a2, worker=p.worker_a2, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    move = case_move_propose(case=moving, to_region=org.region_a1, by=UserFactory(
+        username="coordinator_a2", institution=org.inst_a, roles=[(Role.COORDINATOR, org.region_a2)]
+    ), note="ul. Szeroka 1")  # fmt: skip
     return {
         "cover_pk": cover.pk,
+        "transfer_pk": move.pk,
         # What identifies the family on a page: the sweep asks an access-log row of every page showing it.
         "shows_family": [case.client.head.last_name, case.number, member.last_name],
         "head_name": case.client.head.full_name,
