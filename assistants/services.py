@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,8 @@ from assistants.models import (
 from cases.models import Case, CaseDocument
 from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
+from inbox.models import Notice
+from inbox.services import notice_send
 from mopr import policy
 from mopr.errors import DomainError, NotAllowed
 from mopr.models import User
@@ -66,6 +69,28 @@ def _after_request(request: Request) -> str:
     if request.case.institution.assistant_needs_head_opinion:
         return Request.Status.OPINION
     return Request.Status.APPROVAL
+
+
+def _tell_next(request: Request) -> None:
+    """Whoever the request now waits for is told (issue 17.7): the head for the opinion, the
+    approvers for the decision – never the person who asked or gave the opinion."""
+    institution_id = request.case.institution_id
+    if request.status == Request.Status.OPINION:
+        kind, who = Notice.Kind.OPINION, policy.opinion_givers(institution_id)
+        text = _("Wniosek o asystenta rodziny w sprawie %(number)s czeka na Twoją opinię.")
+    elif request.status == Request.Status.APPROVAL:
+        kind, who = Notice.Kind.DECISION, policy.approvers(institution_id)
+        text = _("Wniosek o asystenta rodziny w sprawie %(number)s czeka na Twoją decyzję.")
+    else:
+        return
+    opined = set(request.decisions.filter(step=Decision.Step.OPINION).values_list("decided_by_id", flat=True))
+    notice_send(
+        recipients=[u for u in who if u != request.requested_by_id and u not in opined],
+        kind=kind,
+        case=request.case,
+        url=reverse("assistants:request", args=[request.pk]),
+        text=text % {"number": request.case.number},
+    )
 
 
 def request_in_progress(case: Case) -> bool:
@@ -121,6 +146,7 @@ def request_by_worker(
         )  # fmt: skip
         request.status = _after_request(request)
         record_save(request, by=by)
+        _tell_next(request)
     return request
 
 
@@ -188,6 +214,7 @@ def request_record_interview(
         locked.consent_on = consent_on if going_on else None
         locked.status = _after_request(locked) if going_on else Request.Status.NOT_JUSTIFIED
         _save(locked, by)
+        _tell_next(locked)
     return locked
 
 
@@ -233,6 +260,7 @@ def request_give_opinion(
         # An opinion informs the decision; the director decides either way.
         locked.status = Request.Status.APPROVAL
         _save(locked, by)
+        _tell_next(locked)
     return locked
 
 
@@ -260,6 +288,15 @@ def request_decide(
         )  # fmt: skip
         locked.status = Request.Status.APPROVED if approve else Request.Status.REJECTED
         _save(locked, by)
+        notice_send(
+            recipients=[locked.requested_by_id],
+            kind=Notice.Kind.DECIDED,
+            case=locked.case,
+            url=reverse("assistants:request", args=[locked.pk]),
+            text=(_("Wniosek o asystenta rodziny w sprawie %(number)s: zatwierdzony.") if approve
+                  else _("Wniosek o asystenta rodziny w sprawie %(number)s: odrzucony."))
+            % {"number": locked.case.number},
+        )  # fmt: skip
     return locked
 
 

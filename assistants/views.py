@@ -265,6 +265,13 @@ def assignment_detail(request, pk: int):
             "assessments": assignment.assessments.select_related("author"),
             "changes": assignment.change_reports.select_related("author"),
             "work_kinds": [(k, v[3]) for k, v in WORK_FORMS.items()],
+            # Seed 002: "niezwłocznie podejmuje działania interwencyjne" – the same predicate as the services.
+            "emergency": {
+                "note": policy.case_allows(request.user, case, Action.NOTE) and not case.is_closed,
+                "alert": policy.case_allows(request.user, case, Action.ALERT) and not case.is_closed,
+            }
+            if is_assistant and assignment.active
+            else None,
         },
     )
 

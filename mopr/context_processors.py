@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from inbox.selectors import unread_count
 from mopr import policy
 from mopr.middleware import SESSION_2FA
 
@@ -27,6 +30,8 @@ def organisation(request):
             "directory": policy.user_may_edit_directory(user),
             "covers": policy.user_sets_covers(user),
             "handover": policy.user_hands_over(user),
+            # Lazy: counted only where the menu is drawn (one indexed query).
+            "unread": SimpleLazyObject(lambda: unread_count(user=user)),
             # Registers and coordination: computed from the roles alone, no query per page.
             "register": policy.user_oversees_regions(user),
             "meetings": policy.user_sees_meetings(user),

@@ -180,6 +180,8 @@ class User(AbstractUser):
     sex = models.CharField(_("płeć (do odmiany w pismach)"), max_length=1, choices=Sex.choices, blank=True)
     # Printed on the summons and letters: how a client reaches the worker.
     phone = models.CharField(_("telefon służbowy"), max_length=40, blank=True)
+    # The daily e-mail of new notifications (inbox, issue 17.7): the user's own choice.
+    email_digest = models.BooleanField(_("codzienne podsumowanie powiadomień e-mailem"), default=False)
 
     class Meta:
         verbose_name = _("użytkownik")

@@ -445,6 +445,60 @@ def case_allows(user: User, case: Case, action: Action) -> bool:
     return False
 
 
+def user_acts_as_assistant(user: User, case: Case) -> bool:
+    """The family's assistant writing in the case (not as its worker): the worker is told at once."""
+    return not responsible_for(user, case) and _assists(user, case)
+
+
+def people_to_tell(case: Case) -> list[int]:
+    """Who follows the case now: its worker and today's substitute; for a worker who left, the
+    region's coordinators (issue 17.2)."""
+    from mopr.models import RoleAssignment, User
+
+    if case.worker_id is None or not User.objects.filter(pk=case.worker_id, is_active=True).exists():
+        return list(
+            RoleAssignment.objects.filter(
+                role=Role.COORDINATOR, region_id=case.region_id, user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    return [case.worker_id, *covers_in_force().filter(absent_id=case.worker_id).values_list("substitute_id", flat=True)]
+
+
+def region_coordinators(region_id: int) -> list[int]:
+    from mopr.models import RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(role=Role.COORDINATOR, region_id=region_id, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def opinion_givers(institution_id: int) -> list[int]:
+    """The heads of department of the institution (the opinion on assistant requests)."""
+    from mopr.models import RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(
+            role=Role.HEAD_OF_DEPARTMENT, user__institution_id=institution_id, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def approvers(institution_id: int) -> list[int]:
+    """The director and whoever the director authorised to approve assistant requests."""
+    from assistants.models import Authorisation
+    from mopr.models import RoleAssignment
+
+    directors = RoleAssignment.objects.filter(
+        role=Role.DIRECTOR, user__institution_id=institution_id, user__is_active=True
+    ).values_list("user_id", flat=True)
+    authorised = Authorisation.objects.filter(
+        institution_id=institution_id, revoked_at__isnull=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    return sorted({*directors, *authorised})
+
+
 def _assists(user: User, case: Case) -> bool:
     """The family assistant assigned to the case's family now."""
     return roles_of(user).has(Role.FAMILY_ASSISTANT) and assisted_case_ids(user).filter(case_id=case.pk).exists()

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "assistants",
     "registers",
     "staffing",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mopr@localhost")
+# SMTP for the daily digest of notifications (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The address the links of the e-mail digest start with (the intranet address of the application).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 ADMINS = [("Administrator", a) for a in env_list("ADMINS")]
 

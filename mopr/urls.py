@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("assistants.urls")),
     path("", include("registers.urls")),
     path("", include("staffing.urls")),
+    path("", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]
 

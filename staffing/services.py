@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inbox.models import Notice
+from inbox.services import notice_send
 from mopr import policy
 from mopr.errors import DomainError, NotAllowed
 from mopr.models import User
@@ -84,6 +87,14 @@ def cover_set(
             set_by=by,
         )
         record_save(cover, by=by)
+        period = f"{starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
+        notice_send(
+            recipients=[substitute],
+            kind=Notice.Kind.COVER,
+            url=reverse("staffing:covers"),
+            text=_("Zastępstwo %(period)s: prowadzisz sprawy pracownika %(absent)s.")
+            % {"period": period, "absent": absent},
+        )
     _forget_covers(by, absent, substitute)
     return cover
 

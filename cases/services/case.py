@@ -32,6 +32,8 @@ from cases.models import (
 )
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, EndOf, Move, Stage
+from inbox.models import Notice
+from inbox.services import notice_send
 from mopr import policy
 from mopr.errors import (
     DomainError,
@@ -447,6 +449,9 @@ def case_assign(*, case: Case, worker: User, by: User, expected_version: int | N
         locked.transferred_by = by
         locked.accepted_at = None
         _save(locked, by)
+        from cases.services.transfer import notice_assigned
+
+        notice_assigned(case=locked, worker=worker)
     return locked
 
 
@@ -623,7 +628,21 @@ def flag_add(
         flag = CaseFlag(case=locked, kind=kind, started_on=started_on, started_by=started_by, note=note, created_by=by)
         record_save(flag, by=by)
         _save(locked, by)
+        urgent_from_assistant(case=locked, by=by, what=_("oznaczenie: %(kind)s") % {"kind": flag.get_kind_display()})
     return flag
+
+
+def urgent_from_assistant(*, case: Case, by: User, what: str) -> None:
+    """The family's assistant acted in an emergency (seed 002): the worker – and today's
+    substitute – are told at once (issue 17.5)."""
+    if not policy.user_acts_as_assistant(by, case):
+        return
+    notice_send(
+        recipients=policy.people_to_tell(case),
+        kind=Notice.Kind.URGENT,
+        case=case,
+        text=_("Sprawa %(number)s: asystent rodziny dodał %(what)s.") % {"number": case.number, "what": what},
+    )
 
 
 def flag_remove(*, flag: CaseFlag, by: User, reason: str) -> CaseFlag:

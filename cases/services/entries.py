@@ -30,7 +30,7 @@ from cases.models import (
 )
 from cases.models.entries import upload_name
 from cases.procedure import CloseReason, Stage
-from cases.services.case import _lock, _save, case_change_stage
+from cases.services.case import _lock, _save, case_change_stage, urgent_from_assistant
 from cases.services.dates import entry_date_check
 from mopr import policy
 from mopr.errors import DomainError, StaleVersionError
@@ -193,7 +193,8 @@ def notification_send(
         # What the letter says stays as it was sent, whatever the directory says later.
         notification.service_name = notification.service_name.strip() or notification.addressee.letter_address[:300]
     with transaction.atomic():
-        _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed, action=Action.ALERT)
+        locked = _entry_save(case=case, by=by, entry=notification, date_confirmed=date_confirmed, action=Action.ALERT)
+        urgent_from_assistant(case=locked, by=by, what=_("zawiadomienie służb"))
     return notification
 
 
@@ -329,9 +330,10 @@ def note_write(*, case: Case, by: User, note: OfficialNote, date_confirmed: bool
     if note.nothing_changed and not note.content.strip():
         note.content = str(OfficialNote.NOTHING_CHANGED)
     with transaction.atomic():
-        _entry_save(
+        locked = _entry_save(
             case=case, by=by, entry=note, stages=frozenset(Stage), date_confirmed=date_confirmed, action=Action.NOTE
         )
+        urgent_from_assistant(case=locked, by=by, what=_("notatkę służbową"))
     return note
 
 

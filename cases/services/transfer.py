@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseTransfer
 from cases.services.case import _lock, _save
+from inbox.models import Notice
+from inbox.services import notice_send
 from mopr import policy
 from mopr.errors import DomainError, NotAllowed
 from mopr.models import Region, User
@@ -65,7 +68,17 @@ def transfer_handover(
     locked.transferred_by = by
     locked.accepted_at = None
     _save(locked, by)
+    notice_assigned(case=locked, worker=to)
     return transfer
+
+
+def notice_assigned(*, case: Case, worker: User) -> None:
+    notice_send(
+        recipients=[worker],
+        kind=Notice.Kind.ASSIGNED,
+        case=case,
+        text=_("Sprawa %(number)s czeka na Twoje przyjęcie do realizacji.") % {"number": case.number},
+    )
 
 
 def cases_hand_over(*, cases: Iterable[Case], to: User, by: User, reason: str, note: str = "") -> list[CaseTransfer]:
@@ -135,6 +148,14 @@ def case_move_propose(*, case: Case, to_region: Region, by: User, note: str) -> 
                 raise
             raise DomainError(_("Przeniesienie tej sprawy już czeka na decyzję koordynatora.")) from error
         _save(locked, by)
+        notice_send(
+            recipients=policy.region_coordinators(to_region.pk),
+            kind=Notice.Kind.MOVE,
+            url=reverse("cases:queue"),
+            case=locked,
+            text=_("Sprawa %(number)s jest przenoszona do rejonu %(region)s – przyjmij ją albo odmów.")
+            % {"number": locked.number, "region": to_region},
+        )
     return transfer
 
 
@@ -164,6 +185,7 @@ def case_move_accept(*, transfer: CaseTransfer, by: User, worker: User) -> CaseT
         case.transferred_by = by
         case.accepted_at = None
         _save(case, by)
+        notice_assigned(case=case, worker=worker)
     return locked
 
 

@@ -21,7 +21,7 @@ def _case_data_models() -> set[type[models.Model]]:
     found: set[type[models.Model]] = {Case, Client}
     candidates = [
         m
-        for app in ("cases", "contracts", "assistants", "registers", "mopr")
+        for app in ("cases", "contracts", "assistants", "registers", "mopr", "staffing", "inbox")
         for m in apps.get_app_config(app).get_models()
         if not m.__name__.startswith("Historical")
     ]
@@ -56,7 +56,9 @@ def _classified() -> dict[type[models.Model], set[str]]:
 
 # Records of the organisation, not of a person's case: the access log (ids and what was looked at)
 # and its subjects; time accounting's and meetings' own texts are the staff's.
-NOT_CASE_DATA = {"AccessLog", "AccessLogSubject"}
+# A notice carries a fixed sentence with the case number and staff names, never a client's
+# (inbox/models.py), and goes with its case (CASCADE).
+NOT_CASE_DATA = {"AccessLog", "AccessLogSubject", "Notice"}
 
 
 def test_every_text_of_a_case_is_classified_for_the_anonymisation():

@@ -25,6 +25,7 @@ from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summo
 from cases.procedure import Stage
 from cases.services.transfer import case_move_propose
 from contracts import services as services_contracts
+from inbox.models import Notice
 from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry, Role
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory, UserFactory
 from mopr.tests.pdfa import pdfa_problems
@@ -244,6 +245,13 @@ EXPECTED: dict[str, Spec] = {
     # Covers (issue 17.1): a social worker (own leave), the coordinators and the management.
     "staffing:covers": Spec(role_rule(COVERS)),
     "staffing:handover": Spec(role_rule({"coordinator_a", "coordinator_b"})),
+    # Notifications (issue 17.7): everyone's own; a notice of worker_a opens only for worker_a.
+    "inbox:list": Spec(role_rule(set(LOGGED_IN))),
+    "inbox:open": Spec(
+        {"anonymous": 302, **{u: 302 if u == "worker_a" else 404 for u in LOGGED_IN}}, kwargs=["pk=notice_pk"]
+    ),
+    "inbox:read": Spec(role_rule(set(LOGGED_IN), ok=302), method="post"),
+    "inbox:digest": Spec(role_rule(set(LOGGED_IN), ok=302), method="post"),
     # A planned cover of worker_a: who sees it ends it; the empty form is refused with a message.
     "staffing:cover_end": Spec(
         {
@@ -419,7 +427,11 @@ def world(org, p):
     move = case_move_propose(case=moving, to_region=org.region_a1, by=UserFactory(
         username="coordinator_a2", institution=org.inst_a, roles=[(Role.COORDINATOR, org.region_a2)]
     ), note="ul. Szeroka 1")  # fmt: skip
+    notice = Notice.objects.create(
+        recipient=p.worker_a, kind="assigned", case=case, text="x", url=f"/sprawy/{case.pk}/"
+    )
     return {
+        "notice_pk": notice.pk,
         "cover_pk": cover.pk,
         "transfer_pk": move.pk,
         # What identifies the family on a page: the sweep asks an access-log row of every page showing it.
