@@ -88,11 +88,16 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         start_today(self, "visited_on")
+        self.fields["started_at"].required = True  # new visits record the hour (issue 17.8)
 
     class Meta:
         model = AssistantVisit
-        fields = ["visited_on", "joint_with_worker", "place", "description", "minutes"]
-        widgets = {"visited_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["visited_on", "started_at", "joint_with_worker", "place", "description", "minutes"]
+        widgets = {
+            "visited_on": DateInput(),
+            "started_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class PlanForm(forms.ModelForm):

@@ -192,6 +192,8 @@ class Work(models.Model):
 class AssistantVisit(Work):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("data wizyty"))
+    # Seed 002: the assistant works afternoons and weekends – the hour is part of the record (17.8).
+    started_at = models.TimeField(_("godzina rozpoczęcia"), null=True, blank=True)
     joint_with_worker = models.BooleanField(_("wspólna wizyta z pracownikiem socjalnym"), default=False)
     place = models.CharField(_("miejsce"), max_length=200, default="miejsce zamieszkania rodziny")
     description = models.TextField(_("przebieg wizyty"))

@@ -61,3 +61,31 @@ def request_for(*, user: User, pk: int) -> Request:
         raise Http404 from None
     access.shown(case=found.case)
     return found
+
+
+def monthly_report_start(*, assignment: Assignment, month=None) -> dict:
+    """The monthly report's first draft (issue 17.8): the month (the last one, by default) and its
+    visits – day, hour, length, whether with the worker, what happened – for the assistant to
+    complete with the assessment. Seed 002: afternoons and weekends are the assistant's hours."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    today = timezone.localdate()
+    month = month or (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    visits = list(
+        assignment.visits.filter(visited_on__gte=month, visited_on__lt=following).order_by("visited_on", "pk")
+    )
+    hours = sum(v.minutes for v in visits) / 60
+    lines = [
+        _("Wizyty w miesiącu %(month)s: %(n)s, razem %(hours)s godz.")
+        % {"month": f"{month:%m.%Y}", "n": len(visits), "hours": f"{hours:.1f}".replace(".", ",")}
+    ]
+    for v in visits:
+        when = f"{v.visited_on:%d.%m.%Y}" + (f" {v.started_at:%H:%M}" if v.started_at else "")
+        joint = _(", wspólnie z pracownikiem socjalnym") if v.joint_with_worker else ""
+        lines.append(f"- {when}, {v.minutes} min{joint}: {v.description}")
+    lines += ["", _("Ocena postępów rodziny i wnioski: ")]
+    return {"month": month, "summary": "\n".join(lines)}

@@ -283,7 +283,9 @@ def work_add(request, pk: int, kind: str):
         raise PermissionDenied(_("Nieznany rodzaj wpisu."))
     policy.case_get_for(request.user, assignment.case_id, Action.ASSISTANT_WORK)
     form_class, record, keyword, title = WORK_FORMS[kind]
-    form = form_class(request.POST or None)
+    # The monthly report starts from the month's visits (issue 17.8): the last month's, by default.
+    initial = selectors.monthly_report_start(assignment=assignment) if kind == "sprawozdanie" else None
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record(assignment=assignment, by=request.user, **{keyword: form.save(commit=False)})

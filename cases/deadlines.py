@@ -22,6 +22,8 @@ meeting and the follow-up of inspections – in ``region_deadlines``):
   after the end), ``court_told_of_non_cooperation`` (a court-ordered assistant).
 - ``summons_appointment`` – seed 000 II.2: the day and hour a summoned client is to come to the
   office, on the worker's Terminy from the summons until that day has passed.
+- ``planned_appointment`` – issue 17.8: a visit or a meeting the worker agreed with the family,
+  on its day until it has passed (moved: the new day; cancelled: gone).
 - refusing environments (seed 003): ``monitoring_dates`` – each monitoring date of the
   director's plan (or of a decision to keep monitoring) is due on its day until the worker
   records it done, while the case is at the monitoring stage; ``monitoring_court_notice`` – a
@@ -77,6 +79,7 @@ class Facts:
     monitoring_due: dict[int, list[datetime.date]] = field(default_factory=dict)  # not-done monitoring dates
     monitoring_court_decided: dict[int, datetime.date] = field(default_factory=dict)  # last FAMILY_COURT decision
     summons_due: dict[int, list[datetime.datetime]] = field(default_factory=dict)  # appointments not yet past
+    appointments_due: dict[int, list[tuple[datetime.datetime, str]]] = field(default_factory=dict)  # (at, kind)
     # A contract in force: (its period's end, the earliest deadline of an action not yet evaluated).
     contract_in_force: dict[int, tuple[datetime.date, datetime.date | None]] = field(default_factory=dict)
 
@@ -143,7 +146,18 @@ def load_facts(cases: Sequence[Case]) -> Facts:
     _load_assistant_facts(facts, ids)
     _load_monitoring_facts(facts, ids)
     _load_summonses(facts, ids)
+    _load_appointments(facts, ids)
     return facts
+
+
+def _load_appointments(facts: Facts, ids: list[int]) -> None:
+    from cases.models import Appointment
+
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    for case_id, at, kind in Appointment.objects.filter(
+        of_cases("case_id", ids), at__gte=today, cancelled_at__isnull=True
+    ).values_list("case_id", "at", "kind"):
+        facts.appointments_due.setdefault(case_id, []).append((at, kind))
 
 
 def _load_summonses(facts: Facts, ids: list[int]) -> None:
@@ -438,6 +452,24 @@ def summons_appointment(case: Case, facts: Facts) -> list[Deadline]:
     ]
 
 
+def planned_appointment(case: Case, facts: Facts) -> list[Deadline]:
+    """17.8: a visit or a meeting agreed with the family, on its day (the hour in the label); a
+    closed case keeps no appointments."""
+    from cases.models import Appointment
+
+    if case.stage == Stage.ZAKONCZENIE:
+        return []
+    return [
+        Deadline(
+            case, "appointment",
+            _("%(kind)s: %(at)s") % {"kind": Appointment.Kind(kind).label.capitalize(),
+                                     "at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"},
+            timezone.localdate(at),
+        )
+        for at, kind in sorted(facts.appointments_due.get(case.pk, []))
+    ]  # fmt: skip
+
+
 def monitoring_dates(case: Case, facts: Facts) -> list[Deadline]:
     """6a: the next monitoring dates of the plan. Only while the case is monitored: once the person
     accepts help (back to rozeznanie) or the case closes, the planned visits are no longer due."""
@@ -482,6 +514,7 @@ RULES: list[Rule] = [
     monitoring_dates,
     monitoring_court_notice,
     summons_appointment,
+    planned_appointment,
 ]
 
 
@@ -516,9 +549,9 @@ def valid_until(case: Case, facts: Facts, today: datetime.date) -> datetime.date
     """The first day on which the rules may answer otherwise for this case with no new fact: the
     rules that read today's date say when. ``monthly_report`` owes a report for every month that
     has ended, so the first day of a month may add one; ``control_visits_after_assistant`` shows
-    its visit only while the period after the assistant lasts; ``summons_appointment`` shows an
-    appointment until its day has passed. A new rule that reads the date belongs here too
-    (``cases/tests/test_deadline_summaries.py`` moves the clock to check)."""
+    its visit only while the period after the assistant lasts; ``summons_appointment`` and
+    ``planned_appointment`` show an appointment until its day has passed. A new rule that reads
+    the date belongs here too (``cases/tests/test_deadline_summaries.py`` moves the clock to check)."""
     until = FOREVER
     assignments = facts.assignments.get(case.pk, [])
     if assignments:
@@ -530,6 +563,8 @@ def valid_until(case: Case, facts: Facts, today: datetime.date) -> datetime.date
                 if today <= period_end:
                     until = min(until, period_end + datetime.timedelta(days=1))
     for at in facts.summons_due.get(case.pk, []):
+        until = min(until, timezone.localdate(at) + datetime.timedelta(days=1))
+    for at, _kind in facts.appointments_due.get(case.pk, []):
         until = min(until, timezone.localdate(at) + datetime.timedelta(days=1))
     return until
 

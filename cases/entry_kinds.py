@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.corrections import Correctable, register_correctable
 from cases.models import (
+    Appointment,
     CaseDocument,
     CaseFlag,
     CaseTransfer,
@@ -120,6 +121,26 @@ def _visits(q: Query):
             v.visited_at, "visit", _("Wizyta: %(outcome)s") % {"outcome": v.get_outcome_display()},
             v.findings, v.author, v, source=source,
         )  # fmt: skip
+
+
+def _appointments(q: Query):
+    """Agreed, moved, cancelled (issue 17.8), read from the rows' history in one query: each move
+    keeps its reason there. Never limited: few per case."""
+    rows = Appointment.history.filter(case_id=q.case.pk).select_related("history_user").order_by("history_date")
+    cancelled: set[int] = set()
+    for h in rows:
+        when = f"{timezone.localtime(h.at):%d.%m.%Y %H:%M}"
+        what = Appointment.Kind(h.kind).label
+        if h.history_type == "+":
+            title = _("Umówiono: %(what)s na %(when)s") % {"what": what, "when": when}
+            yield TimelineItem(h.history_date, "appointment", title, h.note, h.history_user, h.instance)
+        elif h.history_change_reason and h.cancelled_at is None:
+            title = _("Przełożono spotkanie na %(when)s") % {"when": when}
+            yield TimelineItem(h.history_date, "appointment", title, h.history_change_reason, h.history_user)
+        elif h.cancelled_at is not None and h.id not in cancelled:
+            cancelled.add(h.id)
+            title = _("Odwołano spotkanie (%(what)s, %(when)s)") % {"what": what, "when": when}
+            yield TimelineItem(h.cancelled_at, "appointment", title, h.cancel_reason, h.history_user)
 
 
 def _summonses(q: Query):
@@ -272,6 +293,11 @@ register(
         "visit", gettext_lazy("Wizyty"), S, _visits,
         scrubs=(Scrub(Visit, "case", text=("place_other", "participants", "findings")),),
         facts={"cases.Visit": ("case_id",)},
+    ),
+    EntryKind(
+        "appointment", gettext_lazy("Umówione spotkania"), A, _appointments,
+        scrubs=(Scrub(Appointment, "case", text=("place", "note", "cancel_reason")),),
+        facts={"cases.Appointment": ("case_id",)},
     ),
     EntryKind(
         "summons", gettext_lazy("Wezwania"), A, _summonses,

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
+    Appointment,
     CaseDocument,
     CaseFlag,
     ChildObservation,
@@ -764,3 +765,23 @@ class MoveAcceptForm(forms.Form):
 
 class MoveRefuseForm(forms.Form):
     reason = forms.CharField(label=_("Powód odmowy"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# --- appointments (issue 17.8) -------------------------------------------------------------------------
+
+
+class AppointmentForm(forms.ModelForm):
+    at = LocalDateTimeField(label=_("Data i godzina"), widget=DateTimeInput())
+
+    class Meta:
+        model = Appointment
+        fields = ["kind", "at", "place", "note"]
+
+
+class AppointmentMoveForm(VersionedForm):
+    at = LocalDateTimeField(label=_("Nowa data i godzina"), widget=DateTimeInput())
+    reason = forms.CharField(label=_("Powód zmiany terminu"), max_length=300)
+
+
+class AppointmentCancelForm(VersionedForm):
+    reason = forms.CharField(label=_("Powód odwołania"), max_length=300)

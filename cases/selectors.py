@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cases.models import (
     Case,
@@ -13,6 +13,7 @@ from cases.models import (
     CaseTransfer,
     Client,
     ClientMember,
+    Report,
 )
 from cases.procedure import Stage
 from mopr import policy
@@ -68,11 +69,20 @@ def case_list(*, user: User, q: str = "") -> QuerySet[Case]:
     return with_list_data(qs).order_by("-urgent", "-reported_at", "-pk")
 
 
+def _with_to_verify(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """``case.to_verify``: an anonymous report of the case still waits for its verification (the
+    queue and the new reports say "do weryfikacji", issue 17.9)."""
+    pending = Report.objects.filter(case=OuterRef("pk"), needs_verification=True, verified_at__isnull=True)
+    return qs.annotate(to_verify=Exists(pending))
+
+
 def coordinator_queue(*, user: User) -> QuerySet[Case]:
     """Reports of the coordinator's regions waiting for a worker: urgent first, then oldest."""
-    return with_list_data(
-        cases_visible_to(user).filter(
-            region_id__in=regions_coordinated_by(user), worker__isnull=True, stage=Stage.ZGLOSZENIE
+    return _with_to_verify(
+        with_list_data(
+            cases_visible_to(user).filter(
+                region_id__in=regions_coordinated_by(user), worker__isnull=True, stage=Stage.ZGLOSZENIE
+            )
         )
     ).order_by("-urgent", "reported_at", "pk")
 
@@ -84,9 +94,40 @@ def _own_or_covered(user: User) -> Q:
 
 def worker_new_reports(*, user: User) -> QuerySet[Case]:
     """Cases assigned to the worker (or to whom they cover) and not yet accepted for handling."""
-    return with_list_data(
-        cases_visible_to(user).filter(_own_or_covered(user), accepted_at__isnull=True).exclude(stage=Stage.ZAKONCZENIE)
+    return _with_to_verify(
+        with_list_data(
+            cases_visible_to(user)
+            .filter(_own_or_covered(user), accepted_at__isnull=True)
+            .exclude(stage=Stage.ZAKONCZENIE)
+        )
     ).order_by("-urgent", "transferred_at", "pk")
+
+
+def most_urgent_cases(*, user: User, limit: int, days: int = 14) -> list[Case]:
+    """The open cases of the user's view whose earliest deadline is past or within ``days``,
+    the earliest first, at most ``limit`` (their stale summaries recomputed first)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import DeadlineSummary
+    from cases.services.deadline_summaries import deadline_summaries_refresh
+
+    open_cases = cases_visible_to(user).exclude(stage=Stage.ZAKONCZENIE)
+    deadline_summaries_refresh(cases=open_cases)
+    horizon = timezone.localdate() + dt.timedelta(days=days)
+    return list(
+        with_list_data(
+            open_cases.annotate(next_due=DeadlineSummary.next_due_column()).filter(next_due__lte=horizon)
+        ).order_by("next_due", "pk")[:limit]
+    )
+
+
+def worker_followed_cases(*, user: User) -> QuerySet[Case]:
+    """The open, accepted cases the worker works on today: their own and those in cover."""
+    return with_list_data(
+        cases_visible_to(user).filter(_own_or_covered(user), accepted_at__isnull=False).exclude(stage=Stage.ZAKONCZENIE)
+    )
 
 
 def worker_covered_cases(*, user: User) -> QuerySet[Case]:

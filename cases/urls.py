@@ -1,6 +1,15 @@
 from django.urls import path
 
-from cases import correction_views, entry_views, merge_views, print_views, retention_views, transfer_views, views
+from cases import (
+    appointment_views,
+    correction_views,
+    entry_views,
+    merge_views,
+    print_views,
+    retention_views,
+    transfer_views,
+    views,
+)
 
 app_name = "cases"
 
@@ -11,6 +20,19 @@ urlpatterns = [
     path("sprawy/<int:pk>/przydziel/", views.case_assign, name="assign"),
     path("sprawy/<int:pk>/przyjmij/", views.case_accept, name="accept"),
     path("sprawy/<int:pk>/przenies/", transfer_views.case_move, name="move"),
+    path("sprawy/<int:pk>/spotkania/nowe/", appointment_views.appointment_new, name="appointment_new"),
+    path(
+        "sprawy/<int:pk>/spotkania/<int:appointment_pk>/przeloz/",
+        appointment_views.appointment_change,
+        {"moving": True},
+        name="appointment_move",
+    ),
+    path(
+        "sprawy/<int:pk>/spotkania/<int:appointment_pk>/odwolaj/",
+        appointment_views.appointment_change,
+        {"moving": False},
+        name="appointment_cancel",
+    ),
     path("zgloszenia/przeniesienia/<int:transfer_pk>/", transfer_views.move_decide, name="move_decide"),
     path("sprawy/<int:pk>/zgloszenia/<int:report_pk>/weryfikacja/", views.report_verify, name="verify"),
     path("sprawy/<int:pk>/klient/", views.client_edit, name="client_edit"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -160,6 +161,9 @@ def _detail_context(request, case, **forms):
         "steps": steps,
         "assign_form": assign_form,
         "move_form": move_form,
+        "appointments": list(
+            case.appointments.filter(cancelled_at__isnull=True, at__gte=timezone.now()).order_by("at", "pk")
+        ),
         "pending_move": pending_move,
         "may_accept": policy.case_allows(user, case, Action.ACCEPT),
         "may_merge_clients": policy.user_may_merge_clients(user, case.client),
@@ -194,10 +198,14 @@ def case_transition(request, pk: int):
             messages.success(request, _("Sprawa przeszła do etapu: %(stage)s.") % {"stage": target.label})
             return redirect("cases:detail", pk=case.pk)
     target = request.POST.get("target", "")
-    # The refusal's reason leads the message: the move may not be one the page offers a form for.
-    reasons = " ".join(form.non_field_errors()) or _("Popraw zaznaczone pola.")
-    messages.error(request, _("Nie zmieniono etapu sprawy. %(reasons)s") % {"reasons": reasons})
     context = _detail_context(request, case, **{f"transition_{target}": form})
+    if any(step["target"].value == target for step in context["steps"]):
+        # The reason stands at the form the page offers again: said once, where it is mended.
+        messages.error(request, _("Nie zmieniono etapu sprawy – powód jest przy formularzu poniżej."))
+    else:
+        # A move the page offers no form for: the reason has nowhere else to stand.
+        reasons = " ".join(form.non_field_errors()) or _("Popraw zaznaczone pola.")
+        messages.error(request, _("Nie zmieniono etapu sprawy. %(reasons)s") % {"reasons": reasons})
     return render(request, "cases/case_detail.html", context, status=422)
 
 
@@ -233,11 +241,24 @@ def case_assign(request, pk: int):
 def case_accept(request, pk: int):
     case = policy.case_get_for(request.user, pk, Action.ACCEPT)
     try:
-        services.case_accept(case=case, by=request.user)
+        case = services.case_accept(case=case, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-    else:
+        return redirect("cases:detail", pk=case.pk)
+    if request.POST.get("start") != Stage.ROZEZNANIE or case.stage != Stage.ZGLOSZENIE:
         messages.success(request, _("Przyjęto zgłoszenie do realizacji."))
+        return redirect("cases:detail", pk=case.pk)
+    # One step on the way (issue 17.9): accept and begin finding out the situation at once.
+    try:
+        services.case_change_stage(case=case, to=Stage.ROZEZNANIE, by=request.user, reason="")
+    except DomainError as error:
+        messages.warning(
+            request,
+            _("Przyjęto zgłoszenie do realizacji; rozeznania jeszcze nie rozpoczęto: %(reason)s")
+            % {"reason": error.message},
+        )
+    else:
+        messages.success(request, _("Przyjęto zgłoszenie do realizacji i rozpoczęto rozeznanie sytuacji."))
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -137,6 +137,11 @@ def workers_assignable_in(region: Region) -> QuerySet[User]:
 # --- what a role reads and follows ---------------------------------------------------------------
 
 
+def user_is_auditor(user: User) -> bool:
+    """The controller: reads and prints (their start page: a search and their recent prints)."""
+    return Role.AUDITOR in roles_of(user).institution_roles
+
+
 def user_reads_institution(user: User) -> bool:
     """The head of department, the director and the auditor read every case of the institution."""
     return bool(roles_of(user).institution_roles & INSTITUTION_READERS)
@@ -153,8 +158,14 @@ def user_gives_assistant_opinions(user: User) -> bool:
 
 def user_follows_deadlines(user: User) -> bool:
     """Who has a deadlines page: the workers (their cases), the coordinators (their regions), the
-    family assistants (their own duties)."""
-    return user_runs_social_work(user) or bool(regions_coordinated_by(user)) or user_is_family_assistant(user)
+    family assistants (their own duties), the director and the head (the institution's most
+    urgent, issue 17.6)."""
+    return (
+        user_runs_social_work(user)
+        or bool(regions_coordinated_by(user))
+        or user_is_family_assistant(user)
+        or user_directs_monitorings(user)
+    )
 
 
 def user_sees_own_registrations(user: User) -> bool:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
+from cases.forms import DateInput, ModelMultipleChoiceField
 from cases.models import CaseTransfer
 from staffing.models import CoverReason
 
@@ -48,7 +48,7 @@ class CoverEndForm(forms.Form):
 class HandoverForm(forms.Form):
     """The cases of one worker to hand over (all ticked at first), to whom, and why."""
 
-    cases = forms.ModelMultipleChoiceField(
+    cases = ModelMultipleChoiceField(
         label=_("Sprawy do przekazania"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     to = forms.ModelChoiceField(label=_("Nowy pracownik prowadzący"), queryset=None, empty_label=_("– wybierz –"))

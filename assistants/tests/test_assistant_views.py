@@ -57,6 +57,7 @@ def test_from_the_workers_request_to_the_end(client, case, p, org):
         reverse("assistants:work_add", args=[assignment.pk, "wizyta"]),
         {
             "visited_on": today,
+            "started_at": "16:30",
             "joint_with_worker": "on",
             "place": "dom",
             "description": "Pierwsza wizyta",

@@ -199,6 +199,7 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
     expect(page.get_by_role("heading", level=1)).to_have_text("Wizyta asystenta")
     _visit(page, "a15-visit-form")
     page.get_by_label(_label("Data wizyty")).fill(_day().isoformat())
+    page.get_by_label(_label("Godzina rozpoczęcia")).fill("16:30")
     page.get_by_label(_label("Wspólna wizyta z pracownikiem socjalnym")).check()
     page.get_by_label(_label("Przebieg wizyty")).fill(
         "Wspólna wizyta z pracownikiem socjalnym: poznanie rodziny, omówienie zasad współpracy i potrzeb Kacpra."
@@ -207,7 +208,7 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
     _save(page)
     expect(_status(page)).to_contain_text("Zapisano: Wizyta asystenta.")
     visits = page.get_by_role("region", name="Karta pracy z rodziną – wizyty")
-    expect(visits).to_contain_text("(wspólnie z pracownikiem socjalnym) · 90 min")
+    expect(visits).to_contain_text("16:30 (wspólnie z pracownikiem socjalnym) · 90 min")
 
     page.get_by_role("link", name="Plan pracy z rodziną", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan pracy z rodziną")

@@ -494,3 +494,40 @@ class CaseTransfer(models.Model):
     def took_effect(self) -> bool:
         """A hand-over at once; a move once the other coordinator accepted it."""
         return self.kind == self.Kind.HANDOVER or (self.decided and not self.refused)
+
+
+class Appointment(CoverMarked):
+    """A meeting planned with the family (issue 17.8): a visit in their home or a meeting at the
+    office, on a day and at an hour. Seed 004: clients cancel meetings and new dates are set – a
+    move keeps the earlier time in the history and on the timeline, a cancellation its reason."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("wizyta w miejscu zamieszkania")
+        OFFICE = "office", _("spotkanie w ośrodku")
+        OTHER = "other", _("spotkanie w innym miejscu")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appointments")
+    kind = models.CharField(_("rodzaj"), max_length=10, choices=Kind.choices, default=Kind.VISIT)
+    at = models.DateTimeField(_("data i godzina"))
+    place = models.CharField(_("miejsce (gdy inne)"), max_length=200, blank=True)
+    note = models.CharField(_("uwagi"), max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("umówiono"), auto_now_add=True)
+    moves = models.PositiveSmallIntegerField(_("przełożono razy"), default=0)
+    cancelled_at = models.DateTimeField(_("odwołano"), null=True, blank=True)
+    cancel_reason = models.CharField(_("powód odwołania"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("umówione spotkanie")
+        verbose_name_plural = _("umówione spotkania")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="appointment_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
+
+    @property
+    def planned(self) -> bool:
+        return self.cancelled_at is None

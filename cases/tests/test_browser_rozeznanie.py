@@ -233,8 +233,14 @@ def test_rozeznanie_to_social_work(page, p, org):
     _open_case(page, case)
     _visit(page, "r08-case-rozeznanie-entries")
     _try_stage(page, "Przejdź do diagnozy")
-    refusal = page.get_by_role("alert").filter(has_text="Nie zmieniono etapu sprawy.")
+    # The refusal is said once (issue 17.9): the message at the top points to the form, whose
+    # own alert gives the reason.
+    expect(page.get_by_role("alert").filter(has_text="Nie zmieniono etapu sprawy")).to_contain_text(
+        "powód jest przy formularzu"
+    )
+    refusal = page.get_by_role("region", name="Następne kroki procedury").get_by_role("alert")
     expect(refusal).to_contain_text("Zapisz wizytę, podczas której spotkano klienta")
+    expect(page.get_by_text("Zapisz wizytę, podczas której spotkano klienta")).to_have_count(1)
     expect(mandatory).to_contain_text("przychodnia rejonowa – Zosia Kowalczyk")
     expect(_stage_badge(page)).to_have_text("II. Rozeznanie sytuacji")
     _visit(page, "r09-case-diagnosis-refused-no-visit")

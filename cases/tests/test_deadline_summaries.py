@@ -19,7 +19,7 @@ from django.utils import timezone
 from assistants.models import Assignment, PeriodicAssessment, Request, WorkPlan
 from assistants.tests.test_assistant_deadlines import assistant_for, change, court_notice, ended, monthly, visit
 from cases import deadlines
-from cases.models import Case, DeadlineSummary, Summons, Visit
+from cases.models import Appointment, Case, DeadlineSummary, Summons, Visit
 from cases.procedure import Stage
 from cases.services import visit_record
 from cases.services.deadline_summaries import deadline_summaries_refresh, stale
@@ -89,6 +89,11 @@ def world(org, p) -> list[Case]:
         case=summoned, author=p.worker_a, visit=refused, issued_on=today - 2 * DAY,
         appointment_at=timezone.now() + 12 * DAY,
     )  # fmt: skip
+    # A visit agreed with the family (issue 17.8): on its day until it passes; a cancelled one never.
+    planned = case(stage=Stage.ROZEZNANIE, first_contact_at=None)
+    Appointment.objects.create(case=planned, author=p.worker_a, at=timezone.now() + 5 * DAY)
+    Appointment.objects.create(case=planned, author=p.worker_a, at=timezone.now() + 2 * DAY,
+                               cancelled_at=timezone.now(), cancel_reason="Odwołane")  # fmt: skip
     return list(Case.objects.filter(institution=org.inst_a).order_by("pk"))
 
 

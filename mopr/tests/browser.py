@@ -78,8 +78,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A page in a fresh context (no cookies) whose relative URLs go to the live server."""
+def page(browser, live_server, request):
+    """A page in a fresh context (no cookies) whose relative URLs go to the live server. Its page
+    loads are counted (``page.loads``: what a user waits for, issue 17.9) and written to
+    test-output/page-loads/<test>.txt at the end."""
     context = browser.new_context(
         base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw", viewport=VIEWPORT
     )
@@ -92,12 +94,17 @@ def page(browser, live_server):
     _watch_csp(page, watched)
     page.js_errors = []  # uncaught exceptions in the page; check_a11y fails on them too
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.loads = []  # the URL of every document the browser loaded (not the htmx swaps)
+    page.on("load", lambda loaded: page.loads.append(loaded.url))
     try:
         yield page
         for each in watched:
             fail_on_csp_violations(each, "the end of the test")
     finally:
         context.close()
+        out = OUTPUT_DIR / "page-loads" / f"{_slug(request.node.name)}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"{len(page.loads)}\n" + "\n".join(page.loads) + "\n", encoding="utf-8")
 
 
 def _watch_csp(page, watched: list) -> None:

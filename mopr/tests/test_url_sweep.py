@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from assistants.models import Assignment, ChangeReport, Request, TimeReport, TimeReportLine, WorkPlan
 from cases import services
-from cases.models import CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
+from cases.models import Appointment, CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
 from cases.procedure import Stage
+from cases.services.appointments import appointment_plan
 from cases.services.transfer import case_move_propose
 from contracts import services as services_contracts
 from inbox.models import Notice
@@ -61,7 +62,9 @@ INTAKE = {
     "outsider",
     "coordinator_b",
 }
-DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a"}
+# The director and the head read the institution's most urgent deadlines (issue 17.6).
+DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a",
+             "director_a", "head_a"}  # fmt: skip
 TIME_STAFF = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "benefits_a", "outsider", "coordinator_b"}
 REGISTER = {"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
 MEETINGS = {
@@ -144,6 +147,10 @@ EXPECTED: dict[str, Spec] = {
     # Moving a case to another region (issue 17.3): the coordinator of its region proposes (an
     # empty form: back to the case with the message); the other region's coordinator decides.
     "cases:move": Spec(case_rule({"coordinator_a": 302}), method="post", kwargs=["pk"]),
+    # Appointments (issue 17.8): the worker (or their substitute) plans, moves, cancels.
+    "cases:appointment_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:appointment_move": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "appointment_pk"]),
+    "cases:appointment_cancel": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "appointment_pk"]),
     "cases:move_decide": Spec(
         {"anonymous": 302, **{u: 302 if u == "coordinator_a" else 404 for u in LOGGED_IN}},
         method="post",
@@ -430,7 +437,11 @@ def world(org, p):
     notice = Notice.objects.create(
         recipient=p.worker_a, kind="assigned", case=case, text="x", url=f"/sprawy/{case.pk}/"
     )
+    appointment = appointment_plan(case=case, by=p.worker_a, appointment=Appointment(
+        at=timezone.now() + datetime.timedelta(days=2), note="Rozmowa"
+    ))  # fmt: skip
     return {
+        "appointment_pk": appointment.pk,
         "notice_pk": notice.pk,
         "cover_pk": cover.pk,
         "transfer_pk": move.pk,

@@ -76,7 +76,7 @@ def test_a_hand_over_of_a_worker_who_left(page, org, p):
     p.worker_a.is_active = False
     p.worker_a.save()
     login(page, "coordinator_a")
-    expect(page.get_by_role("heading", name="Do przekazania")).to_be_visible()
+    expect(page.get_by_role("heading", name="Zastępstwa i przekazania")).to_be_visible()
     visit(page, "h01-coordinator-start")
     page.get_by_role("link", name=f"Przekaż sprawy – {p.worker_a}").click()
     expect(page.get_by_role("heading", name=f"Sprawy prowadzone przez: {p.worker_a}")).to_be_visible()
