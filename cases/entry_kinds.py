@@ -19,6 +19,7 @@ from cases.models import (
     CommunityContact,
     Correction,
     Diagnosis,
+    DocumentationTransfer,
     DocumentReview,
     InstitutionContact,
     Notification,
@@ -141,6 +142,18 @@ def _appointments(q: Query):
             cancelled.add(h.id)
             title = _("Odwołano spotkanie (%(what)s, %(when)s)") % {"what": what, "when": when}
             yield TimelineItem(h.cancelled_at, "appointment", title, h.cancel_reason, h.history_user)
+
+
+def _documentation_transfers(q: Query):
+    found = DocumentationTransfer.objects.filter(case=q.case).select_related("author")
+    for t in rows(found, "sent_on", q.newest):
+        url = reverse("cases:documentation_transfer_pdf", args=[q.case.pk, t.pk])
+        to = t.addressee_text.splitlines()[0] if t.addressee_text else "—"
+        yield TimelineItem(
+            t.sent_on, "documentation_transfer", _("Przekazanie dokumentacji do: %(to)s") % {"to": to},
+            _("Nowy adres rodziny: %(a)s") % {"a": t.new_address}, t.author, t,
+            links=(Link(_("Pismo przekazujące (PDF)"), url),),
+        )  # fmt: skip
 
 
 def _summonses(q: Query):
@@ -293,6 +306,11 @@ register(
         "visit", gettext_lazy("Wizyty"), S, _visits,
         scrubs=(Scrub(Visit, "case", text=("place_other", "participants", "findings")),),
         facts={"cases.Visit": ("case_id",)},
+    ),
+    EntryKind(
+        "documentation_transfer", gettext_lazy("Przekazanie dokumentacji"), A, _documentation_transfers,
+        scrubs=(Scrub(DocumentationTransfer, "case", text=("new_address", "enclosures")),),
+        not_personal={DocumentationTransfer: ("addressee_text",)},
     ),
     EntryKind(
         "appointment", gettext_lazy("Umówione spotkania"), A, _appointments,

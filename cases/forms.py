@@ -23,6 +23,7 @@ from cases.models import (
     ClientMember,
     CommunityContact,
     Diagnosis,
+    DocumentationTransfer,
     DocumentReview,
     FlagKind,
     InstitutionContact,
@@ -785,3 +786,26 @@ class AppointmentMoveForm(VersionedForm):
 
 class AppointmentCancelForm(VersionedForm):
     reason = forms.CharField(label=_("Powód odwołania"), max_length=300)
+
+
+class DocumentationTransferForm(forms.ModelForm):
+    """The documentation to the family's new centre (issue 17.3)."""
+
+    sent_on = TodayDateField(label=_("Data pisma"))
+
+    class Meta:
+        model = DocumentationTransfer
+        fields = ["sent_on", "addressee", "addressee_text", "new_address", "enclosures"]
+        widgets = {"addressee_text": forms.Textarea(attrs={"rows": 3}), "enclosures": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, institution_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        from mopr.models import DirectoryEntry
+
+        self.fields["addressee"].queryset = DirectoryEntry.objects.filter(
+            institution_id=institution_id, active=True,
+            kind__in=[DirectoryEntry.Kind.WELFARE_CENTRE, DirectoryEntry.Kind.OTHER],
+        )  # fmt: skip
+        self.fields["addressee"].empty_label = _("– spoza katalogu: wpisz poniżej –")
+        self.fields["addressee_text"].help_text = _("Gdy ośrodka nie ma w katalogu adresatów.")
+        self.fields["enclosures"].help_text = _("Jeden dokument w wierszu; lista wydrukuje się w piśmie.")

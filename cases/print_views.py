@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases import selectors
 from cases.karta import karta_assemble
-from cases.models import Notification, Report, Summons
+from cases.models import DocumentationTransfer, Notification, Report, Summons
 from mopr import pdf, policy
 from mopr.policy import Action
 from mopr.services import access_log_case_view
@@ -50,6 +50,19 @@ def report_pdf(request, pk: int, report_pk: int):
     return pdf.pdf_response(
         request, case=case, template="printouts/report_note.html", context={"case": case, "report": report},
         title=_("Notatka ze zgłoszenia"), filename=f"zgloszenie-{case.number}-{report.pk}",
+    )  # fmt: skip
+
+
+def documentation_transfer_pdf(request, pk: int, transfer_pk: int):
+    """The letter handing the documentation to the family's new centre (issue 17.3)."""
+    case = _case(request, pk)
+    transfer = get_object_or_404(DocumentationTransfer.objects.select_related("author"), pk=transfer_pk, case=case)
+    return pdf.pdf_response(
+        request, case=case, template="printouts/documentation_transfer.html",
+        context={"case": case, "transfer": transfer, "enclosures": [
+            line.strip(" -•") for line in transfer.enclosures.splitlines() if line.strip(" -•")
+        ]},
+        title=_("Przekazanie dokumentacji"), filename=f"przekazanie-dokumentacji-{case.number}-{transfer.pk}",
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases.models import (
     Case,
@@ -276,3 +277,16 @@ def first_assignment(*, case: Case, transfers: list[CaseTransfer]) -> Assignment
                 t.replaced_transferred_at, t.replaced_transferred_by, t.replaced_accepted_at, t.from_worker
             )
     return Assignment(case.transferred_at, case.transferred_by, case.accepted_at, case.worker)
+
+
+def documentation_enclosures(*, case: Case) -> str:
+    """The first draft of the list of documents handed to the family's new centre (issue 17.3):
+    the karta and every paper of the case – each timeline item with a printout or a scan, from
+    whichever app registered it – one per line, for the worker to edit."""
+    from cases.timeline import case_timeline, d
+
+    lines = [str(_("Karta Pracy Socjalnej (kopia)"))]
+    for item in case_timeline(case=case):
+        if any(not link.write for link in item.links):
+            lines.append(f"{item.title} – {d(item.day)} ({_('kopia')})")
+    return "\n".join(lines)

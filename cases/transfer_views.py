@@ -5,12 +5,17 @@ it to a worker) or refuses it, from their queue. Thin: the policy and the servic
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import MoveAcceptForm, MoveForm, MoveRefuseForm
+from cases import selectors
+from cases.forms import DocumentationTransferForm, MoveAcceptForm, MoveForm, MoveRefuseForm
+from cases.procedure import CloseReason
+from cases.services.entries import documentation_transfer_record
 from cases.services.transfer import case_move_accept, case_move_propose, case_move_refuse
+from cases.views import form_error
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import Region
@@ -78,3 +83,30 @@ def move_decide(request, transfer_pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("cases:queue")
+
+
+# --- moving out of the centre's area: the documentation to the new centre ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def documentation_transfer_new(request, pk: int):
+    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    if not (case.is_closed and case.close_reason == CloseReason.MOVED_OUT):
+        raise PermissionDenied(
+            _("Pismo przekazujące dokumentację sporządza się po zakończeniu sprawy z przyczyny „%(reason)s”.")
+            % {"reason": CloseReason.MOVED_OUT.label}
+        )
+    form = DocumentationTransferForm(
+        request.POST or None,
+        institution_id=case.institution_id,
+        initial={"enclosures": selectors.documentation_enclosures(case=case)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            documentation_transfer_record(case=case, by=request.user, transfer=form.save(commit=False))
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano przekazanie dokumentacji; pismo (PDF) jest w przebiegu sprawy."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/documentation_transfer_form.html", {"case": case, "form": form})

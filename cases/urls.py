@@ -74,6 +74,16 @@ urlpatterns += [
     path("sprawy/<int:pk>/karta.pdf", print_views.karta_pdf, name="karta_pdf"),
     path("sprawy/<int:pk>/karta/podglad/", print_views.karta_preview, name="karta_preview"),
     path("sprawy/<int:pk>/wezwania/<int:summons_pk>/pdf/", print_views.summons_pdf, name="summons_pdf"),
+    path(
+        "sprawy/<int:pk>/przekazanie-dokumentacji/<int:transfer_pk>/pdf/",
+        print_views.documentation_transfer_pdf,
+        name="documentation_transfer_pdf",
+    ),
+    path(
+        "sprawy/<int:pk>/przekazanie-dokumentacji/",
+        transfer_views.documentation_transfer_new,
+        name="documentation_transfer",
+    ),
     path("sprawy/<int:pk>/zgloszenia/<int:report_pk>/notatka.pdf", print_views.report_pdf, name="report_pdf"),
     path(
         "sprawy/<int:pk>/zawiadomienia/<int:notification_pk>/pdf/",

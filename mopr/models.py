@@ -378,6 +378,7 @@ class DirectoryEntry(models.Model):
         PPP = "ppp", _("poradnia psychologiczno-pedagogiczna")
         FOSTER_CARE = "foster_care", _("organizator pieczy zastępczej / PCPR")
         LABOUR_OFFICE = "labour_office", _("powiatowy urząd pracy")
+        WELFARE_CENTRE = "welfare_centre", _("ośrodek pomocy społecznej (inna gmina)")
         OTHER = "other", _("inna instytucja")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="directory")

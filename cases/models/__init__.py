@@ -22,7 +22,7 @@ from cases.models.core import (
 )
 from cases.models.corrections import Correction
 from cases.models.deadlines import DeadlineSummary
-from cases.models.entries import CaseDocument, Diagnosis, OfficialNote, ProblemArea
+from cases.models.entries import CaseDocument, Diagnosis, DocumentationTransfer, OfficialNote, ProblemArea
 from cases.models.rozeznanie import (
     ChildObservation,
     CommunityContact,
@@ -54,6 +54,7 @@ __all__ = [
     "DeadlineSummary",
     "Diagnosis",
     "DocumentReview",
+    "DocumentationTransfer",
     "Entry",
     "FlagKind",
     "InstitutionContact",

@@ -124,3 +124,31 @@ class CaseDocument(Entry):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DocumentationTransfer(Entry):
+    """The documentation handed to the welfare centre of the family's new municipality after the
+    case closed for moving out (issue 17.3): to whom, the new address, what was enclosed. The
+    letter prints from it (``printouts/documentation_transfer.html``)."""
+
+    date_field = "sent_on"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documentation_transfers")
+    sent_on = models.DateField(_("data pisma"))
+    addressee = models.ForeignKey(
+        "mopr.DirectoryEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("ośrodek z katalogu adresatów"),
+    )  # fmt: skip
+    # The address as sent: the letter stays as it was, whatever the directory says later.
+    addressee_text = models.TextField(_("adresat (nazwa i adres ośrodka)"), blank=True)
+    new_address = models.CharField(_("nowy adres rodziny"), max_length=300)
+    enclosures = models.TextField(_("przekazywane dokumenty (załączniki)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("przekazanie dokumentacji do innego ośrodka")
+        verbose_name_plural = _("przekazania dokumentacji do innych ośrodków")
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Przekazanie dokumentacji')} {self.sent_on:%d.%m.%Y}"

@@ -19,6 +19,7 @@ from cases.models import (
     ChildObservation,
     CommunityContact,
     Diagnosis,
+    DocumentationTransfer,
     DocumentReview,
     Entry,
     InstitutionContact,
@@ -415,3 +416,28 @@ def document_upload(*, case: Case, by: User, document: CaseDocument, upload: Upl
         storage.delete(written)
         raise
     return document
+
+
+# --- after the closure: the documentation to the new centre (issue 17.3) ---------------------------
+
+
+def documentation_transfer_record(*, case: Case, by: User, transfer: DocumentationTransfer) -> DocumentationTransfer:
+    """The family moved out of the centre's area and the case closed for it: the documentation
+    goes to the centre of their new municipality, with a letter."""
+    _not_in_future(transfer.sent_on, "sent_on")
+    if transfer.addressee_id is None and not transfer.addressee_text.strip():
+        raise DomainError(_("Wybierz ośrodek z katalogu adresatów albo wpisz jego nazwę i adres."), field="addressee")
+    if not transfer.new_address.strip():
+        raise DomainError(_("Podaj nowy adres rodziny."), field="new_address")
+    if not transfer.enclosures.strip():
+        raise DomainError(_("Wymień przekazywane dokumenty."), field="enclosures")
+    if transfer.addressee_id is not None:
+        transfer.addressee_text = transfer.addressee_text.strip() or transfer.addressee.letter_address
+    with transaction.atomic():
+        locked = _entry_save(case=case, by=by, entry=transfer, stages=frozenset({Stage.ZAKONCZENIE}))
+        if locked.close_reason != CloseReason.MOVED_OUT:
+            raise DomainError(
+                _("Dokumentację przekazuje się innemu ośrodkowi po zakończeniu sprawy z przyczyny „%(reason)s”.")
+                % {"reason": CloseReason.MOVED_OUT.label}
+            )
+    return transfer

@@ -150,14 +150,10 @@ def test_report_from_first_contact_to_situation_assessment(page, p, org):
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
     _visit(page, "13-case-detail-assigned")
 
+    # Accepting and beginning the rozeznanie is one step (issue 17.9).
     with page.expect_navigation():
-        page.get_by_role("button", name="Przyjmuję do realizacji").click()
-    expect(page.get_by_role("status")).to_contain_text("Przyjęto zgłoszenie do realizacji.")
-    steps = page.get_by_role("region", name="Następne kroki procedury")
-    _visit(page, "14-case-detail-accepted")
-    with page.expect_navigation():
-        steps.get_by_role("button", name="Rozpocznij rozeznanie sytuacji").click()
-    expect(page.get_by_role("status")).to_contain_text("Sprawa przeszła do etapu: II. Rozeznanie sytuacji.")
+        page.get_by_role("button", name="Przyjmuję i rozpoczynam rozeznanie").click()
+    expect(page.get_by_role("status")).to_contain_text("Przyjęto zgłoszenie do realizacji i rozpoczęto rozeznanie")
     expect(page.locator("h1 + .badge")).to_have_text("II. Rozeznanie sytuacji")
     _visit(page, "15-case-detail-rozeznanie")
 

@@ -195,3 +195,80 @@ def test_the_queue_offers_the_move_and_the_case_page_proposes_it(client, held, p
     assert answer.status_code == 302
     held[0].refresh_from_db()
     assert held[0].region == org.region_a2
+
+
+# --- moving out of the centre's area: the documentation to the new centre ----------------------------------
+
+
+def _moved_out(case, p):
+    services.case_close(case=case, by=p.worker_a, reason="moved_out", justification="Rodzina wyjechała do Gdańska.")
+    case.refresh_from_db()
+    return case
+
+
+def _transfer(**kw):
+    from cases.models import DocumentationTransfer
+
+    values = {"sent_on": timezone.localdate(), "addressee_text": "MOPR w Gdańsku\nul. Leczkowa 1a, 80-432 Gdańsk",
+              "new_address": "ul. Długa 5, 80-001 Gdańsk", "enclosures": "Karta Pracy Socjalnej (kopia)"}  # fmt: skip
+    values.update(kw)
+    return DocumentationTransfer(**values)
+
+
+def test_the_documentation_goes_to_the_new_centre_with_a_letter(client, held, p, tmp_path):
+    from cases.services.entries import documentation_transfer_record
+    from cases.tests.test_printouts import save_pngs, text_of
+
+    case = _moved_out(held[0], p)
+    draft = selectors.documentation_enclosures(case=case)
+    assert draft.splitlines()[0] == "Karta Pracy Socjalnej (kopia)"
+    transfer = documentation_transfer_record(
+        case=case, by=p.worker_a, transfer=_transfer(enclosures=draft + "\nDiagnoza")
+    )
+    item = next(i for i in timeline.case_timeline(case=case) if i.kind == "documentation_transfer")
+    assert item.title == "Przekazanie dokumentacji do: MOPR w Gdańsku"
+    url = reverse("cases:documentation_transfer_pdf", args=[case.pk, transfer.pk])
+    assert [link.url for link in item.links] == [url]
+    client.force_login(p.worker_a)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = text_of(content, tmp_path)
+    for expected in ("PRZEKAZANIE DOKUMENTACJI PRACY SOCJALNEJ", "MOPR w Gdańsku", "ul. Długa 5, 80-001 Gdańsk",
+                     case.number, "1. Karta Pracy Socjalnej (kopia)", "Prosimy o potwierdzenie odbioru"):  # fmt: skip
+        assert expected in text, expected
+    save_pngs(content, "documentation-transfer")
+
+
+def test_the_documentation_is_handed_over_only_after_moving_out(held, p):
+    from cases.services.entries import documentation_transfer_record
+
+    with pytest.raises(DomainError):
+        documentation_transfer_record(case=held[0], by=p.worker_a, transfer=_transfer())  # still open
+    services.case_close(case=held[1], by=p.worker_a, reason="other", justification="Inne")
+    held[1].refresh_from_db()
+    with pytest.raises(DomainError, match="Wyprowadzka"):
+        documentation_transfer_record(case=held[1], by=p.worker_a, transfer=_transfer())
+    case = _moved_out(held[2], p)
+    with pytest.raises(DomainError, match="katalogu adresatów") as refused:
+        documentation_transfer_record(case=case, by=p.worker_a, transfer=_transfer(addressee_text=" "))
+    assert refused.value.field == "addressee"
+    with pytest.raises(NotAllowed):
+        documentation_transfer_record(case=case, by=p.worker_a_2, transfer=_transfer())
+    from cases.models import DocumentationTransfer
+
+    assert not DocumentationTransfer.objects.exists()
+
+
+def test_the_closed_case_page_offers_the_letter(client, held, p):
+    case = _moved_out(held[0], p)
+    client.force_login(p.worker_a)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:documentation_transfer", args=[case.pk]) in page
+    form = client.get(reverse("cases:documentation_transfer", args=[case.pk]))
+    assert form.status_code == 200 and "Karta Pracy Socjalnej (kopia)" in form.content.decode()
+    data = {"sent_on": timezone.localdate().isoformat(), "addressee_text": "MOPS w Łodzi",
+            "new_address": "ul. Piotrkowska 1", "enclosures": "Karta"}  # fmt: skip
+    answer = client.post(reverse("cases:documentation_transfer", args=[case.pk]), data)
+    assert answer.status_code == 302
+    assert client.get(reverse("cases:documentation_transfer", args=[held[1].pk])).status_code == 403  # open case

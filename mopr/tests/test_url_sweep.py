@@ -21,7 +21,16 @@ from django.utils import timezone
 
 from assistants.models import Assignment, ChangeReport, Request, TimeReport, TimeReportLine, WorkPlan
 from cases import services
-from cases.models import Appointment, CaseDocument, FlagKind, Notification, ReportForm, Summons, Visit
+from cases.models import (
+    Appointment,
+    CaseDocument,
+    DocumentationTransfer,
+    FlagKind,
+    Notification,
+    ReportForm,
+    Summons,
+    Visit,
+)
 from cases.procedure import Stage
 from cases.services.appointments import appointment_plan
 from cases.services.transfer import case_move_propose
@@ -147,6 +156,11 @@ EXPECTED: dict[str, Spec] = {
     # Moving a case to another region (issue 17.3): the coordinator of its region proposes (an
     # empty form: back to the case with the message); the other region's coordinator decides.
     "cases:move": Spec(case_rule({"coordinator_a": 302}), method="post", kwargs=["pk"]),
+    # The documentation to the new centre: only after a closure for moving out (the world's case is open).
+    "cases:documentation_transfer": Spec(case_rule({}), kwargs=["pk"]),
+    "cases:documentation_transfer_pdf": Spec(
+        case_rule({}, visible_default=200), kwargs=["pk", "transfer_pk=doc_transfer_pk"]
+    ),
     # Appointments (issue 17.8): the worker (or their substitute) plans, moves, cancels.
     "cases:appointment_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:appointment_move": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "appointment_pk"]),
@@ -440,7 +454,12 @@ def world(org, p):
     appointment = appointment_plan(case=case, by=p.worker_a, appointment=Appointment(
         at=timezone.now() + datetime.timedelta(days=2), note="Rozmowa"
     ))  # fmt: skip
+    doc_transfer = DocumentationTransfer.objects.create(
+        case=case, author=p.worker_a, sent_on=timezone.localdate(), addressee_text="MOPR w Gdańsku",
+        new_address="ul. Długa 5, Gdańsk", enclosures="Karta Pracy Socjalnej (kopia)",
+    )  # fmt: skip
     return {
+        "doc_transfer_pk": doc_transfer.pk,
         "appointment_pk": appointment.pk,
         "notice_pk": notice.pk,
         "cover_pk": cover.pk,
