@@ -35,6 +35,7 @@ from assistants.models import (
 from cases.models import Case, CaseDocument
 from cases.procedure import Stage
 from cases.services.case import _lock as _lock_case
+from cases.services.case import urgent_from_assistant
 from inbox.models import Notice
 from inbox.services import notice_send
 from mopr import policy
@@ -449,7 +450,10 @@ def change_report_write(*, assignment: Assignment, by: User, change: ChangeRepor
         ("assistant_told_worker_on", change.assistant_told_worker_on),
     )
     with transaction.atomic():
-        return _work_save(assignment=assignment, by=by, item=change)
+        saved = _work_save(assignment=assignment, by=by, item=change)
+        # A change of the family's situation reaches the worker at once (issue 17.5).
+        urgent_from_assistant(case=assignment.case, by=by, what=_("zmianę sytuacji rodziny"))
+        return saved
 
 
 def change_report_close(

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import AppointmentCancelForm, AppointmentForm, AppointmentMoveForm
-from cases.models import Appointment
+from cases.forms import AppointmentCancelForm, AppointmentForm, AppointmentMoveForm, SummonsCancelForm
+from cases.models import Appointment, Summons
 from cases.services.appointments import appointment_cancel, appointment_move, appointment_plan
+from cases.services.entries import summons_cancel as summons_cancel_service
 from cases.views import form_error
 from mopr import policy
 from mopr.errors import DomainError
@@ -68,4 +69,23 @@ def appointment_change(request, pk: int, appointment_pk: int, moving: bool):
     context = {
         "case": case, "form": form, "title": title, "appointment": appointment, "describe": _describe(appointment),
     }  # fmt: skip
+    return render(request, "cases/appointment_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def summons_cancel(request, pk: int, summons_pk: int):
+    """The summoned client cancelled (or the worker did): the appointment leaves Terminy."""
+    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    summons = get_object_or_404(Summons, pk=summons_pk, case=case, appointment_cancelled_at__isnull=True)
+    form = SummonsCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            summons_cancel_service(summons=summons, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Odwołano termin stawiennictwa na wezwanie."))
+            return redirect("cases:detail", pk=case.pk)
+    describe = _("wezwanie na %(at)s") % {"at": f"{timezone.localtime(summons.appointment_at):%d.%m.%Y %H:%M}"}
+    context = {"case": case, "form": form, "title": _("Odwołaj termin wezwania"), "describe": describe}
     return render(request, "cases/appointment_form.html", context)

@@ -164,9 +164,9 @@ def _load_summonses(facts: Facts, ids: list[int]) -> None:
     from cases.models import Summons
 
     today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
-    for case_id, at in Summons.objects.filter(of_cases("case_id", ids), appointment_at__gte=today).values_list(
-        "case_id", "appointment_at"
-    ):
+    for case_id, at in Summons.objects.filter(
+        of_cases("case_id", ids), appointment_at__gte=today, appointment_cancelled_at__isnull=True
+    ).values_list("case_id", "appointment_at"):
         facts.summons_due.setdefault(case_id, []).append(at)
 
 

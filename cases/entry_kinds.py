@@ -157,13 +157,19 @@ def _documentation_transfers(q: Query):
 
 
 def _summonses(q: Query):
+    now = timezone.now()
     for w in rows(Summons.objects.filter(case=q.case).select_related("author"), "issued_on", q.newest):
-        yield TimelineItem(
-            w.issued_on, "summons", _("Wezwanie do ośrodka"),
-            _("Termin: %(at)s. %(note)s")
-            % {"at": timezone.localtime(w.appointment_at).strftime("%d.%m.%Y %H:%M"), "note": w.note},
-            w.author, w, links=(Link(_("Wezwanie (PDF)"), reverse("cases:summons_pdf", args=[q.case.pk, w.pk])),),
-        )  # fmt: skip
+        at = timezone.localtime(w.appointment_at).strftime("%d.%m.%Y %H:%M")
+        if w.appointment_cancelled_at:
+            # One item, one date: the cancellation is said within it (the newest-N limit holds).
+            at += " – " + _("odwołany %(d)s: %(why)s") % {
+                "d": d(timezone.localdate(w.appointment_cancelled_at)), "why": w.appointment_cancel_reason,
+            }  # fmt: skip
+        links = [Link(_("Wezwanie (PDF)"), reverse("cases:summons_pdf", args=[q.case.pk, w.pk]))]
+        if w.appointment_cancelled_at is None and w.appointment_at > now:
+            links.append(Link(_("Odwołaj termin"), reverse("cases:summons_cancel", args=[q.case.pk, w.pk]), write=True))
+        text = _("Termin: %(at)s. %(note)s") % {"at": at, "note": w.note}
+        yield TimelineItem(w.issued_on, "summons", _("Wezwanie do ośrodka"), text, w.author, w, links=tuple(links))
 
 
 def _notifications(q: Query):
@@ -319,7 +325,7 @@ register(
     ),
     EntryKind(
         "summons", gettext_lazy("Wezwania"), A, _summonses,
-        scrubs=(Scrub(Summons, "case", text=("room", "note")),),
+        scrubs=(Scrub(Summons, "case", text=("room", "note", "appointment_cancel_reason")),),
         facts={"cases.Summons": ("case_id",)},
     ),
     EntryKind(

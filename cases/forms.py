@@ -809,3 +809,7 @@ class DocumentationTransferForm(forms.ModelForm):
         self.fields["addressee"].empty_label = _("– spoza katalogu: wpisz poniżej –")
         self.fields["addressee_text"].help_text = _("Gdy ośrodka nie ma w katalogu adresatów.")
         self.fields["enclosures"].help_text = _("Jeden dokument w wierszu; lista wydrukuje się w piśmie.")
+
+
+class SummonsCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Powód odwołania terminu"), max_length=300)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sprawy/<int:pk>/przyjmij/", views.case_accept, name="accept"),
     path("sprawy/<int:pk>/przenies/", transfer_views.case_move, name="move"),
     path("sprawy/<int:pk>/spotkania/nowe/", appointment_views.appointment_new, name="appointment_new"),
+    path("sprawy/<int:pk>/wezwania/<int:summons_pk>/odwolaj/", appointment_views.summons_cancel, name="summons_cancel"),
     path(
         "sprawy/<int:pk>/spotkania/<int:appointment_pk>/przeloz/",
         appointment_views.appointment_change,

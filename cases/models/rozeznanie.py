@@ -102,6 +102,9 @@ class Summons(Entry):
     appointment_at = models.DateTimeField(_("termin stawiennictwa w ośrodku"))
     room = models.CharField(_("pokój / miejsce"), max_length=100, blank=True)
     note = models.TextField(_("treść / uwagi"), blank=True)
+    # The client cancelled, or the worker did (issue 17.8); a new day is a correction of the summons.
+    appointment_cancelled_at = models.DateTimeField(_("termin odwołano"), null=True, blank=True)
+    appointment_cancel_reason = models.CharField(_("powód odwołania terminu"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:

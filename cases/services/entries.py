@@ -441,3 +441,22 @@ def documentation_transfer_record(*, case: Case, by: User, transfer: Documentati
                 % {"reason": CloseReason.MOVED_OUT.label}
             )
     return transfer
+
+
+def summons_cancel(*, summons: Summons, by: User, reason: str) -> Summons:
+    """The summoned client (or the worker) cancels the appointment (seed 004): it leaves Terminy,
+    the reason stays. A new day is set by correcting the summons (its trace says so)."""
+    if not reason.strip():
+        raise DomainError(_("Podaj powód odwołania terminu."), field="reason")
+    with transaction.atomic():
+        locked_case = _lock(summons.case, None, by=by, action=Action.WRITE)
+        locked = Summons.objects.select_for_update().get(pk=summons.pk)
+        if locked.appointment_cancelled_at is not None:
+            raise DomainError(_("Ten termin został już odwołany."))
+        if locked.appointment_at <= timezone.now():
+            raise DomainError(_("Termin stawiennictwa już minął."))
+        locked.appointment_cancelled_at = timezone.now()
+        locked.appointment_cancel_reason = reason.strip()
+        record_save(locked, by=by)
+        _save(locked_case, by)
+    return locked

@@ -143,3 +143,27 @@ def test_the_monthly_report_starts_from_the_months_visits(case, p):
     assert "Wizyty w miesiącu 11.2026: 2, razem 3,0 godz." in text
     assert "- 03.11.2026 16:00, 90 min: Wizyta 3" in text and "- 17.11.2026 10:00" in text
     assert "Październik" not in text
+
+
+def test_a_summons_appointment_is_cancelled_with_its_reason(case, p, client):
+    from cases.models import Summons, Visit
+    from cases.services.entries import summons_cancel, summons_issue
+    from mopr.tests.factories import VisitFactory
+
+    refused = VisitFactory(case=case, author=p.worker_a, outcome=Visit.Outcome.REFUSED,
+                           visited_at=timezone.now() - datetime.timedelta(days=1))  # fmt: skip
+    summons = summons_issue(case=case, by=p.worker_a, summons=Summons(
+        visit=refused, issued_on=timezone.localdate(), appointment_at=_at(4)))  # fmt: skip
+    assert [d.rule for d in deadlines.deadlines_for([case])[case.pk] if d.rule == "summons"] == ["summons"]
+    client.force_login(p.worker_a)
+    url = reverse("cases:summons_cancel", args=[case.pk, summons.pk])
+    assert url in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    with pytest.raises(DomainError, match="powód"):
+        summons_cancel(summons=summons, by=p.worker_a, reason="")
+    with pytest.raises(NotAllowed):
+        summons_cancel(summons=summons, by=p.worker_a_2, reason="x")
+    assert client.post(url, {"reason": "Klientka zadzwoniła: choroba"}).status_code == 302
+    assert not [d for d in deadlines.deadlines_for([case])[case.pk] if d.rule == "summons"]
+    item = next(i for i in timeline.case_timeline(case=case) if i.kind == "summons")
+    assert "odwołany" in item.text and "Klientka zadzwoniła: choroba" in item.text
+    assert url not in [link.url for link in item.links]

@@ -186,3 +186,16 @@ def test_the_daily_command(case, p, settings):
     settings.SITE_URL = ""
     with pytest.raises(CommandError, match="SITE_URL"):
         call_command("notices_daily")
+
+
+def test_the_assistants_change_of_situation_reaches_the_worker(assisted, p, django_capture_on_commit_callbacks):
+    from assistants.models import ChangeReport
+
+    assignment = Assignment.objects.get(case=assisted)
+    with django_capture_on_commit_callbacks(execute=True):
+        assistants.change_report_write(
+            assignment=assignment, by=p.assistant_a,
+            change=ChangeReport(learnt_on=timezone.localdate(), change="Ojciec stracił pracę."),
+        )  # fmt: skip
+    [notice] = Notice.objects.filter(recipient=p.worker_a)
+    assert notice.kind == "urgent" and "zmianę sytuacji rodziny" in notice.text

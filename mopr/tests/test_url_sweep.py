@@ -163,6 +163,7 @@ EXPECTED: dict[str, Spec] = {
     ),
     # Appointments (issue 17.8): the worker (or their substitute) plans, moves, cancels.
     "cases:appointment_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:summons_cancel": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "summons_pk"]),
     "cases:appointment_move": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "appointment_pk"]),
     "cases:appointment_cancel": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "appointment_pk"]),
     "cases:move_decide": Spec(
