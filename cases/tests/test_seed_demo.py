@@ -309,3 +309,32 @@ def check_social_workers_record_their_time():
     leave = TimeEntry.objects.filter(category="G").aggregate(h=Sum("hours"))["h"]
     total = TimeEntry.objects.aggregate(h=Sum("hours"))["h"]
     assert 0.03 < leave / total < 0.2  # roughly seed 004's share of leave
+
+
+def test_this_week_in_the_centre(db, django_capture_on_commit_callbacks):
+    """Issue 17: a cover running, a visit agreed, a family moving region, the assistant's urgent
+    note waiting in the worker's inbox; what was done long ago is read."""
+    from cases.models import Appointment, CaseTransfer
+    from inbox.models import Notice
+    from mopr import policy
+    from staffing.models import Cover
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()  # the notices are written when the demo commits
+    cover = Cover.objects.in_force().get()
+    assert (cover.absent.username, cover.substitute.username, cover.set_by.username) == (
+        "pracownik2",
+        "pracownik1",
+        "koordynator1",
+    )
+    substitute = User.objects.get(username="pracownik1")
+    assert policy.case_allows(substitute, Case.objects.filter(worker=cover.absent).exclude(
+        stage=Stage.ZAKONCZENIE).exclude(accepted_at=None).first(), policy.Action.WRITE)  # fmt: skip
+    appointment = Appointment.objects.get()
+    assert appointment.at.date() > today() and appointment.author.username == "pracownik3"
+    move = CaseTransfer.objects.get(kind="move", decided_at__isnull=True)
+    assert move.to_region.code == "RPŚ-1" and move.by.username == "koordynator3"
+    [urgent] = Notice.objects.filter(kind="urgent", read_at__isnull=True)
+    assert urgent.recipient == urgent.case.worker and "notatkę służbową" in urgent.text
+    assert Notice.objects.filter(kind="move", read_at__isnull=True, recipient__username="koordynator1").exists()
+    assert not Notice.objects.filter(kind="assigned", read_at__isnull=True).exists()

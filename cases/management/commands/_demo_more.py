@@ -380,6 +380,55 @@ def plan_calendar(demo) -> None:
     plan_authorisation(demo, today)
     plan_assistant_time(demo, today)
     plan_time(demo, today)
+    plan_week(demo, today)
+
+
+def plan_week(demo, today: datetime.date) -> None:
+    """Issue 17: this week in the centre – a worker on sick leave with a colleague standing in, a
+    visit agreed for the days ahead, a family moving to another region, and the assistant's urgent
+    note on a family's case."""
+    from cases.models import Appointment, OfficialNote
+    from cases.services.appointments import appointment_plan
+    from cases.services.transfer import case_move_propose
+    from staffing.services import cover_set
+
+    users, yesterday = demo.users, demo.yesterday
+    sick_from = working_day(yesterday - 2 * DAY, -DAY)
+
+    def cover() -> None:
+        cover_set(
+            by=users["koordynator1"], absent=users["pracownik2"], substitute=users["pracownik1"],
+            starts_on=sick_from, ends_on=today + 5 * DAY, reason="sick",
+        )  # fmt: skip
+
+    working = [Stage.ROZEZNANIE, Stage.DIAGNOZA, Stage.PRACA_SOCJALNA]
+
+    def open_case_of(worker: str) -> Case:
+        return Case.objects.filter(worker=users[worker], stage__in=working).order_by("-stage", "pk").first()
+
+    def visit() -> None:
+        at = timezone.make_aware(datetime.datetime.combine(today + 2 * DAY, datetime.time(16, 0)))
+        appointment_plan(case=open_case_of("pracownik3"), by=users["pracownik3"],
+                         appointment=Appointment(at=at, note="Rozmowa o postępach syna w szkole."))  # fmt: skip
+
+    def move() -> None:
+        case = Case.objects.filter(region=demo.regions["RPŚ-3"], stage__in=working).order_by("pk").first()
+        note = "Rodzina zamieszkała przy ul. Szerokiej 12/4 (umowa najmu od 1. dnia miesiąca)."
+        case_move_propose(case=case, to_region=demo.regions["RPŚ-1"], by=users["koordynator3"], note=note)
+
+    def urgent() -> None:
+        assignment = (
+            Assignment.objects.filter(assistant=users["asystent1"], ended_on__isnull=True).order_by("pk").first()
+        )
+        services.note_write(case=assignment.case, by=users["asystent1"], note=OfficialNote(
+            written_on=yesterday, content="Wieczorna wizyta: ojciec pod wpływem alkoholu, dzieci u sąsiadki. "
+            "Matka zapowiada złożenie wniosku o Niebieską Kartę; umówiono ją z pracownikiem socjalnym na rano.",
+        ))  # fmt: skip
+
+    on(demo, sick_from, cover, 7.5, 8)
+    on(demo, yesterday, visit, 10, 11)
+    on(demo, yesterday, move, 11, 12)
+    on(demo, yesterday, urgent, 19, 20)
 
 
 def plan_meetings(demo, today: datetime.date) -> None:

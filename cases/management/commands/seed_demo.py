@@ -22,6 +22,7 @@ import time_machine
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from assistants.models import Assignment, Request
@@ -55,6 +56,8 @@ from cases.procedure import CloseReason, Stage, mandatory_contacts_missing
 from contracts import services as contracts
 from contracts.models import Contract
 from contracts.validators import id_card_ok
+from inbox.models import Notice
+from inbox.services import deadline_notices
 from mopr.errors import DomainError
 from mopr.models import DirectoryEntry, Institution, Region, RoleAssignment, User
 from mopr.policy import user_runs_social_work
@@ -603,6 +606,17 @@ class Demo:
                 run()
 
 
+def inboxes_of_this_week(institution: Institution) -> None:
+    """The months replayed wrote their notices as they went: what was done long ago is read; this
+    week's – the cover, the move, the assistant's urgent note – and the deadlines due tomorrow or
+    passed wait in the inboxes."""
+    notices = Notice.objects.filter(recipient__institution=institution)
+    fresh = [Notice.Kind.COVER, Notice.Kind.MOVE, Notice.Kind.URGENT]
+    newest = notices.filter(kind__in=fresh).values("recipient", "kind").annotate(last=Max("pk")).values("last")
+    notices.exclude(pk__in=newest).update(read_at=timezone.now())
+    deadline_notices()
+
+
 class Command(BaseCommand):
     help = "Wczytuje dane demonstracyjne: MOPR Toruń, trzy rejony, konta dla każdej roli i około 60 spraw."
 
@@ -619,6 +633,8 @@ class Command(BaseCommand):
             with transaction.atomic():  # all or nothing
                 demo = Demo()
                 demo.run()
+                # After the notices the months wrote as they went (written on commit, in order).
+                transaction.on_commit(partial(inboxes_of_this_week, demo.institution))
         except DomainError as error:
             raise CommandError(f"Procedura odmówiła kroku: {error.message} Nic nie zapisano.") from error
 
