@@ -444,14 +444,9 @@ def case_assign(*, case: Case, worker: User, by: User, expected_version: int | N
 
             transfer_handover(locked=locked, to=worker, by=by, reason="other")
             return locked
-        locked.worker = worker
-        locked.transferred_at = timezone.now()
-        locked.transferred_by = by
-        locked.accepted_at = None
-        _save(locked, by)
-        from cases.services.transfer import notice_assigned
+        from cases.services.transfer import worker_give
 
-        notice_assigned(case=locked, worker=worker)
+        worker_give(locked, worker, by=by, at=timezone.now())
     return locked
 
 

@@ -47,29 +47,35 @@ def transfer_handover(
         raise DomainError(
             _("%(name)s już prowadzi sprawę %(number)s.") % {"name": to, "number": locked.number}, field="worker"
         )
-    transfer = CaseTransfer(
-        case=locked,
-        kind=kind,
-        from_worker_id=locked.worker_id,
-        to_worker=to,
-        from_region_id=locked.region_id,
-        to_region_id=locked.region_id,
-        reason=reason,
-        note=note.strip(),
-        by=by,
-        at=timezone.now(),
-        replaced_transferred_at=locked.transferred_at,
-        replaced_transferred_by_id=locked.transferred_by_id,
-        replaced_accepted_at=locked.accepted_at,
-    )
+    transfer = _transfer_row(locked, by, kind=kind, to_worker=to, to_region_id=locked.region_id, reason=reason,
+                             note=note.strip())  # fmt: skip
     record_save(transfer, by=by)
-    locked.worker = to
-    locked.transferred_at = transfer.at
+    worker_give(locked, to, by=by, at=transfer.at)
+    return transfer
+
+
+def _transfer_row(locked: Case, by: User, **fields) -> CaseTransfer:
+    """A transfer of the locked case: who passes it, when, and the assignment it replaces."""
+    transfer = CaseTransfer(case=locked, from_worker_id=locked.worker_id, from_region_id=locked.region_id, by=by,
+                            at=timezone.now(), **fields)  # fmt: skip
+    _replaces(transfer, locked)
+    return transfer
+
+
+def _replaces(transfer: CaseTransfer, locked: Case) -> None:
+    transfer.replaced_transferred_at = locked.transferred_at
+    transfer.replaced_transferred_by_id = locked.transferred_by_id
+    transfer.replaced_accepted_at = locked.accepted_at
+
+
+def worker_give(locked: Case, worker: User, *, by: User, at) -> None:
+    """The locked case's new worker, waiting for their acceptance, and told so."""
+    locked.worker = worker
+    locked.transferred_at = at
     locked.transferred_by = by
     locked.accepted_at = None
     _save(locked, by)
-    notice_assigned(case=locked, worker=to)
-    return transfer
+    notice_assigned(case=locked, worker=worker)
 
 
 def notice_assigned(*, case: Case, worker: User) -> None:
@@ -126,20 +132,10 @@ def case_move_propose(*, case: Case, to_region: Region, by: User, note: str) -> 
             raise DomainError(_("Sprawa jest zakończona."))
         if to_region.institution_id != locked.institution_id or to_region.pk == locked.region_id:
             raise DomainError(_("Wybierz inny rejon tego ośrodka."), field="to_region")
-        transfer = CaseTransfer(
-            case=locked,
-            kind=CaseTransfer.Kind.MOVE,
-            from_worker_id=locked.worker_id,
-            from_region_id=locked.region_id,
-            to_region=to_region,
-            reason=CaseTransfer.Reason.MOVED,
+        transfer = _transfer_row(
+            locked, by, kind=CaseTransfer.Kind.MOVE, to_region=to_region, reason=CaseTransfer.Reason.MOVED,
             note=note.strip(),
-            by=by,
-            at=timezone.now(),
-            replaced_transferred_at=locked.transferred_at,
-            replaced_transferred_by_id=locked.transferred_by_id,
-            replaced_accepted_at=locked.accepted_at,
-        )
+        )  # fmt: skip
         try:
             with transaction.atomic():
                 record_save(transfer, by=by)
@@ -179,13 +175,10 @@ def case_move_accept(*, transfer: CaseTransfer, by: User, worker: User) -> CaseT
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.to_worker = worker
+        locked.from_worker_id = case.worker_id  # the case may have changed hands while the move waited
+        _replaces(locked, case)
         record_save(locked, by=by)
-        case.worker = worker
-        case.transferred_at = locked.decided_at
-        case.transferred_by = by
-        case.accepted_at = None
-        _save(case, by)
-        notice_assigned(case=case, worker=worker)
+        worker_give(case, worker, by=by, at=locked.decided_at)
     return locked
 
 
