@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, CaseDocument
-from mopr.models import AppendOnlyError, AppendOnlyQuerySet, Institution
+from mopr.models import AppendOnlyError, AppendOnlyQuerySet, CoverMarked, Institution
 
 
-class Request(models.Model):
+class Request(CoverMarked):
     class Path(models.TextChoices):
         WORKER = "worker", _("wniosek pracownika socjalnego (po diagnozie, za zgodą rodziny)")
         EXTERNAL = "external", _("wniosek instytucji zewnętrznej (szkoła, poradnia, sąd)")

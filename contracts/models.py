@@ -284,7 +284,7 @@ class Amendment(CoverMarked):
         return f"{_('Aneks')} {self.amended_on:%d.%m.%Y}"
 
 
-class Declaration(models.Model):
+class Declaration(CoverMarked):
     """Oświadczenie (Załącznik 2): a biological parent of a child in foster care who does not
     intend, at present, to take steps toward reintegrating the family (seed 000 IV.2)."""
 

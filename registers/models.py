@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
-from mopr.models import Region
+from mopr.models import CoverMarked, Region
 
 
 class TeamMeeting(models.Model):
@@ -71,7 +71,7 @@ class Inspection(models.Model):
         return f"{_('Kontrola')} {self.inspected_worker} {self.held_on:%d.%m.%Y}"
 
 
-class RefusalMonitoring(models.Model):
+class RefusalMonitoring(CoverMarked):
     """A difficult environment that refuses help (seed 003, MGOPS Strzelce Krajeńskie)."""
 
     class Decision(models.TextChoices):

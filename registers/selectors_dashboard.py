@@ -32,6 +32,7 @@ class StageRow:
 
     label: str
     counts: dict[str, int]
+    key: int | None = None  # the region's id: the numbers link to the register filtered by it
 
     @property
     def total(self) -> int:
@@ -60,7 +61,7 @@ def stages_by_region(*, user: User, regions) -> list[StageRow]:
         .values_list("region_id", "stage", "n")
     ):
         counts[region_id][stage] = n
-    return [StageRow(r.code, counts[r.pk]) for r in regions]
+    return [StageRow(r.code, counts[r.pk], r.pk) for r in regions]
 
 
 def chart(rows: list[StageRow], width: int = 600) -> dict:
@@ -82,20 +83,29 @@ def open_cases(*, user: User, regions) -> QuerySet[Case]:
     return policy.cases_visible_to(user).filter(region__in=regions).exclude(stage=Stage.ZAKONCZENIE)
 
 
-def overdue_by_worker(*, cases: QuerySet[Case]) -> list[tuple[str, int]]:
-    """Cases with at least one overdue deadline, per responsible worker, counted in SQL from the
-    deadline summaries – the view refreshes the stale ones of ``cases`` first. (Over a whole
-    centre's open cases the engine itself would take seconds: docs/performance.md.)"""
+def overdue_by_worker_rows(*, cases: QuerySet[Case]) -> list[dict]:
+    """Cases with at least one overdue deadline, per responsible worker (id, name, whether the
+    account is active, count), counted in SQL from the deadline summaries – the caller refreshes
+    the stale ones of ``cases`` first. (Over a whole centre's open cases the engine itself would
+    take seconds: docs/performance.md.) Most first; the numbers link to the register."""
     rows = (
         cases.filter(DeadlineSummary.overdue(timezone.localdate()))
         .order_by()
-        .values_list("worker__first_name", "worker__last_name", "worker__username")
+        .values_list("worker_id", "worker__first_name", "worker__last_name", "worker__username", "worker__is_active")
         .annotate(n=Count("pk"))
     )
+    found = [
+        {"id": wid, "name": (f"{first} {last}".strip() or username) if wid else "—", "active": active, "n": n}
+        for wid, first, last, username, active, n in rows
+    ]
+    return sorted(found, key=lambda r: (-r["n"], r["name"]))
+
+
+def overdue_by_worker(*, cases: QuerySet[Case]) -> list[tuple[str, int]]:
+    """The same per name (two workers of one name are one row)."""
     per_worker: dict[str, int] = {}
-    for first, last, username, n in rows:
-        name = "—" if username is None else f"{first} {last}".strip() or username  # as User.__str__
-        per_worker[name] = per_worker.get(name, 0) + n
+    for row in overdue_by_worker_rows(cases=cases):
+        per_worker[row["name"]] = per_worker.get(row["name"], 0) + row["n"]
     return sorted(per_worker.items(), key=lambda item: (-item[1], item[0]))
 
 

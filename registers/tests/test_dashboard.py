@@ -52,6 +52,20 @@ def test_director_sees_all_regions_side_by_side(client, org, p):
         assert expected in page, expected
 
 
+def test_every_number_links_to_the_list_it_counts(client, org, p):
+    """Issue 17.6: a count is a way into the register (or the queue) that lists those cases."""
+    populate(org, p)
+    page = login(client, "director_a").get(URL).content.decode()
+    register = reverse("registers:register")
+    assert f'{register}?region={org.region_a1.pk}&amp;stage=praca_socjalna">3<' in page
+    assert f'{register}?region={org.region_a2.pk}">1<' in page
+    assert f'{register}?status=otwarte&amp;overdue=tak&amp;worker={p.worker_a_2.pk}">1<' in page
+    assert f'{register}?worker={p.worker_a.pk}&amp;status=otwarte">3<' in page
+    assert f'{register}?region={org.region_a1.pk}&amp;stage=zgloszenie">1<' in page
+    coordinator = login(client, "coordinator_a").get(URL).content.decode()
+    assert f'href="{reverse("cases:queue")}">1<' in coordinator
+
+
 def test_others_are_refused(client, org, p):
     for username in ("worker_a", "assistant_a", "first_contact_a"):
         assert login(client, username).get(URL).status_code == 403

@@ -30,7 +30,7 @@ def dashboard(request):
         "stages": by_region,
         "stage_chart": dash.chart(by_region),
         "stage_list": list(dash.STAGE_COLOURS),
-        "overdue": dash.overdue_by_worker(cases=open_cases),
+        "overdue": dash.overdue_by_worker_rows(cases=open_cases),
         "waiting": dash.waiting_for_assignment(user=user, regions=regions),
         "team": sorted(
             (d for ds in deadlines.region_deadlines(regions).values() for d in ds), key=lambda d: (d.due, d.label)

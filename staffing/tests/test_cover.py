@@ -216,3 +216,28 @@ def test_the_substitutes_start_page_and_case_page_say_so(client, case, p):
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Działasz w zastępstwie za" in detail
     assert reverse("cases:entry_add", args=[case.pk, "wizyta"]) in detail
+
+
+def test_the_substitutes_declaration_request_and_monitoring_say_so_too(case, p):
+    """Every record of a case a substitute writes carries the mark, in whichever app."""
+    from assistants import services as assistants
+    from contracts import services as contracts
+    from mopr.tests.factories import MemberFactory
+    from registers.services.monitoring import monitoring_open
+
+    _cover(p, p.worker_a2)
+    MemberFactory(client=case.client, is_head=False, relation="child", in_foster_care=True)
+    declaration = contracts.declaration_record(
+        case=case, by=p.worker_a2, parent=case.client.head, id_card="ABA300000", signed_on=TODAY()
+    )
+    assert declaration.covering_for == p.worker_a
+    case.stage = Stage.PRACA_SOCJALNA
+    case.save()
+    request = assistants.request_by_worker(case=case, by=p.worker_a2, justification="Zaniedbania", consent_on=TODAY())
+    assert request.covering_for == p.worker_a
+    other = CaseFactory(region=case.region, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.MONITORING)
+    monitoring = monitoring_open(
+        case=other, by=p.worker_a2, refused_on=TODAY(), statement_taken=True, leaflet_left=True,
+        note_to_director="Rodzina odmawia pomocy.", note_written_on=TODAY(),
+    )  # fmt: skip
+    assert monitoring.covering_for == p.worker_a
