@@ -117,11 +117,14 @@ def most_urgent_cases(*, user: User, limit: int, days: int = 14) -> list[Case]:
     open_cases = cases_visible_to(user).exclude(stage=Stage.ZAKONCZENIE)
     deadline_summaries_refresh(cases=open_cases)
     horizon = timezone.localdate() + dt.timedelta(days=days)
-    return list(
-        with_list_data(
-            open_cases.annotate(next_due=DeadlineSummary.next_due_column()).filter(next_due__lte=horizon)
-        ).order_by("next_due", "pk")[:limit]
+    # Driven by the summaries' index on next_due: the earliest first, the user's open cases only.
+    ids = list(
+        DeadlineSummary.objects.filter(next_due__lte=horizon, case__in=open_cases)
+        .order_by("next_due", "case_id")
+        .values_list("case_id", flat=True)[:limit]
     )
+    order = {pk: i for i, pk in enumerate(ids)}
+    return sorted(with_list_data(Case.objects.filter(pk__in=ids)), key=lambda c: order[c.pk])
 
 
 def worker_followed_cases(*, user: User) -> QuerySet[Case]:

@@ -17,13 +17,18 @@ from mopr.start import Panel, register
 WEEK = 7
 
 
+def _followed(request) -> dict:
+    """The deadlines of the worker's own and covered cases, read once for the page's panels."""
+    cached = getattr(request, "_mopr_followed_deadlines", None)
+    if cached is None:
+        cached = deadlines.deadlines_for(selectors.worker_followed_cases(user=request.user))
+        request._mopr_followed_deadlines = cached
+    return cached
+
+
 def _worker_due(request):
     """What needs action today (overdue or due today) and this week, across own and covered cases."""
-    user = request.user
-    cases = selectors.worker_followed_cases(user=user)
-    found = sorted(
-        (d for ds in deadlines.deadlines_for(cases).values() for d in ds), key=lambda d: (d.due, d.case.number)
-    )
+    found = sorted((d for ds in _followed(request).values() for d in ds), key=lambda d: (d.due, d.case.number))
     today = timezone.localdate()
     now = [d for d in found if d.due <= today]
     week = [d for d in found if today < d.due <= today + datetime.timedelta(days=WEEK)]
@@ -38,7 +43,11 @@ def _new_reports(request):
 
 
 def _my_cases(request):
-    cases = deadlines.annotate(selectors.worker_open_cases(user=request.user)[:50])
+    cases = list(selectors.worker_open_cases(user=request.user)[:50])
+    followed = _followed(request)  # the same cases' deadlines, read for the panel above
+    for case in cases:
+        case.deadlines = followed.get(case.pk, [])
+        case.overdue = any(d.overdue for d in case.deadlines)
     access.shown_many(cases=cases)
     return {"cases": cases}
 

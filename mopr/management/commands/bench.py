@@ -169,7 +169,7 @@ class Command(BaseCommand):
         self.only = [o for o in only.split(",") if o]
         rows: list[Row] = []
         for group in (self.bench_case_list, self.bench_case_detail, self.bench_register, self.bench_exports,
-                      self.bench_karta, self.bench_admin, self.bench_summaries):  # fmt: skip
+                      self.bench_karta, self.bench_admin, self.bench_summaries, self.bench_start_pages):  # fmt: skip
             rows += group()
         for r in rows:
             what, limit = TARGETS.get(r.name, (None, None))
@@ -298,6 +298,22 @@ class Command(BaseCommand):
             case = Case.objects.select_related("worker").get(pk=pk)
             rows += self.page(name, self.client(case.worker.username), reverse("cases:detail", args=[pk]), runs=runs)
         return rows
+
+    # --- the start pages and Terminy (issue 17.6) ---------------------------------------------------------------
+
+    def bench_start_pages(self) -> list[Row]:
+        from cases.models import Case
+
+        worker = Case.objects.select_related("worker").get(pk=self.info["karta_case"]).worker.username
+        director = self.client(self.info["director"])
+        return [
+            *self.page("start_worker", self.client(worker), reverse("home")),
+            *self.page("start_coordinator", self.client(self.info["coordinator"]), reverse("home")),
+            *self.page("start_director", director, reverse("home")),
+            *self.page("terminy_worker", self.client(worker), reverse("cases:deadlines")),
+            # The centre's most urgent 200, read from the deadline summaries' index.
+            *self.page("terminy_director", director, reverse("cases:deadlines")),
+        ]
 
     # --- the register and its exports -------------------------------------------------------------------------
 
