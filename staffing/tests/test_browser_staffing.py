@@ -154,3 +154,41 @@ def test_the_assistants_urgent_note_reaches_the_worker(page, case, p):
     page.get_by_role("link", name=f"Sprawa {case.number}: asystent rodziny dodał notatkę służbową.").click()
     expect(page.locator(".timeline")).to_contain_text("dzieci same w domu")
     visit(page, "a04-worker-case-after-urgent")
+
+
+def test_the_other_pages_of_the_week_pass_axe(page, case, org, p):
+    """The appointment forms, the moving-out letter's form, and the start pages and Terminy of the
+    roles the walks above do not open: axe on each, and a screenshot to look at."""
+    from cases import services
+    from cases.models import Appointment
+    from cases.services.appointments import appointment_plan
+
+    appointment = appointment_plan(case=case, by=p.worker_a, appointment=Appointment(
+        at=timezone.now() + datetime.timedelta(days=3), note="Rozmowa o szkole"))  # fmt: skip
+    login(page, "worker_a")
+    open_case(page, case)
+    page.get_by_role("link", name="Umów wizytę lub spotkanie").click()
+    visit(page, "w01-appointment-new")
+    page.goto(f"/sprawy/{case.pk}/spotkania/{appointment.pk}/przeloz/")
+    visit(page, "w02-appointment-move")
+    page.goto(f"/sprawy/{case.pk}/spotkania/{appointment.pk}/odwolaj/")
+    page.get_by_label(label("Powód odwołania")).fill("Klient zadzwonił: choroba dziecka")
+    page.get_by_role("button", name="Zapisz").click()
+    expect(status(page)).to_contain_text("Odwołano spotkanie")
+    visit(page, "w03-case-after-cancel")
+    closed = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    services.case_close(case=closed, by=p.worker_a, reason="moved_out", justification="Wyprowadzka do Gdańska.")
+    open_case(page, closed)
+    page.get_by_role("link", name="Przekaż dokumentację ośrodkowi nowej gminy (pismo)").click()
+    visit(page, "w04-documentation-transfer-form")
+    page.goto("/terminy/")
+    visit(page, "w05-terminy-worker")
+    logout(page)
+    for persona in ("director_a", "head_a", "auditor_a", "assistant_a"):
+        login(page, persona)
+        visit(page, f"w06-start-{persona}")
+        if persona in ("director_a", "head_a"):
+            page.goto("/terminy/")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Terminy")
+            visit(page, f"w07-terminy-{persona}")
+        logout(page)
