@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -14,6 +15,7 @@ from cases.models import (
     CaseTransfer,
     Client,
     ClientMember,
+    DeadlineSummary,
     Report,
 )
 from cases.procedure import Stage
@@ -107,16 +109,11 @@ def worker_new_reports(*, user: User) -> QuerySet[Case]:
 def most_urgent_cases(*, user: User, limit: int, days: int = 14) -> list[Case]:
     """The open cases of the user's view whose earliest deadline is past or within ``days``,
     the earliest first, at most ``limit`` (their stale summaries recomputed first)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from cases.models import DeadlineSummary
-    from cases.services.deadline_summaries import deadline_summaries_refresh
+    from cases.services.deadline_summaries import deadline_summaries_refresh  # a read refreshes first
 
     open_cases = cases_visible_to(user).exclude(stage=Stage.ZAKONCZENIE)
     deadline_summaries_refresh(cases=open_cases)
-    horizon = timezone.localdate() + dt.timedelta(days=days)
+    horizon = timezone.localdate() + datetime.timedelta(days=days)
     # Driven by the summaries' index on next_due: the earliest first, the user's open cases only.
     ids = list(
         DeadlineSummary.objects.filter(next_due__lte=horizon, case__in=open_cases)

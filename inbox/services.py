@@ -109,28 +109,18 @@ def deadline_notices(*, today: datetime.date | None = None, chunk: int = 500) ->
     from cases.procedure import Stage
     from cases.services.deadline_summaries import deadline_summaries_refresh
     from mopr import policy
-    from mopr.models import Role, RoleAssignment
 
     today = today or timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
     open_cases = Case.objects.exclude(stage=Stage.ZAKONCZENIE).filter(worker__isnull=False)
     deadline_summaries_refresh(cases=open_cases)
     ids = list(open_cases.filter(deadline_summary__next_due__lte=tomorrow).values_list("pk", flat=True))
-    covering = dict(policy.covers_in_force(today).values_list("absent_id", "substitute_id"))
-    coordinators: dict[int, list[int]] = {}
-    for user_id, region_id in RoleAssignment.objects.filter(role=Role.COORDINATOR, user__is_active=True).values_list(
-        "user_id", "region_id"
-    ):
-        coordinators.setdefault(region_id, []).append(user_id)
     written = 0
     for start in range(0, len(ids), chunk):
-        batch = list(Case.objects.filter(pk__in=ids[start : start + chunk]).select_related("institution", "worker"))
-        for case_id, found in deadlines.deadlines_for(batch).items():
-            case = next(c for c in batch if c.pk == case_id)
-            if case.worker.is_active:
-                recipients = [case.worker_id, covering.get(case.worker_id)]
-            else:
-                recipients = coordinators.get(case.region_id, [])
+        batch = {c.pk: c for c in Case.objects.filter(pk__in=ids[start : start + chunk]).select_related("institution")}
+        followers = policy.people_to_tell(batch.values(), on=today)
+        for case_id, found in deadlines.deadlines_for(batch.values()).items():
+            case, recipients = batch[case_id], followers[case_id]
             for d in found:
                 if d.due == tomorrow:
                     kind, when = Notice.Kind.DEADLINE_SOON, "soon"
@@ -142,7 +132,7 @@ def deadline_notices(*, today: datetime.date | None = None, chunk: int = 500) ->
                     "number": case.number, "label": d.label, "due": d.due.strftime("%d.%m.%Y"),
                 }  # fmt: skip
                 key = f"{when}:{case.pk}:{d.rule}:{d.due.isoformat()}"
-                for user_id in set(recipients) - {None}:
+                for user_id in set(recipients):
                     _notice, created = Notice.objects.get_or_create(
                         recipient_id=user_id, key=key,
                         defaults={"kind": kind, "case": case, "text": text[:300], "url": case_url(case)},

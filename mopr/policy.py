@@ -117,21 +117,22 @@ def user_runs_social_work(user: User, region: Region | None = None) -> bool:
     return bool(ids) if region is None else region.pk in ids
 
 
-def workers_assignable_in(region: Region) -> QuerySet[User]:
-    """Users who may be made responsible for a case of ``region``."""
+def _social_workers(**where) -> QuerySet[User]:
+    """Active social workers who are not benefits workers (seed 001); ``where`` narrows the same
+    role row (``role_assignments__region…``) or the user."""
     from mopr.models import User
 
     return (
-        User.objects.filter(
-            is_active=True,
-            institution_id=region.institution_id,
-            role_assignments__role=Role.SOCIAL_WORKER,
-            role_assignments__region=region,
-        )
+        User.objects.filter(is_active=True, role_assignments__role=Role.SOCIAL_WORKER, **where)
         .exclude(role_assignments__role=Role.BENEFITS_WORKER)
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def workers_assignable_in(region: Region) -> QuerySet[User]:
+    """Users who may be made responsible for a case of ``region``."""
+    return _social_workers(institution_id=region.institution_id, role_assignments__region=region)
 
 
 # --- what a role reads and follows ---------------------------------------------------------------
@@ -204,7 +205,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     region_ids = roles.region_ids(Role.SOCIAL_WORKER) | roles.region_ids(Role.COORDINATOR)
     condition = Q(worker=user)
-    if region_ids or roles.has(Role.SOCIAL_WORKER):
+    if roles.has(Role.SOCIAL_WORKER):
         # The cases of a worker this user stands in for today (a subquery: no query of its own).
         condition |= Q(worker_id__in=covered_worker_ids(user))
     if region_ids:
@@ -276,16 +277,7 @@ def handover_cases_for(user: User) -> QuerySet[Case]:
 
 def workers_receiving_in(region_ids) -> QuerySet[User]:
     """Who may receive handed-over cases of these regions: their active social workers."""
-    from mopr.models import User
-
-    return (
-        User.objects.filter(
-            is_active=True, role_assignments__role=Role.SOCIAL_WORKER, role_assignments__region_id__in=region_ids
-        )
-        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return _social_workers(role_assignments__region_id__in=region_ids)
 
 
 def user_may_decide_move(user: User, transfer) -> bool:
@@ -393,19 +385,8 @@ def user_sets_covers(user: User) -> bool:
 def substitutes_for(absent: User | None, institution_id: int | None = None) -> QuerySet[User]:
     """Who may stand in: an active social worker of the same institution, not the absent one
     (``absent=None``: the form's choices, before the absent worker is chosen)."""
-    from mopr.models import User
-
-    return (
-        User.objects.filter(
-            is_active=True,
-            institution_id=absent.institution_id if absent is not None else institution_id,
-            role_assignments__role=Role.SOCIAL_WORKER,
-        )
-        .exclude(pk=absent.pk if absent is not None else None)
-        .exclude(role_assignments__role=Role.BENEFITS_WORKER)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    workers = _social_workers(institution_id=absent.institution_id if absent is not None else institution_id)
+    return workers.exclude(pk=absent.pk) if absent is not None else workers
 
 
 def covers_visible_to(user: User) -> QuerySet:
@@ -461,18 +442,35 @@ def user_acts_as_assistant(user: User, case: Case) -> bool:
     return not responsible_for(user, case) and _assists(user, case)
 
 
-def people_to_tell(case: Case) -> list[int]:
-    """Who follows the case now: its worker and today's substitute; for a worker who left, the
-    region's coordinators (issue 17.2)."""
+def people_to_tell(cases, on=None) -> dict[int, list[int]]:
+    """Who follows each case now (issue 17.2, 17.5, 17.7): its worker and the day's substitute;
+    for a case whose worker left (or that has none), the region's coordinators. Three queries
+    whatever the number of cases: the urgent note of one case and the nightly deadline notices
+    ask the same."""
     from mopr.models import RoleAssignment, User
 
-    if case.worker_id is None or not User.objects.filter(pk=case.worker_id, is_active=True).exists():
-        return list(
-            RoleAssignment.objects.filter(
-                role=Role.COORDINATOR, region_id=case.region_id, user__is_active=True
-            ).values_list("user_id", flat=True)
-        )
-    return [case.worker_id, *covers_in_force().filter(absent_id=case.worker_id).values_list("substitute_id", flat=True)]
+    cases = list(cases)
+    active = set(
+        User.objects.filter(pk__in={c.worker_id for c in cases} - {None}, is_active=True).values_list("pk", flat=True)
+    )
+    substitutes: dict[int, list[int]] = {}
+    for absent, substitute in (
+        covers_in_force(on).filter(absent_id__in=active).values_list("absent_id", "substitute_id")
+    ):
+        substitutes.setdefault(absent, []).append(substitute)
+    coordinators: dict[int, list[int]] = {}
+    orphaned = {c.region_id for c in cases if c.worker_id not in active}
+    if orphaned:
+        for user_id, region_id in RoleAssignment.objects.filter(
+            role=Role.COORDINATOR, region_id__in=orphaned, user__is_active=True
+        ).values_list("user_id", "region_id"):
+            coordinators.setdefault(region_id, []).append(user_id)
+    return {
+        c.pk: [c.worker_id, *substitutes.get(c.worker_id, [])]
+        if c.worker_id in active
+        else coordinators.get(c.region_id, [])
+        for c in cases
+    }
 
 
 def region_coordinators(region_id: int) -> list[int]:

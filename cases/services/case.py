@@ -423,13 +423,19 @@ def report_register(
     return entry
 
 
-def case_assign(*, case: Case, worker: User, by: User, expected_version: int | None = None) -> Case:
-    """The coordinator assigns (or reassigns) the responsible worker. Karta pt. 2."""
+def worker_check(worker: User, case: Case) -> None:
+    """Only a social worker of the case's region who runs social work is made responsible for it."""
     if not user_runs_social_work(worker, case.region):
         raise DomainError(
-            _("%(name)s nie jest pracownikiem socjalnym tego rejonu prowadzącym pracę socjalną.") % {"name": worker},
+            _("%(name)s nie jest pracownikiem socjalnym rejonu %(region)s prowadzącym pracę socjalną.")
+            % {"name": worker, "region": case.region},
             field="worker",
         )
+
+
+def case_assign(*, case: Case, worker: User, by: User, expected_version: int | None = None) -> Case:
+    """The coordinator assigns (or reassigns) the responsible worker. Karta pt. 2."""
+    worker_check(worker, case)
     with transaction.atomic():
         locked = _lock(case, expected_version, by=by, action=Action.ASSIGN)
         if locked.worker_id is not None and expected_version is None:
@@ -633,7 +639,7 @@ def urgent_from_assistant(*, case: Case, by: User, what: str) -> None:
     if not policy.user_acts_as_assistant(by, case):
         return
     notice_send(
-        recipients=policy.people_to_tell(case),
+        recipients=policy.people_to_tell([case])[case.pk],
         kind=Notice.Kind.URGENT,
         case=case,
         text=_("Sprawa %(number)s: asystent rodziny dodał %(what)s.") % {"number": case.number, "what": what},

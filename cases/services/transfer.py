@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseTransfer
-from cases.services.case import _lock, _save
+from cases.services.case import _lock, _save, worker_check
 from inbox.models import Notice
 from inbox.services import notice_send
 from mopr import policy
@@ -25,15 +25,6 @@ from mopr.errors import DomainError, NotAllowed
 from mopr.models import Region, User
 from mopr.policy import Action
 from mopr.records import record_save
-
-
-def _check_worker(worker: User, case: Case) -> None:
-    if not policy.user_runs_social_work(worker, case.region):
-        raise DomainError(
-            _("%(name)s nie jest pracownikiem socjalnym rejonu %(region)s prowadzącym pracę socjalną.")
-            % {"name": worker, "region": case.region},
-            field="worker",
-        )
 
 
 def transfer_handover(
@@ -99,7 +90,7 @@ def cases_hand_over(*, cases: Iterable[Case], to: User, by: User, reason: str, n
         transfers = []
         for case in chosen:
             locked = _lock(case, None, by=by, action=Action.ASSIGN)
-            _check_worker(to, locked)
+            worker_check(to, locked)
             transfers.append(transfer_handover(locked=locked, to=to, by=by, reason=reason, note=note))
     return transfers
 
@@ -170,8 +161,10 @@ def case_move_accept(*, transfer: CaseTransfer, by: User, worker: User) -> CaseT
     who then accepts it as any transferred case."""
     with transaction.atomic():
         locked, case = _lock_move(transfer, by)
+        if case.is_closed:
+            raise DomainError(_("Sprawa została w międzyczasie zakończona – nie ma czego przyjmować."))
         case.region = locked.to_region  # the worker's check below is of the new region
-        _check_worker(worker, case)
+        worker_check(worker, case)
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.to_worker = worker

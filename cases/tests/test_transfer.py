@@ -272,3 +272,12 @@ def test_the_closed_case_page_offers_the_letter(client, held, p):
     answer = client.post(reverse("cases:documentation_transfer", args=[case.pk]), data)
     assert answer.status_code == 302
     assert client.get(reverse("cases:documentation_transfer", args=[held[1].pk])).status_code == 403  # open case
+
+
+def test_a_move_of_a_case_closed_meanwhile_is_not_accepted(held, p, org, coordinator_a2):
+    move = case_move_propose(case=held[0], to_region=org.region_a2, by=p.coordinator_a, note="ul. Łódzka 5")
+    services.case_close(case=held[0], by=p.worker_a, reason="moved_out", justification="Wyjechali z miasta.")
+    with pytest.raises(DomainError, match="zakończona"):
+        case_move_accept(transfer=move, by=coordinator_a2, worker=p.worker_a2)
+    held[0].refresh_from_db()
+    assert (held[0].region, held[0].worker) == (org.region_a1, p.worker_a)
