@@ -30,15 +30,17 @@ from cases.models import (
     Notification,
     OfficialNote,
     ParentApartInfo,
-    ProblemArea,
     Relation,
     Report,
     ReportForm,
+    Subcategory,
+    Subgroup,
     Summons,
     TargetGroup,
     Visit,
 )
 from cases.pesel import pesel_birth_date, validate_pesel
+from cases.problem_areas import problem_area_choices, problem_area_names
 from cases.procedure import CloseReason, Stage
 from mopr.models import Region, User
 from mopr.policy import regions_visible_to, social_workers_in
@@ -599,7 +601,7 @@ class ChildObservationForm(EntryForm):
 class DiagnosisForm(EntryForm):
     date_fields = ("diagnosed_on",)
     problem_areas = forms.MultipleChoiceField(
-        label=_("Obszary problemowe"), choices=ProblemArea.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Obszary problemowe"), required=False, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -616,6 +618,17 @@ class DiagnosisForm(EntryForm):
             "resources": forms.Textarea(attrs={"rows": 3}),
             "justification": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The Act's areas and the institution's own in use; a correction keeps an area no longer in use.
+        choices = problem_area_choices(institution_id=self.case.institution_id)
+        known = {code for code, _name in choices}
+        kept = [code for code in (self.instance.problem_areas or []) if code not in known]
+        if kept:
+            names = problem_area_names(institution_id=self.case.institution_id, codes=kept)
+            choices += [(code, names.get(code, code)) for code in kept]
+        self.fields["problem_areas"].choices = choices
 
     def clean(self):
         data = super().clean()
@@ -813,3 +826,27 @@ class DocumentationTransferForm(forms.ModelForm):
 
 class SummonsCancelForm(forms.Form):
     reason = forms.CharField(label=_("Powód odwołania terminu"), max_length=300)
+
+
+class TargetGroupForm(forms.Form):
+    """The target group and OBOP's subcategory and subgroups (seed 004)."""
+
+    target_group = forms.ChoiceField(label=_("Grupa docelowa"), choices=TargetGroup.choices)
+    subcategory = forms.ChoiceField(
+        label=_("Podkategoria (osoby pozostające bez pracy)"),
+        choices=[("", _("— brak —")), *Subcategory.choices],
+        required=False,
+    )
+    subgroups = forms.MultipleChoiceField(
+        label=_("Podgrupy (osoby pozostające bez pracy)"),
+        choices=Subgroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Powód zmiany"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wymagany, gdy zmieniasz grupę docelową."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

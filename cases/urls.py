@@ -37,6 +37,7 @@ urlpatterns = [
     path("zgloszenia/przeniesienia/<int:transfer_pk>/", transfer_views.move_decide, name="move_decide"),
     path("sprawy/<int:pk>/zgloszenia/<int:report_pk>/weryfikacja/", views.report_verify, name="verify"),
     path("sprawy/<int:pk>/klient/", views.client_edit, name="client_edit"),
+    path("sprawy/<int:pk>/grupa-docelowa/", views.target_group_edit, name="target_group"),
     path("sprawy/<int:pk>/rodzina/dodaj/", views.member_edit, name="member_add"),
     path("sprawy/<int:pk>/klient/scal/", merge_views.client_merge_view, name="client_merge"),
     path("sprawy/<int:pk>/rodzina/<int:member_pk>/", views.member_edit, name="member_edit"),

@@ -26,11 +26,12 @@ from cases.forms import (
     MemberForm,
     MemberFormSet,
     MoveForm,
+    TargetGroupForm,
     TransitionForm,
     VerifyForm,
     reveal_confirmation,
 )
-from cases.models import Client, ClientMember, Report
+from cases.models import Client, ClientMember, Correction, Report
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, Stage
 from mopr import access, conflicts, policy
@@ -552,3 +553,35 @@ def member_edit(request, pk: int, member_pk: int | None = None):
             return redirect("cases:detail", pk=case.pk)
     context = {"case": case, "member": member, "form": form, "conflict": conflict}
     return render(request, "cases/member_edit.html", context, status=409 if conflict else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def target_group_edit(request, pk: int):
+    """The target group and OBOP's subcategory and subgroups, with what they were before."""
+    case = policy.case_get_for(request.user, pk, Action.WRITE)
+    initial = {
+        "target_group": case.target_group,
+        "subcategory": case.target_subcategory,
+        "subgroups": case.target_subgroups,
+        "version": case.version,
+    }
+    form = TargetGroupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_target_group_set(
+                case=case,
+                by=request.user,
+                target_group=data["target_group"],
+                subcategory=data["subcategory"],
+                subgroups=data["subgroups"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Zapisano grupę docelową."))
+            return redirect("cases:detail", pk=case.pk)
+    changes = Correction.objects.filter(case=case, entry_model="cases.case").select_related("by").order_by("-at")
+    return render(request, "cases/target_group_edit.html", {"case": case, "form": form, "changes": changes})

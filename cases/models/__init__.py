@@ -18,6 +18,8 @@ from cases.models.core import (
     Report,
     ReportForm,
     StageTransition,
+    Subcategory,
+    Subgroup,
     TargetGroup,
 )
 from cases.models.corrections import Correction
@@ -66,6 +68,8 @@ __all__ = [
     "Report",
     "ReportForm",
     "StageTransition",
+    "Subcategory",
+    "Subgroup",
     "Summons",
     "TargetGroup",
     "Visit",

@@ -42,6 +42,36 @@ class TargetGroup(models.TextChoices):
     DISABLED = "disabled", _("Osoby z niepełnosprawnością")
     ADDICTION = "addiction", _("Osoby uzależnione")
     HOMELESS = "homeless", _("Osoby bezdomne")
+    # Seed 001 IV.1: "chorych psychicznie wymagających wsparcia aktywizująco-integracyjnego".
+    MENTAL_ILLNESS = "mental_illness", _("Osoby chorujące psychicznie")
+
+
+class Subcategory(models.TextChoices):
+    """The subcategories of Osoby Pozostające Bez Pracy (OBOP, seed 004): one per case."""
+
+    UNEMPLOYED = "unemployed", _("osoby bezrobotne")
+    JOB_SEEKING = "job_seeking", _("osoby poszukujące pracy")
+    INACTIVE = "inactive", _("osoby nieaktywne zawodowo")
+
+
+class Subgroup(models.TextChoices):
+    """The problem subgroups of OBOP (seed 004): any number per case."""
+
+    UNDER_25 = "under_25", _("osoby do 25 roku życia")
+    WOMEN_RETURNING = "women_returning", _("kobiety powracające na rynek pracy po urodzeniu dziecka")
+    SINGLE_MOTHERS = "single_mothers", _("kobiety samotnie wychowujące dzieci, mające pod opieką osoby zależne")
+    NO_QUALIFICATIONS = "no_qualifications", _("osoby bez kwalifikacji zawodowych")
+    AFTER_PRISON = "after_prison", _("osoby po opuszczeniu zakładu karnego")
+    DISABLED = "disabled", _("osoby niepełnosprawne")
+    OVER_50 = "over_50", _("osoby w wieku 50+")
+    NOT_ACTIVABLE = (
+        "not_activable",
+        _("osoby z problemami uniemożliwiającymi aktywizację zawodową na początku pracy socjalnej"),
+    )
+
+
+# The target groups with subcategories and subgroups (seed 004 names them for OBOP only).
+WITH_SUBGROUPS = (TargetGroup.UNEMPLOYED,)
 
 
 class Client(models.Model):
@@ -199,6 +229,8 @@ class Case(models.Model):
     )
     number = models.CharField(_("numer sprawy"), max_length=40)
     target_group = models.CharField(_("grupa docelowa"), max_length=20, choices=TargetGroup.choices)
+    target_subcategory = models.CharField(_("podkategoria"), max_length=20, choices=Subcategory.choices, blank=True)
+    target_subgroups = models.JSONField(_("podgrupy"), default=list, blank=True)
     stage = models.CharField(_("etap"), max_length=20, choices=Stage.choices, default=Stage.ZGLOSZENIE)
     suspended_from = models.CharField(_("zawieszona na etapie"), max_length=20, choices=Stage.choices, blank=True)
     urgent = models.BooleanField(_("pilne – zagrożenie zdrowia lub życia"), default=False)
@@ -238,6 +270,11 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["client"], condition=~models.Q(stage=Stage.ZAKONCZENIE), name="case_one_open_per_client"
             ),
+            # Seed 004's subcategory belongs to OBOP only.
+            models.CheckConstraint(
+                condition=models.Q(target_subcategory="") | models.Q(target_group__in=WITH_SUBGROUPS),
+                name="case_subcategory_obop_only",
+            ),
         ]
         # Every filter and sort of the case list and the register within an institution (docs/performance.md):
         indexes = [
@@ -254,10 +291,17 @@ class Case(models.Model):
             models.Index(fields=["institution", "social_work_started_at"], name="case_inst_social_work_idx"),
             # "resigned from social work": closed on refusal (or monitored – the stage index).
             models.Index(fields=["institution", "close_reason"], name="case_inst_close_reason_idx"),
+            # the register's and the statistics' target-group filter.
+            models.Index(fields=["institution", "target_group", "id"], name="case_inst_target_group_idx"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def target_subgroup_labels(self) -> list[str]:
+        labels = dict(Subgroup.choices)
+        return [str(labels.get(code, code)) for code in self.target_subgroups]
 
     @property
     def stage_enum(self) -> Stage:

@@ -11,20 +11,35 @@ from cases.models.core import Case
 from cases.models.rozeznanie import Entry
 
 
-class ProblemArea(models.TextChoices):
-    """Problem areas of the diagnosis (seed 000 III.1; the problems of art. 7 of the Act)."""
+class ProblemArea(models.Model):
+    """A problem area of the diagnosis (seed 000 III.1). The reasons of art. 7 of the Act on social
+    assistance are rows without an institution, written by migration (``cases.problem_areas``) and
+    not edited by anyone; an institution adds its own (seed 001's teams work by problem).
+    A diagnosis keeps the codes, so a renamed area renames every diagnosis that names it."""
 
-    CARE_AND_UPBRINGING = "care_upbringing", _("opieka i wychowanie")
-    POVERTY = "poverty", _("ubóstwo")
-    UNEMPLOYMENT = "unemployment", _("bezrobocie")
-    ADDICTION = "addiction", _("uzależnienie")
-    VIOLENCE = "violence", _("przemoc w rodzinie")
-    DISABILITY = "disability", _("niepełnosprawność")
-    LONG_ILLNESS = "long_illness", _("długotrwała lub ciężka choroba")
-    HOMELESSNESS = "homelessness", _("bezdomność")
-    HOUSING = "housing", _("trudne warunki mieszkaniowe")
-    HOUSEHOLD_HELPLESSNESS = "household_helplessness", _("bezradność w prowadzeniu gospodarstwa domowego")
-    OTHER = "other", _("inny problem")
+    institution = models.ForeignKey(
+        "mopr.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="problem_areas"
+    )
+    code = models.SlugField(_("kod"), max_length=40)
+    name = models.CharField(_("nazwa"), max_length=200)
+    legal_basis = models.CharField(_("podstawa"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=100)
+    active = models.BooleanField(_("w użyciu"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("obszar problemowy")
+        verbose_name_plural = _("obszary problemowe")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(institution__isnull=True), name="problem_area_code_common"
+            ),
+            models.UniqueConstraint(fields=["institution", "code"], name="problem_area_code_per_institution"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Diagnosis(Entry):
@@ -58,8 +73,10 @@ class Diagnosis(Entry):
 
     @property
     def problem_area_labels(self) -> list[str]:
-        labels = dict(ProblemArea.choices)
-        return [str(labels.get(code, code)) for code in self.problem_areas]
+        from cases.problem_areas import problem_area_names
+
+        names = problem_area_names(institution_id=self.case.institution_id, codes=self.problem_areas)
+        return [names.get(code, code) for code in self.problem_areas]
 
 
 class OfficialNote(Entry):

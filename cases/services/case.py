@@ -24,12 +24,17 @@ from cases.models import (
     CaseNumberCounter,
     Client,
     ClientMember,
+    Correction,
     FlagKind,
     Relation,
     Report,
     ReportForm,
     StageTransition,
+    Subcategory,
+    Subgroup,
+    TargetGroup,
 )
+from cases.models.core import WITH_SUBGROUPS
 from cases.pesel import pesel_birth_date
 from cases.procedure import CloseReason, EndOf, Move, Stage
 from inbox.models import Notice
@@ -591,6 +596,65 @@ def case_start_moving_away(
         locked.moving_away_plan = plan.strip()
         _save(locked, by)
     return locked
+
+
+def case_target_group_set(
+    *,
+    case: Case,
+    by: User,
+    target_group: str,
+    subcategory: str = "",
+    subgroups: list[str] | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Correction:
+    """The target group and, for OBOP, seed 004's subcategory and subgroups. Set at intake and
+    completed once the worker knows the client; what it was stays as a correction row ("sprostowanie
+    … – autor – powód"), and changing the group itself needs a reason."""
+    subgroups = list(dict.fromkeys(subgroups or []))
+    if target_group not in TargetGroup.values:
+        raise DomainError(_("Wybierz grupę docelową z listy."), field="target_group")
+    if target_group not in WITH_SUBGROUPS and (subcategory or subgroups):
+        raise DomainError(_("Podkategorie i podgrupy ma tylko grupa osób pozostających bez pracy."), field="subgroups")
+    if subcategory and subcategory not in Subcategory.values:
+        raise DomainError(_("Wybierz podkategorię z listy."), field="subcategory")
+    if set(subgroups) - set(Subgroup.values):
+        raise DomainError(_("Wybierz podgrupy z listy."), field="subgroups")
+    with transaction.atomic():
+        locked = _lock(case, expected_version, by=by, action=Action.WRITE)
+        if target_group != locked.target_group and not reason.strip():
+            raise DomainError(_("Podaj powód zmiany grupy docelowej."), field="reason")
+        fields = {"target_group": target_group, "target_subcategory": subcategory, "target_subgroups": subgroups}
+        changes = []
+        for name, value in fields.items():
+            before = _group_display(locked, name)
+            setattr(locked, name, value)
+            after = _group_display(locked, name)
+            if before != after:
+                label = str(Case._meta.get_field(name).verbose_name)
+                changes.append({"field": name, "label": label, "before": before, "after": after})
+        if not changes:
+            raise DomainError(_("Nic nie zmieniono."))
+        _save(locked, by)
+        correction = Correction(
+            case=locked,
+            entry_model="cases.case",
+            entry_id=locked.pk,
+            entry_label=str(_("Grupa docelowa")),
+            kind=Correction.Kind.CORRECT,
+            by=by,
+            reason=reason.strip() or str(_("uzupełnienie grupy docelowej")),
+            changes=changes,
+        )
+        record_save(correction, by=by)
+    case.version = locked.version
+    return correction
+
+
+def _group_display(case: Case, name: str) -> str:
+    if name == "target_subgroups":
+        return ", ".join(case.target_subgroup_labels) or "—"
+    return str(getattr(case, f"get_{name}_display")()) or "—"
 
 
 def case_reopen(

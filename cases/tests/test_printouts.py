@@ -123,7 +123,7 @@ def test_karta_has_every_section_with_dates_and_authors(client, full_case, p, tm
         "2. Przekazanie zgłoszenia do realizacji", f"({p.coordinator_a.get_full_name()})", "podpis koordynatora",
         "3. Ustalenie sytuacji klienta", "źródło: wizyta (miejsce zamieszkania klienta)", "Mieszkanie zadbane.",
         "źródło: przychodnia rejonowa (telefon)", "Szczepienia aktualne.", "Ojciec podjął pracę.",
-        "4. Diagnoza i ocena", "Trudności wychowawcze, zadłużenie.", "opieka i wychowanie, ubóstwo",
+        "4. Diagnoza i ocena", "Trudności wychowawcze, zadłużenie.", "bezradność w sprawach opiekuńczo-wychowawczych, ubóstwo",
         "5. Uwagi / wnioski", "potrzebna praca socjalna", "Zawiadomienie: Policja – Prośba o informację",
         "6. Rejestracja dalszych działań", "Etap: IV. Praca socjalna", "Kontrakt socjalny nr 1: sporządzenie",
         "Kontrakt socjalny nr 1: podpisanie",

@@ -173,6 +173,7 @@ EXPECTED: dict[str, Spec] = {
     ),
     "cases:verify": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "report_pk"]),
     "cases:client_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "cases:target_group": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:member_add": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
     "cases:member_edit": Spec(case_rule({"worker_a": 200}), kwargs=["pk", "member_pk"]),
     "cases:intake": Spec(role_rule(INTAKE)),

@@ -4,7 +4,7 @@ households are drawn from, and the texts of the scenarios. Kept apart so the com
 Django treats only modules without a leading underscore as commands, so this one is never run by itself.
 """
 
-from cases.models import ProblemArea, TargetGroup
+from cases.models import TargetGroup
 from mopr.models import Role
 
 # fmt: off
@@ -56,35 +56,34 @@ LAST_NAMES = (  # masculine forms; feminine() makes Kowalska of Kowalski
     "Laskowski Borkowski Czajkowski Szulc Kaczmarczyk Urbański Gajewski Wrzosek Marciniak Sadowski Bielecki "
     "Zając Kurek Jasiński Przybylski Cieślak Wawrzyniak Szczepaniak Domański Kuczyński Lis Makowski Szymczak"
 )
-PA = ProblemArea
 GROUPS = {  # kind of household: target group, problem areas, what reports say, who reports from an institution
-    "family": (TargetGroup.FAMILY_WITH_CHILDREN, [PA.CARE_AND_UPBRINGING, PA.POVERTY], [
+    "family": (TargetGroup.FAMILY_WITH_CHILDREN, ["care_upbringing", "poverty"], [
         "Sąsiadka zgłasza, że dzieci wieczorami zostają same w mieszkaniu, słychać płacz i krzyki.",
         "Rodzina prosi o pomoc: zaległości w czynszu, grozi wypowiedzenie najmu, brak pieniędzy na opał.",
         "Uczeń często opuszcza lekcje, przychodzi do szkoły głodny i za lekko ubrany.",
     ], ["Szkoła Podstawowa nr 5", "Przedszkole Miejskie nr 8", "Poradnia Psychologiczno-Pedagogiczna"]),
-    "foster_family": (TargetGroup.FAMILY_WITH_CHILDREN, [PA.CARE_AND_UPBRINGING], [
+    "foster_family": (TargetGroup.FAMILY_WITH_CHILDREN, ["care_upbringing"], [
         "Sąd umieścił najmłodsze dziecko w rodzinie zastępczej; matka deklaruje chęć odzyskania opieki.",
         "Prośba o pracę z rodzicami dziecka przebywającego w rodzinie zastępczej (powrót dziecka do domu).",
     ], ["Sąd Rejonowy – kurator", "Organizator rodzinnej pieczy zastępczej"]),
-    "elderly": (TargetGroup.ELDERLY, [PA.LONG_ILLNESS, PA.HOUSEHOLD_HELPLESSNESS], [
+    "elderly": (TargetGroup.ELDERLY, ["long_illness", "household_helplessness"], [
         "Córka mieszkająca w Gdańsku zgłasza, że rodzic mieszkający w Toruniu nie radzi sobie z zakupami i lekami.",
         "Sąsiedzi zgłaszają, że starsza osoba od kilku dni nie wychodzi z mieszkania i nie otwiera drzwi.",
         "Samotna osoba po udarze, bez opieki w ciągu dnia; w mieszkaniu zimno.",
     ], ["Szpital Miejski – oddział wewnętrzny", "Przychodnia rejonowa – pielęgniarka środowiskowa"]),
-    "unemployed": (TargetGroup.UNEMPLOYED, [PA.UNEMPLOYMENT, PA.POVERTY], [
+    "unemployed": (TargetGroup.UNEMPLOYED, ["unemployment", "poverty"], [
         "Osoba długotrwale bezrobotna, bez statusu w PUP, prosi o pomoc w znalezieniu pracy i opłaceniu rachunków.",
         "Po likwidacji zakładu pracy od roku bez zatrudnienia, narastają długi, odcięto gaz.",
     ], ["Powiatowy Urząd Pracy dla Miasta Torunia"]),
-    "disabled": (TargetGroup.DISABLED, [PA.DISABILITY, PA.HOUSING], [
+    "disabled": (TargetGroup.DISABLED, ["disability", "housing"], [
         "Matka dorosłego syna z niepełnosprawnością intelektualną prosi o wsparcie – sama choruje.",
         "Osoba na wózku mieszka na trzecim piętrze bez windy, od miesięcy nie wychodzi z domu.",
     ], ["Miejski Zespół ds. Orzekania o Niepełnosprawności"]),
-    "addiction": (TargetGroup.ADDICTION, [PA.ADDICTION], [
+    "addiction": (TargetGroup.ADDICTION, ["addiction"], [
         "Rodzina zgłasza nadużywanie alkoholu, brak pieniędzy na utrzymanie, awantury.",
         "Sąsiedzi skarżą się na osobę nadużywającą alkoholu, mieszkanie jest zaniedbane.",
     ], ["Policja – dzielnicowy", "Miejska Komisja Rozwiązywania Problemów Alkoholowych"]),
-    "homeless": (TargetGroup.HOMELESS, [PA.HOMELESSNESS, PA.POVERTY], [
+    "homeless": (TargetGroup.HOMELESS, ["homelessness", "poverty"], [
         "Nocuje w altanie na ogródkach działkowych, prosi o miejsce w noclegowni.",
         "Osoba bezdomna nocuje na klatce schodowej bloku, jest wychłodzona.",
     ], ["Straż Miejska", "Policja – dzielnicowy"]),

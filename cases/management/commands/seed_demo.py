@@ -46,7 +46,6 @@ from cases.models import (
     Diagnosis,
     FlagKind,
     InstitutionContact,
-    ProblemArea,
     Relation,
     ReportForm,
     Visit,
@@ -68,7 +67,6 @@ SHORT_NAME = "MOPR Toruń"
 MAX_AGE_DAYS = 300  # the oldest report is about ten months old
 BIRTHS_FROM = datetime.date(2026, 1, 1)  # ages count from a fixed day, so names and PESELs never change
 
-PA = ProblemArea
 R, D, PS, M = Stage.ROZEZNANIE, Stage.DIAGNOZA, Stage.PRACA_SOCJALNA, Stage.MONITORING
 GAP = {R: (1, 7), D: (7, 20), PS: (5, 15)}  # days before each step forward; the contract within two months
 
@@ -341,7 +339,7 @@ def violence(s: Story, until=R, ended=False):
     s.move(R, days=(0, 2)).flag(FlagKind.NIEBIESKA_KARTA, "Policja – KMP w Toruniu", "Formularz NK-A")
     if until == PS:
         s.quiet = (10, 150)
-        s.onward(PS, areas=[PA.VIOLENCE, PA.CARE_AND_UPBRINGING])
+        s.onward(PS, areas=["violence", "care_upbringing"])
     if ended:
         s.unflag("Zespół interdyscyplinarny zakończył procedurę Niebieskiej Karty – ustanie przemocy.")
 
