@@ -955,6 +955,20 @@ class Team:
         return cls(institution_id=team.pk)
 
 
+def time_uses_benefits_categories(worker: User) -> bool:
+    """Seed 004: the benefits worker accounts time in the categories of their job (A–Ł), never in
+    the social worker's A–I – also with a second role (seed 001: they never run social work)."""
+    return roles_of(worker).has(Role.BENEFITS_WORKER)
+
+
+def benefits_worker_roles() -> QuerySet:
+    """The benefits workers' role rows, for a selector that marks many people at once (an
+    ``Exists`` on ``user``) instead of asking ``time_uses_benefits_categories`` per person."""
+    from mopr.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(role=Role.BENEFITS_WORKER)
+
+
 def user_records_time(user: User) -> bool:
     """Social workers, benefits workers and coordinators record their own time."""
     return bool(user.is_authenticated and user.is_active and roles_of(user).all & TIME_ROLES)

@@ -30,6 +30,8 @@ register_converter(MonthConverter, "yyyy_mm")
 urlpatterns: list = [
     path("czas-pracy/", views.time_week, name="time_week"),
     path("czas-pracy/obciazenie/", views.time_caseload, name="time_caseload"),
+    path("czas-pracy/zestawienie/", views.time_summary, name="time_summary"),
+    path("czas-pracy/zestawienie/eksport.<str:fmt>", views.time_summary_export, name="time_summary_export"),
     path("czas-pracy/zespol/<yyyy_mm:month>/", views.time_team_month, name="time_team_month"),
     path("czas-pracy/<int:user_id>/<yyyy_mm:month>/", views.time_worker_month, name="time_worker_month"),
 ]

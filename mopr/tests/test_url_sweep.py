@@ -75,6 +75,7 @@ INTAKE = {
 DEADLINES = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "outsider", "coordinator_b", "assistant_a",
              "director_a", "head_a"}  # fmt: skip
 TIME_STAFF = {"worker_a", "worker_a_2", "worker_a2", "coordinator_a", "benefits_a", "outsider", "coordinator_b"}
+TIME_READERS = {"head_a", "director_a", "auditor_a"}  # the time summaries of the whole institution
 REGISTER = {"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}
 MEETINGS = {
     "worker_a",
@@ -246,6 +247,8 @@ EXPECTED: dict[str, Spec] = {
         role_rule({"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}), kwargs=["month"]
     ),
     "registers:time_caseload": Spec(role_rule(TIME_STAFF | {"head_a", "director_a", "auditor_a"})),
+    "registers:time_summary": Spec(role_rule(TIME_STAFF | TIME_READERS)),
+    "registers:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:meetings": Spec(role_rule(MEETINGS)),
     "registers:meeting_new": Spec(

@@ -112,7 +112,7 @@ def test_a_day_in_the_future_is_refused(p):
 
 def test_an_unknown_category_is_refused(p):
     with pytest.raises(DomainError, match="Nieznana kategoria"):
-        time_record(worker=p.worker_a, day=TODAY(), hours_by_category={"J": D(1)}, by=p.worker_a)
+        time_record(worker=p.worker_a, day=TODAY(), hours_by_category={"Z": D(1)}, by=p.worker_a)
 
 
 def test_history_names_the_person_who_recorded(p):
@@ -264,11 +264,14 @@ def test_a_region_team_holds_its_workers_and_coordinators_only(org, p):
     record(p.coordinator_a, MARCH, F="2")
     record(p.outsider, MARCH, A="7")
     a1 = sel.month_summary_for_team(team=org.region_a1, month=MARCH)
-    assert {w.worker.username for w in a1.workers} == {"worker_a", "worker_a_2", "coordinator_a", "benefits_a"}
+    assert {w.worker.username for w in a1.workers} == {"worker_a", "worker_a_2", "coordinator_a"}
     assert a1.total == D(3)
+    # The benefits worker (also a social worker of A1) is listed under the set of their job.
+    benefits = sel.month_summary_for_team(team=org.region_a1, month=MARCH, category_set=sel.BENEFITS)
+    assert {w.worker.username for w in benefits.workers} == {"benefits_a"} and benefits.total == 0
     whole = sel.month_summary_for_team(team=org.inst_a, month=MARCH)
     assert {w.worker.username for w in whole.workers} == {
-        "worker_a", "worker_a_2", "worker_a2", "coordinator_a", "benefits_a",
+        "worker_a", "worker_a_2", "worker_a2", "coordinator_a",
     }  # fmt: skip
     assert whole.total == D(8)
 
@@ -610,7 +613,7 @@ def test_the_caseload_page(client, org, p):
     login(client, "coordinator_a")
     body = client.get(url).content.decode()
     assert p.worker_a.get_full_name() in body and p.worker_a2.get_full_name() not in body
-    assert "powyżej normy" not in body and "nie rejestruje" in body
+    assert "powyżej normy" not in body and "dolną granicą" in body
     org.inst_a.caseload_norm_social_worker = 2
     org.inst_a.save()
     body = client.get(url).content.decode()
@@ -622,6 +625,289 @@ def test_the_caseload_page(client, org, p):
     body = client.get(url + f"?rejon={org.region_a2.pk}").content.decode()
     assert p.worker_a2.get_full_name() in body and p.worker_a.get_full_name() not in body
     assert "Wybierz rejon z listy." in client.get(url + "?rejon=xyz").content.decode()
+
+
+# --- the benefits worker's own categories (seed 004, "… – pracownik ds. świadczeń") ------------------
+
+# Seed 004, "Osoby Pozostające Bez Pracy – pracownik ds. świadczeń", X–VIII: hours and the printed %.
+SEED_BENEFITS_OBOP_HOURS = {
+    "A": D("23.5"), "B": D("31"), "C": D("245.5"), "D": D("353.5"), "E": D("0"), "F": D("0"), "G": D("181.5"),
+    "H": D("2"), "I": D("334.5"), "J": D("270.5"), "K": D("252"), "L": D("40"), "Ł": D("114"),
+}  # fmt: skip
+SEED_BENEFITS_OBOP_PERCENT = {
+    "A": 1, "B": 2, "C": 13, "D": 19, "E": 0, "F": 0, "G": 10, "H": 0, "I": 18, "J": 15, "K": 14, "L": 2, "Ł": 6,
+}  # fmt: skip
+# Seed 004, "Rodziny z Dziećmi – pracownik ds. świadczeń", X–VIII.
+SEED_BENEFITS_RZD_HOURS = {
+    "A": D("23"), "B": D("17.5"), "C": D("420"), "D": D("323"), "E": D("1.5"), "F": D("45"), "G": D("189.5"),
+    "H": D("5.5"), "I": D("216"), "J": D("242.5"), "K": D("261.5"), "L": D("35"), "Ł": D("68"),
+}  # fmt: skip
+SEED_BENEFITS_RZD_PERCENT = {
+    "A": 1, "B": 1, "C": 23, "D": 17, "E": 0, "F": 2, "G": 10, "H": 0, "I": 12, "J": 13, "K": 14, "L": 2, "Ł": 4,
+}  # fmt: skip
+
+
+def benefits_workers(org, n):
+    return [
+        UserFactory(institution=org.inst_a, roles=[(Role.BENEFITS_WORKER, None)], last_name=f"Świadczenia{i:02d}")
+        for i in range(n)
+    ]
+
+
+def test_the_benefits_worker_records_in_the_categories_of_their_job(p):
+    day = TODAY() - DAY
+    time_record(worker=p.benefits_a, day=day, hours_by_category={"G": D(3), "J": D(2), "Ł": D(1)}, by=p.benefits_a)
+    stored = {(e.category_set, e.category): e.hours for e in TimeEntry.objects.filter(worker=p.benefits_a)}
+    assert stored == {("benefits", "G"): D(3), ("benefits", "J"): D(2), ("benefits", "Ł"): D(1)}
+    entry = TimeEntry.objects.get(worker=p.benefits_a, category="G")
+    assert entry.category_label == "G – Wprowadzanie decyzji do systemu informatycznego"
+    assert entry.history.get().history_user == p.benefits_a  # simple-history keeps recording
+    # A of the one set is not A of the other: both coexist on one day.
+    record(p.worker_a, day, A="2")
+    record(p.benefits_a, day, A="3", G="3")
+    assert TimeEntry.objects.filter(day=day, category="A").count() == 2
+    assert sel.month_summary_for_worker(worker=p.worker_a, month=day).percents["A"] == 100
+    benefits = sel.month_summary_for_worker(worker=p.benefits_a, month=day, category_set=sel.BENEFITS)
+    assert benefits.total == D(6) and benefits.percents["A"] == 50
+
+
+def test_a_social_worker_cannot_record_a_benefits_category_nor_the_reverse(p):
+    day = TODAY() - DAY
+    with pytest.raises(DomainError) as error:
+        time_record(worker=p.worker_a, day=day, hours_by_category={"J": D(1)}, by=p.worker_a)
+    assert error.value.message.startswith("Kategoria J nie należy do Twojego zestawu. Pracownik socjalny")
+    with pytest.raises(DomainError) as error:
+        time_record(worker=p.worker_a, day=day, hours_by_category={"A": D(1)}, by=p.worker_a, category_set="benefits")
+    assert error.value.message == (
+        "Pracownik socjalny rejestruje czas w kategoriach pracy socjalnej (A–I); kategorie pracownika ds. "
+        "świadczeń (A–Ł) nie są dla niego dostępne."
+    )
+    # The benefits worker (who also holds a social-worker role: seed 001 still keeps them out of it).
+    with pytest.raises(DomainError) as error:
+        time_record(worker=p.benefits_a, day=day, hours_by_category={"A": D(1)}, by=p.benefits_a, category_set="social")
+    assert error.value.message.startswith("Pracownik ds. świadczeń rejestruje czas w kategoriach swojego stanowiska")
+    # A coordinator correcting the benefits worker's day records in the benefits worker's set.
+    time_record(worker=p.benefits_a, day=day, hours_by_category={"K": D(8)}, by=p.coordinator_a)
+    assert TimeEntry.objects.get(worker=p.benefits_a).category_set == "benefits"
+    assert not TimeEntry.objects.filter(worker=p.worker_a).exists()
+
+
+def test_the_database_refuses_a_letter_outside_its_set(p):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeEntry.objects.create(worker=p.worker_a, day=TODAY(), category="J", hours=1)  # social: A–I only
+    TimeEntry.objects.create(worker=p.worker_a, day=TODAY(), category_set="benefits", category="J", hours=1)
+
+
+def test_hours_kept_in_the_other_set_stay_and_count_to_the_day(p):
+    """A row the benefits worker wrote in the social set before their set existed (the migration
+    kept it there) is neither re-labelled nor removed by recording the day, and counts to 24 h."""
+    day = TODAY() - DAY
+    TimeEntry.objects.create(worker=p.benefits_a, day=day, category="A", hours=20)  # the default: social
+    with pytest.raises(DomainError, match="przekracza 24 godziny"):
+        record(p.benefits_a, day, J="5")
+    record(p.benefits_a, day, J="4")
+    assert {(e.category_set, e.category) for e in TimeEntry.objects.filter(worker=p.benefits_a)} == {
+        ("social", "A"), ("benefits", "J"),
+    }  # fmt: skip
+
+
+def test_the_week_grid_offers_the_benefits_worker_their_categories_only(client, p):
+    login(client, "benefits_a")
+    monday = monday_of(TODAY()) - 7 * DAY
+    body = client.get(week_url(tydzien=f"{monday:%Y-%m-%d}")).content.decode()
+    assert "Wprowadzanie decyzji do systemu informatycznego" in body and "Doskonalenie zawodowe NAKŁADKA" in body
+    assert "praca socjalna z osobą/rodziną w środowisku" not in body
+    assert f'name="{cell(monday, "Ł")}"' in body and f'name="{cell(monday, "J")}"' in body
+    response = client.post(
+        week_url(tydzien=f"{monday:%Y-%m-%d}"),
+        {cell(monday, "C"): "4", cell(monday, "Ł"): "1,5", f"s_{monday:%Y%m%d}": "unemployed"},
+    )
+    assert response.status_code == 302
+    stored = {(e.category_set, e.category, e.target_group, e.hours) for e in TimeEntry.objects.all()}
+    assert stored == {("benefits", "C", "unemployed", D(4)), ("benefits", "Ł", "unemployed", D("1.5"))}
+    # The social worker's grid has no benefits cell; a forged one is not a field and saves nothing.
+    login(client, "worker_a")
+    body = client.get(week_url(tydzien=f"{monday:%Y-%m-%d}")).content.decode()
+    assert f'name="{cell(monday, "J")}"' not in body and "Wprowadzanie decyzji" not in body
+    client.post(week_url(tydzien=f"{monday:%Y-%m-%d}"), {cell(monday, "A"): "2", cell(monday, "J"): "3"})
+    assert {(e.category_set, e.category) for e in TimeEntry.objects.filter(worker=p.worker_a)} == {("social", "A")}
+
+
+@pytest.mark.parametrize(
+    ("hours", "printed"),
+    [(SEED_BENEFITS_OBOP_HOURS, SEED_BENEFITS_OBOP_PERCENT), (SEED_BENEFITS_RZD_HOURS, SEED_BENEFITS_RZD_PERCENT)],
+)
+def test_the_seed_benefits_tables_with_their_overlays(org, hours, printed):
+    """Both of the seed's benefits tables add up to 1848 h (11 months × 168 h) with L and Ł, and
+    every printed percent is of those 1848 h: the overlays are inside the 100 %. Without them C
+    of OBOP would be 245,5 / 1694 = 14 %, the seed prints 13 %."""
+    workers = benefits_workers(org, 3)
+    spread({c: h for c, h in hours.items() if h}, workers, MARCH)
+    summary = sel.time_summary(team=org.inst_a, first=MARCH, last=MARCH).of_set(sel.BENEFITS)
+    assert summary.total == D(1848) and summary.percents == printed
+    assert summary.overlay_total == hours["L"] + hours["Ł"]
+    assert [r.category for r in summary.rows if r.overlay] == ["L", "Ł"]
+    assert summary.rows[11].description.endswith("inne NAKŁADKA")
+    assert sel.percent(D("245.5"), D(1694)) == 14 and SEED_BENEFITS_OBOP_PERCENT["C"] == 13
+
+
+# --- summaries over a range of months, per team, per standard, per worker ---------------------------------
+
+
+def test_a_range_summary_per_team_standard_and_worker(org, p):
+    """X.2024–VIII.2025 as in the seed: hours in October and August count, September does not."""
+    record(p.worker_a, datetime.date(2024, 10, 1), A="6", I="2")
+    time_record(worker=p.worker_a, day=datetime.date(2025, 8, 29), hours_by_category={"E": D(8)}, by=p.worker_a,
+                target_group="family_children")  # fmt: skip
+    record(p.worker_a, datetime.date(2025, 9, 1), A="8")  # outside the range
+    time_record(worker=p.worker_a_2, day=datetime.date(2025, 1, 15), hours_by_category={"A": D(4), "G": D(4)},
+                by=p.worker_a_2, target_group="unemployed")  # fmt: skip
+    time_record(worker=p.benefits_a, day=datetime.date(2025, 3, 3), hours_by_category={"C": D(6), "L": D(2)},
+                by=p.benefits_a, target_group="unemployed")  # fmt: skip
+    summary = sel.time_summary(team=org.region_a1, first=datetime.date(2024, 10, 1), last=datetime.date(2025, 8, 1))
+    assert summary.label == "X.2024–VIII.2025"
+    social = summary.of_set(sel.SOCIAL)
+    assert social.total == D(24) and social.percents["A"] == 42 and social.percents["E"] == 33  # 10/24, 8/24
+    assert {w.worker.username: w.total for w in social.workers} == {
+        "worker_a": D(16), "worker_a_2": D(8), "coordinator_a": D(0),
+    }  # fmt: skip
+    benefits = summary.of_set(sel.BENEFITS)
+    assert benefits.total == D(8) and benefits.percents == {c.value: 0 for c in sel.categories_of(sel.BENEFITS)} | {
+        "C": 75, "L": 25,
+    }  # fmt: skip
+    assert [w.worker.username for w in benefits.workers] == ["benefits_a"]
+    by_standard = {(t.title, t.total) for t in summary.by_standard}
+    assert by_standard == {
+        ("Rodziny z dziećmi – pracownik socjalny", D(8)),
+        ("Osoby pozostające bez pracy – pracownik socjalny", D(8)),
+        ("Osoby pozostające bez pracy – pracownik ds. świadczeń", D(8)),
+        ("Bez przypisania do standardu – pracownik socjalny", D(8)),
+    }
+    unemployed = next(t for t in summary.by_standard if t.title.startswith("Osoby pozostające bez pracy – prac"))
+    assert unemployed.percents["A"] == 50 and unemployed.percents["G"] == 50
+
+
+def range_url(fmt=None, **query):
+    from urllib.parse import urlencode
+
+    name = "registers:time_summary_export" if fmt else "registers:time_summary"
+    return reverse(name, args=[fmt] if fmt else []) + (f"?{urlencode(query)}" if query else "")
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"od": "2025-08", "do": "2024-10"}, "do", "Miesiąc końcowy nie może być wcześniejszy niż początkowy."),
+        ({"od": "2023-01", "do": "2025-01"}, "do", "Zestawienie obejmuje najwyżej 24 miesiące – skróć okres."),
+        ({"od": "październik", "do": "2025-01"}, "od", "Podaj miesiąc, np. 2025-03."),
+        ({"od": "0999-01", "do": "2025-01"}, "od", "Podaj miesiąc z lat 1900–2999."),
+    ],
+)
+def test_the_range_form_says_what_is_wrong_at_the_field(client, p, query, field, message):
+    from registers.forms_time import MonthRangeForm
+
+    form = MonthRangeForm(query)
+    assert not form.is_valid() and form.errors[field] == [message]
+    login(client, "coordinator_a")
+    response = client.get(range_url(**query))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert client.get(range_url("csv", **query)).status_code == 400  # no file of a wrong range
+    assert MonthRangeForm({"od": "2023-01", "do": "2024-12"}).is_valid()  # exactly 24 months
+
+
+def test_the_range_page_and_its_exports(client, org, p):
+    import io
+
+    from openpyxl import load_workbook
+
+    from mopr.models import AccessLog
+
+    time_record(worker=p.worker_a, day=MARCH, hours_by_category={"A": D(6), "E": D(2)}, by=p.worker_a,
+                target_group="family_children")  # fmt: skip
+    time_record(worker=p.benefits_a, day=MARCH, hours_by_category={"G": D(3), "Ł": D(1)}, by=p.benefits_a)
+    p.worker_a.first_name = "=HYPERLINK(1)"  # a name a spreadsheet would run
+    p.worker_a.save()
+    login(client, "coordinator_a")
+    query = {"od": "2025-03", "do": "2025-03"}
+    body = client.get(range_url(**query)).content.decode()
+    assert "III.2025" in body and "Rodziny z dziećmi – pracownik socjalny" in body
+    assert "w tym nakładki: 1 godz." in body and "Wprowadzanie decyzji do systemu informatycznego" in body
+    csv_text = client.get(range_url("csv", **query)).content.decode()
+    assert csv_text.startswith("\ufeff") and '"Rejon: RPŚ-1";"pracownik socjalny";"A"' in csv_text.replace(
+        '"zespół";"III.2025";', ""
+    )
+    assert "\"'=HYPERLINK(1)" in csv_text  # the register's safe_cell
+    assert '"pracownik";"III.2025";"\'=HYPERLINK(1) ' in csv_text
+    assert '"Ł";"Doskonalenie zawodowe NAKŁADKA";"tak";"1";"25"' in csv_text
+    xlsx = client.get(range_url("xlsx", **query))
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0][0] == "Zestawienie"
+    assert any(row[4] == "Ł" and row[7] == 1 and row[8] == 25 for row in values)
+    cells = [c for row in sheet.iter_rows() for c in row]
+    name = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert name.data_type == "s" and all(c.data_type != "f" for c in cells)  # text, never a formula
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, what__startswith="Czas pracy CSV").exists()
+    assert (
+        client.get(reverse("registers:time_summary_export", args=["pdf"]) + "?od=2025-03&do=2025-03").status_code == 404
+    )
+    # A worker sees only their own hours; the export too.
+    login(client, "worker_a_2")
+    assert "=HYPERLINK" not in client.get(range_url("csv", **query)).content.decode()
+
+
+def test_the_range_summary_in_a_fixed_number_of_queries(client, org, p, django_assert_max_num_queries):
+    first, last = datetime.date(2024, 10, 1), datetime.date(2025, 8, 1)
+    for worker in team_of_workers(org, 2):
+        record(worker, MARCH, A="4", E="3")
+    login(client, "coordinator_a")
+    query = {"od": "2024-10", "do": "2025-08"}
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(range_url(**query)).status_code == 200
+    for worker in [*team_of_workers(org, 6), *benefits_workers(org, 2)]:
+        record(worker, MARCH, A="4", B="1")
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(range_url(**query)).status_code == 200
+    with django_assert_max_num_queries(len(small) + 1):  # the access log's row
+        assert client.get(range_url("csv", **query)).status_code == 200
+    n = queries_of(lambda: sel.time_summary(team=org.region_a1, first=first, last=last))
+    assert n == 2
+
+
+def test_the_default_range_runs_from_the_last_october(client, p):
+    import time_machine
+
+    login(client, "worker_a")
+    with time_machine.travel(datetime.datetime(2025, 8, 20, 12, tzinfo=datetime.UTC)):
+        assert "X.2024–VIII.2025" in client.get(range_url()).content.decode()
+    with time_machine.travel(datetime.datetime(2025, 11, 20, 12, tzinfo=datetime.UTC)):
+        assert "X.2025–XI.2025" in client.get(range_url()).content.decode()
+
+
+# --- the benefits worker's caseload: the people they serve ---------------------------------------------------
+
+
+def test_the_benefits_workers_caseload_counts_the_families_they_referred(org, p):
+    """Families of open cases whose report the benefits worker took: 2 open of 3 clients (one with
+    two reports counts once), a closed case and another institution's report are not counted."""
+    from mopr.tests.factories import ReportFactory
+
+    first, second, closed = open_cases(p.worker_a, org.region_a1, 2) + open_cases(
+        p.worker_a, org.region_a1, 1, stage=Stage.ZAKONCZENIE
+    )
+    ReportFactory(case=first, received_by=p.benefits_a)
+    ReportFactory(case=first, received_by=p.benefits_a)
+    ReportFactory(case=second, received_by=p.benefits_a)
+    ReportFactory(case=closed, received_by=p.benefits_a)
+    ReportFactory(case=CaseFactory(region=org.region_a2, worker=p.worker_a2), received_by=p.first_contact_a)
+    rows = by_name(sel.caseload(team=org.inst_a))
+    assert (rows["benefits_a"].open_cases, rows["benefits_a"].held_cases, rows["benefits_a"].norm) == (2, 0, 80)
+    assert rows["worker_a"].open_cases == 2  # the social worker's count is still their open cases
+    org.inst_a.caseload_norm_benefits_worker = 1
+    org.inst_a.save()
+    assert by_name(sel.caseload(team=org.inst_a))["benefits_a"].over_norm
 
 
 # --- every page as every persona (for the lead's permission sweep) -------------------------------------
@@ -642,6 +928,11 @@ SWEEP = {
         "anonymous": 302, "worker_a": 403, "worker_a_2": 403, "worker_a2": 403, "coordinator_a": 200,
         "head_a": 200, "director_a": 200, "auditor_a": 200, "assistant_a": 403, "first_contact_a": 403,
         "benefits_a": 403, "outsider": 403, "coordinator_b": 200,
+    },
+    "time_summary": {
+        "anonymous": 302, "worker_a": 200, "worker_a_2": 200, "worker_a2": 200, "coordinator_a": 200,
+        "head_a": 200, "director_a": 200, "auditor_a": 200, "assistant_a": 403, "first_contact_a": 403,
+        "benefits_a": 200, "outsider": 200, "coordinator_b": 200,
     },
     "time_caseload": {
         "anonymous": 302, "worker_a": 200, "worker_a_2": 200, "worker_a2": 200, "coordinator_a": 200,

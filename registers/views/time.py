@@ -1,6 +1,7 @@
 """Views of the time accounting (seed 004): the week grid, a worker's month, the team's month,
-the caseload against the norms. Thin: who sees what is decided in mopr/policy.py (time accounting)
-(on top of mopr/policy.py), every write is registers.services.time.time_record."""
+the summary over a range of months (with its CSV and XLSX), the caseload against the norms.
+Thin: who sees what is decided in mopr/policy.py (time accounting), every write is
+registers.services.time.time_record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mopr import policy
 from mopr.errors import DomainError
-from mopr.models import User
+from mopr.models import AccessLog, User
+from mopr.services import access_log_write
+from registers import exports_time
 from registers import selectors_time as sel
-from registers.forms_time import RegionFilterForm, WeekChoiceForm, WeekForm, cell_name, day_label
+from registers.forms_time import (
+    MonthRangeForm,
+    RegionFilterForm,
+    WeekChoiceForm,
+    WeekForm,
+    cell_name,
+    day_label,
+    standard_name,
+)
 from registers.services.time import time_record
 
 
@@ -52,27 +63,50 @@ def _target_worker(request) -> User:
 
 @require_http_methods(["GET", "POST"])
 def time_week(request):
-    """The week grid: a row per day, a cell per category A–I; days in the future are not offered."""
+    """The week grid: a row per day, the standard of the day and a cell per category of the
+    worker's job (A–I, or the benefits worker's A–Ł); days in the future are not offered."""
     worker = _target_worker(request)
+    category_set = sel.category_set_of(worker)
     today = timezone.localdate()
     chooser = WeekChoiceForm(request.GET if "tydzien" in request.GET else None, initial={"tydzien": today})
     shown = chooser.cleaned_data["tydzien"] if chooser.is_bound and chooser.is_valid() else today
     monday = shown - datetime.timedelta(days=shown.weekday())
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
     editable = {d for d in days if d <= today}
-    saved = sel.hours_by_day(worker=worker, first=days[0], last=days[-1])
-    form = WeekForm(request.POST or None, days=days, editable=editable, saved=saved)
+    everything = sel.hours_by_day(worker=worker, first=days[0], last=days[-1])
+    saved = {
+        day: {key.partition(":")[2]: h for key, h in hours.items() if key.startswith(f"{category_set}:")}
+        for day, hours in everything.items()
+    }
+    form = WeekForm(
+        request.POST or None,
+        days=days,
+        editable=editable,
+        saved=saved,
+        category_set=category_set,
+        standards=sel.standards_by_day(worker=worker, first=days[0], last=days[-1]),
+        default_standard=sel.last_standard(worker=worker),
+    )
 
     if request.method == "POST" and form.is_valid():
         refused = False
         with transaction.atomic():
             for day in filter(form.submitted, form.editable):
                 try:
-                    time_record(worker=worker, day=day, hours_by_category=form.hours_of(day), by=request.user)
+                    time_record(
+                        worker=worker,
+                        day=day,
+                        hours_by_category=form.hours_of(day),
+                        by=request.user,
+                        category_set=category_set,
+                        target_group=form.standard_of(day),
+                    )
                 except DomainError as error:
                     refused = True
                     if error.field and error.field != "day" and cell_name(day, error.field) in form.fields:
                         form.add_error(cell_name(day, error.field), error.message)
+                    elif error.field == "target_group":
+                        form.add_error(standard_name(day), error.message)
                     else:
                         form.add_day_error(day, error.message)
             if refused:
@@ -83,13 +117,14 @@ def time_week(request):
 
     rows = []
     for day in days:
-        cells = [form[cell_name(day, c)] for c in sel.CATEGORIES] if day in editable else []
+        cells = [form[cell_name(day, c)] for c in form.categories] if day in editable else []
         rows.append(
             {
                 "day": day,
                 "label": day_label(day),
+                "standard": form[standard_name(day)] if day in editable else None,
                 "cells": cells,
-                "total": sel.hours_text(sum(saved.get(day, {}).values(), sel.ZERO)),
+                "total": sel.hours_text(sum(everything.get(day, {}).values(), sel.ZERO)),
                 "errors": form.day_errors.get(day, []),
             }
         )
@@ -103,10 +138,12 @@ def time_week(request):
         "form": form,
         "chooser": chooser,
         "rows": rows,
-        "categories": [(c.value, sel.category_description(c)) for c in sel.CATEGORIES],
+        "category_set": category_set,
+        "set_label": sel.TimeCategorySet(category_set).label,
+        "categories": [(c.value, sel.category_description(c.value, category_set)) for c in form.categories],
         "monday": monday,
         "sunday": days[-1],
-        "week_total": sel.hours_text(sum((sum(d.values(), sel.ZERO) for d in saved.values()), sel.ZERO)),
+        "week_total": sel.hours_text(sum((sum(d.values(), sel.ZERO) for d in everything.values()), sel.ZERO)),
         "previous_url": f"{prefix}tydzien={(monday - datetime.timedelta(days=7)):%Y-%m-%d}",
         "next_url": f"{prefix}tydzien={next_monday:%Y-%m-%d}" if next_monday <= today else None,
         "month": today.replace(day=1),
@@ -125,23 +162,27 @@ def time_worker_month(request, user_id: int, month: datetime.date):
         raise PermissionDenied(
             _("Czas pracy widzi sam pracownik, koordynator jego rejonu, kierownik, dyrektor i kontroler.")
         )
-    summary = sel.month_summary_for_worker(worker=worker, month=month)
+    summaries = sel.month_summaries_for_worker(worker=worker, month=month, own_set=sel.category_set_of(worker))
     first, following = sel.month_bounds(month)
     days = sel.hours_by_day(worker=worker, first=first, last=following - datetime.timedelta(days=1))
-    day_rows = [
-        {
-            "day": day,
-            "label": day_label(day),
-            "cells": [sel.hours_text(hours.get(c.value, sel.ZERO)) if c.value in hours else "" for c in sel.CATEGORIES],
-            "total": sel.hours_text(sum(hours.values(), sel.ZERO)),
-        }
-        for day, hours in sorted(days.items())
-    ]
+    tables = []
+    for summary in summaries:
+        prefix = f"{summary.category_set}:"
+        day_rows = [
+            {
+                "day": day,
+                "label": day_label(day),
+                "cells": [sel.hours_text(hours[prefix + c]) if prefix + c in hours else "" for c, _ in summary.letters],
+                "total": sel.hours_text(sum((h for k, h in hours.items() if k.startswith(prefix)), sel.ZERO)),
+            }
+            for day, hours in sorted(days.items())
+            if any(k.startswith(prefix) for k in hours)
+        ]
+        tables.append({"summary": summary, "day_rows": day_rows})
     context = {
         "worker": worker,
-        "summary": summary,
-        "day_rows": day_rows,
-        "categories": [c.value for c in sel.CATEGORIES],
+        "tables": tables,
+        "several": len(tables) > 1,
         "may_record": policy.time_may_record(request.user, worker),
         "own": worker.pk == request.user.pk,
         **_month_links(month),
@@ -171,16 +212,88 @@ def time_team_month(request, month: datetime.date):
         raise PermissionDenied(_("Zestawienie zespołu widzi koordynator rejonu, kierownik, dyrektor i kontroler."))
     _scope, form, team = _team_from_filter(request)
     regions = list(form.fields["rejon"].queryset)
-    summary = sel.month_summary_for_team(team=team, month=month) if team is not None else None
+    summary = sel.time_summary(team=team, first=month, last=month) if team is not None else None
     context = {
         "form": form,
         "summary": summary,
         "team_label": sel.team_label(team, regions) if team is not None else "",
-        "categories": [(c.value, sel.category_description(c)) for c in sel.CATEGORIES],
         "query": f"?{request.GET.urlencode()}" if request.GET else "",
         **_month_links(month),
     }
     return render(request, "registers/time_team_month.html", context)
+
+
+def _default_range() -> tuple[datetime.date, datetime.date]:
+    """Seed 004 reports from October: from the last October to this month."""
+    this_month = timezone.localdate().replace(day=1)
+    year = this_month.year if this_month.month >= 10 else this_month.year - 1
+    october = this_month.replace(year=year, month=10)
+    return october, this_month
+
+
+def _summary_for(request):
+    """(scope, region form, month form, team, summary or None) of the summary page and its exports."""
+    scope, form, team = _team_from_filter(request)
+    if scope is None:
+        raise PermissionDenied(
+            _("Zestawienie czasu pracy widzą pracownicy (własne), koordynator rejonu, kierownik, dyrektor i kontroler.")
+        )
+    first, last = _default_range()
+    months = MonthRangeForm(
+        request.GET if "od" in request.GET or "do" in request.GET else None, initial={"od": first, "do": last}
+    )
+    if months.is_bound:
+        if not months.is_valid():
+            return scope, form, months, team, None
+        first, last = months.cleaned_data["od"], months.cleaned_data["do"]
+    summary = sel.time_summary(team=team, first=first, last=last) if team is not None else None
+    return scope, form, months, team, summary
+
+
+@require_GET
+def time_summary(request):
+    """The summary over a range of months: per team, per standard and per worker, as seed 004's
+    tables (X–VIII), with hours and percent per category."""
+    _scope, form, months, team, summary = _summary_for(request)
+    regions = list(form.fields["rejon"].queryset) if form is not None else []
+    context = {
+        "form": form,
+        "months": months,
+        "summary": summary,
+        "team_label": sel.team_label(team, regions) if team is not None else "",
+        "query": request.GET.urlencode(),
+    }
+    status = 200 if months.is_valid() or not months.is_bound else 400
+    return render(request, "registers/time_summary.html", context, status=status)
+
+
+@require_GET
+def time_summary_export(request, fmt: str):
+    """The summary as CSV or XLSX; logged in the access log like every export."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _scope, form, _months, team, summary = _summary_for(request)
+    if summary is None:
+        return time_summary(request)  # the page says what is wrong with the months or the region
+    regions = list(form.fields["rejon"].queryset) if form is not None else []
+    label = sel.team_label(team, regions)
+    access_log_write(
+        user=request.user, action=AccessLog.Action.EXPORT, what=f"Czas pracy {fmt.upper()}: {label}, {summary.label}",
+        request=request,
+    )  # fmt: skip
+    name = f"czas-pracy-{summary.first:%Y-%m}-{summary.last:%Y-%m}"
+    if fmt == "csv":
+        text = exports_time.csv_text(summary, team_label=label)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    handle = exports_time.xlsx_file(summary, team_label=label, title=_("Czas pracy"))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @require_GET
@@ -202,5 +315,6 @@ def time_caseload(request):
         "norm_social": institution.caseload_norm_social_worker,
         "norm_benefits": institution.caseload_norm_benefits_worker,
         "month": timezone.localdate().replace(day=1),
+        "team_pages": policy.user_sees_team_time(request.user),
     }
     return render(request, "registers/time_caseload.html", context)
