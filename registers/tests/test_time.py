@@ -997,6 +997,10 @@ def test_the_time_pages_in_the_browser(page, p, org):
     page.goto(reverse("registers:time_caseload"))
     check_a11y(page, "time-caseload")
     screenshot(page, "time-caseload")
+    page.goto(range_url(od=f"{monday:%Y-%m}", do=f"{monday:%Y-%m}"))
+    check_a11y(page, "time-summary")
+    page.goto(range_url(od=f"{monday:%Y-%m}", do="2000-01"))  # the error at the field
+    check_a11y(page, "time-summary-error")
 
 
 def monday_label(day):
