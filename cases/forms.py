@@ -828,7 +828,7 @@ class SummonsCancelForm(forms.Form):
     reason = forms.CharField(label=_("Powód odwołania terminu"), max_length=300)
 
 
-class TargetGroupForm(forms.Form):
+class TargetGroupForm(VersionedForm):
     """The target group and OBOP's subcategory and subgroups (seed 004)."""
 
     target_group = forms.ChoiceField(label=_("Grupa docelowa"), choices=TargetGroup.choices)
@@ -849,4 +849,3 @@ class TargetGroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wymagany, gdy zmieniasz grupę docelową."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

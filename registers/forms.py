@@ -3,14 +3,14 @@
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from cases.procedure import CloseReason, Stage
 from cases.selectors import search_condition
-from registers.selectors import ORDERINGS, regions_for_filter, workers_for_filter
+from registers import columns
+from registers.selectors import regions_for_filter, workers_for_filter
 
 YES_NO = [("", _("wszystkie")), ("tak", _("tak")), ("nie", _("nie"))]
 
@@ -54,89 +54,45 @@ class LocalDayFilter(django_filters.DateFilter):
 
 
 class RegisterFilter(django_filters.FilterSet):
+    """The search, the region and the worker (the user's own choices), then each column's filters
+    (``registers.columns``), then the sort among the sortable columns."""
+
     q = django_filters.CharFilter(label=_("Szukaj (nazwisko, PESEL, adres, numer)"), method="filter_q")
     region = django_filters.ModelChoiceFilter(label=_("Rejon"), queryset=None, empty_label=_("wszystkie"))
     worker = django_filters.ModelChoiceFilter(label=_("Pracownik"), queryset=None, empty_label=_("wszyscy"))
-    stage = django_filters.ChoiceFilter(label=_("Etap"), choices=Stage.choices, empty_label=_("wszystkie"))
-    status = django_filters.ChoiceFilter(
-        label=_("Sprawy"), choices=[("otwarte", _("otwarte")), ("zakonczone", _("zakończone"))],
-        empty_label=_("wszystkie"), method="filter_status",
-    )  # fmt: skip
-    has_assistant = YesNoFilter(label=_("Asystent rodziny"))
-    niebieska_karta = YesNoFilter(label=_("Niebieska Karta"))
-    child_abuse = YesNoFilter(label=_("Krzywdzenie dziecka"))
-    foster_care = YesNoFilter(label=_("Dziecko w pieczy"))
-    monitoring = django_filters.ChoiceFilter(
-        label=_("Monitoring (odmowa)"), choices=YES_NO[1:], empty_label=_("wszystkie"), method="filter_monitoring"
-    )
-    resigned = django_filters.ChoiceFilter(
-        label=_("Rezygnacja z pracy socjalnej"), choices=YES_NO[1:], empty_label=_("wszystkie"),
-        method="filter_resigned",
-    )  # fmt: skip
-    overdue = django_filters.ChoiceFilter(
-        label=_("Terminy przekroczone"), choices=YES_NO[1:], empty_label=_("wszystkie"), method="filter_noop"
-    )
-    reported_from = LocalDayFilter(label=_("Zgłoszenie od"), field_name="reported_at", since=True)
-    reported_to = LocalDayFilter(label=_("Zgłoszenie do"), field_name="reported_at", since=False)
-    social_work_from = django_filters.DateFilter(
-        label=_("Praca socjalna od"), field_name="social_work_started_at", lookup_expr="gte", widget=DateInput()
-    )
-    social_work_to = django_filters.DateFilter(
-        label=_("Praca socjalna do"), field_name="social_work_started_at", lookup_expr="lte", widget=DateInput()
-    )
-    contract_from = django_filters.DateFilter(
-        label=_("Kontrakt od"), field_name="contract_signed_on", lookup_expr="gte", widget=DateInput()
-    )
-    contract_to = django_filters.DateFilter(
-        label=_("Kontrakt do"), field_name="contract_signed_on", lookup_expr="lte", widget=DateInput()
-    )
-    closed_from = LocalDayFilter(label=_("Zakończenie od"), field_name="closed_at", since=True)
-    closed_to = LocalDayFilter(label=_("Zakończenie do"), field_name="closed_at", since=False)
-    sort = django_filters.ChoiceFilter(
-        label=_("Sortuj"), method="filter_noop", empty_label=_("numer sprawy"),
-        choices=[
-            ("-zgloszenie", _("zgłoszenie – najnowsze")), ("zgloszenie", _("zgłoszenie – najstarsze")),
-            ("klient", _("klient")), ("pracownik", _("pracownik")), ("etap", _("etap")),
-            ("-zakonczenie", _("zakończenie – najnowsze")), ("-numer", _("numer malejąco")),
-        ],
-    )  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for_filter(user=user)
         self.filters["worker"].queryset = workers_for_filter(user=user)
+        for name, column_filter in columns.filters(user):
+            column_filter.parent = self
+            column_filter.model = self._meta.model
+            self.filters[name] = column_filter
+        sortable = [c for c in columns.all_columns() if c.order]
+        choices = []
+        for column in sortable:
+            choices.append((column.key, _("%(column)s – rosnąco") % {"column": column.title}))
+            choices.append((f"-{column.key}", _("%(column)s – malejąco") % {"column": column.title}))
+        self.filters["sort"] = django_filters.ChoiceFilter(
+            label=_("Sortuj"), method="filter_noop", empty_label=_("numer sprawy"), choices=choices
+        )
+        self.filters["sort"].parent = self
 
     def filter_q(self, qs, name, value):
         from cases.models import Case
 
         return qs.filter(pk__in=Case.objects.filter(search_condition(value)).values("pk")) if value.strip() else qs
 
-    def filter_status(self, qs, name, value):
-        if value == "otwarte":
-            return qs.exclude(stage=Stage.ZAKONCZENIE)
-        if value == "zakonczone":
-            return qs.filter(stage=Stage.ZAKONCZENIE)
-        return qs
-
-    def filter_monitoring(self, qs, name, value):
-        if value in ("tak", "nie"):
-            return qs.filter(stage=Stage.MONITORING) if value == "tak" else qs.exclude(stage=Stage.MONITORING)
-        return qs
-
-    def filter_resigned(self, qs, name, value):
-        resigned = Q(close_reason=CloseReason.REFUSAL) | Q(stage=Stage.MONITORING)
-        if value in ("tak", "nie"):
-            return qs.filter(resigned) if value == "tak" else qs.exclude(resigned)
-        return qs
-
     def filter_noop(self, qs, name, value):
-        # Applied by the view: the sort chooses the order, "overdue" is computed by the deadline engine.
+        # Applied by the view: the sort chooses the order.
         return qs
 
     @property
     def ordering(self) -> tuple[str, ...]:
         value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
-        return ORDERINGS.get(value or "numer", ORDERINGS["numer"])
+        orderings = columns.orderings()
+        return orderings.get(value or "numer", orderings["numer"])
 
     @property
     def overdue_only(self) -> str:
@@ -159,3 +115,50 @@ class RegisterFilter(django_filters.FilterSet):
                 shown = str(value)
             parts.append(f"{self.filters[name].label}: {shown}")
         return "; ".join(parts)
+
+
+class ColumnsForm(forms.Form):
+    """Which columns the page shows and the exports write (remembered for the session)."""
+
+    kolumny = forms.MultipleChoiceField(label=_("Kolumny"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kolumny"].choices = [(c.key, c.title) for c in columns.all_columns()]
+
+
+class StatisticsForm(forms.Form):
+    """The period and the scope of the statistics, and the breakdown."""
+
+    MAX_DAYS = 5 * 366
+
+    od = forms.DateField(label=_("Od"), widget=DateInput())
+    do = forms.DateField(label=_("Do"), widget=DateInput())
+    region = forms.ModelChoiceField(label=_("Rejon"), queryset=None, required=False, empty_label=_("wszystkie"))
+    worker = forms.ModelChoiceField(label=_("Pracownik"), queryset=None, required=False, empty_label=_("wszyscy"))
+    target_group = forms.ChoiceField(label=_("Grupa docelowa"), required=False)
+    problem_area = forms.ChoiceField(label=_("Obszar problemowy"), required=False)
+    by = forms.ChoiceField(label=_("Podział według"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from cases.models import TargetGroup
+        from cases.problem_areas import problem_area_choices
+        from registers.statistics import BREAKDOWNS
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_for_filter(user=user)
+        self.fields["worker"].queryset = workers_for_filter(user=user)
+        self.fields["target_group"].choices = [("", _("wszystkie")), *TargetGroup.choices]
+        areas = problem_area_choices(institution_id=user.institution_id)
+        self.fields["problem_area"].choices = [("", _("wszystkie")), *areas]
+        self.fields["by"].choices = list(BREAKDOWNS.items())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("od"), data.get("do")
+        if start and end:
+            if start > end:
+                self.add_error("do", _("Koniec okresu nie może być przed jego początkiem."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("do", _("Okres może mieć najwyżej 5 lat."))
+        return data

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases import deadlines
-from cases.models import Case, CaseFlag, Client, ClientMember, DeadlineSummary, FlagKind
-from cases.procedure import CloseReason, Stage
+from cases.models import Case, Client, ClientMember, DeadlineSummary
 from cases.selectors import MEMBERS
 from mopr import policy
 from mopr.models import User
+from registers import columns
 
 
 def user_may_see_register(user: User) -> bool:
@@ -30,59 +30,27 @@ def user_may_see_register(user: User) -> bool:
 
 
 def register_cases(*, user: User) -> QuerySet[Case]:
-    """The cases of the register the user may see, with every column annotated."""
-    from assistants.models import Assignment
-    from contracts.models import Contract
-
+    """The cases of the register the user may see, with every column's annotations
+    (``registers.columns``: each column declares its own)."""
     qs = policy.cases_visible_to(user)
     if not policy.user_reads_institution(user):
         qs = qs.filter(region_id__in=policy.regions_coordinated_by(user))
-
-    def flag(kind):
-        return Exists(CaseFlag.objects.filter(case=OuterRef("pk"), kind=kind, removed_at__isnull=True))
-
-    # What a row shows: no flags prefetch (the flag columns are annotations below); the institution
+    # What a row shows: no flags prefetch (the flag columns are annotations); the institution
     # prefetched, not joined (cases.selectors.with_list_data says why).
     return (
         qs.select_related("client", "region", "worker")
         .prefetch_related("institution", MEMBERS)
-        .annotate(
-            has_assistant=Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)),
-            niebieska_karta=flag(FlagKind.NIEBIESKA_KARTA),
-            child_abuse=flag(FlagKind.CHILD_ABUSE),
-            foster_care=Exists(ClientMember.objects.filter(client=OuterRef("client_id"), in_foster_care=True)),
-            contract_signed_on=Subquery(
-                Contract.objects.filter(case=OuterRef("pk"), signed_on__isnull=False)
-                .order_by("-signed_on")
-                .values("signed_on")[:1]
-            ),
-        )
+        .annotate(**columns.annotations())
     )
-
-
-def resigned(case: Case) -> bool:
-    """Resigned from social work: closed on refusal, or refusing and monitored (seed 003)."""
-    return case.close_reason == CloseReason.REFUSAL or case.stage == Stage.MONITORING
-
-
-ORDERINGS = {
-    "numer": ("number",),
-    "-numer": ("-number",),
-    "zgloszenie": ("reported_at", "pk"),
-    "-zgloszenie": ("-reported_at", "-pk"),
-    "pracownik": ("worker__last_name", "worker__first_name", "pk"),
-    "etap": ("stage", "pk"),
-    "zakonczenie": ("closed_at", "pk"),
-    "-zakonczenie": ("-closed_at", "-pk"),
-    "klient": ("client__search_text", "pk"),
-}
 
 
 def with_overdue(cases: list[Case]) -> list[Case]:
     return deadlines.annotate(cases)
 
 
-def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000) -> Iterator[ExportRow]:
+def iterate_rows(
+    qs: QuerySet[Case], *, chunk: int = 2000, shown: list[columns.Column] | None = None
+) -> Iterator[ExportRow]:
     """Walk a large register in its chosen order without holding it in memory: the database
     cursor yields chunks of ``chunk`` rows, each chunk gets its heads of family in one query.
     The overdue column is the case's ``DeadlineSummary`` – the view refreshes the stale ones of
@@ -91,27 +59,26 @@ def iterate_rows(qs: QuerySet[Case], *, chunk: int = 2000) -> Iterator[ExportRow
     For the exports, which walk tens of thousands of rows: tuples, not model instances. A Case
     with its client, region, worker and members is ~300 µs of Python a row – 3 s of a 10,000-row
     export before a line is written (docs/performance.md) – so each row is an ``ExportRow`` that
-    answers exactly what ``registers.exports.COLUMNS`` asks, with the models' own properties
+    answers exactly what the columns (``registers.columns``) ask, with the models' own properties
     (``Client.display_name``, ``Client.address``, ``User.get_full_name``) doing the wording;
     ``registers/tests/test_export_rows.py`` compares its every cell with the model's."""
-    labels = {value: str(label) for value, label in Case._meta.get_field("stage").flatchoices}
     today = timezone.localdate()
+    own = tuple(f for f in columns.export_fields() if f not in _BASE_FIELDS)
+    shown = shown if shown is not None else columns.all_columns()
     batch: list[tuple] = []
-    rows = qs.annotate(summary_next_due=DeadlineSummary.next_due_column()).values_list(*_EXPORT_FIELDS)
+    rows = qs.annotate(summary_next_due=DeadlineSummary.next_due_column()).values_list(*_BASE_FIELDS, *own)
     for values in rows.iterator(chunk_size=chunk):
         batch.append(values)
         if len(batch) == chunk:
-            yield from _export_rows(batch, labels, today)
+            yield from _export_rows(batch, own, today, shown)
             batch = []
     if batch:
-        yield from _export_rows(batch, labels, today)
+        yield from _export_rows(batch, own, today, shown)
 
 
-# What a row shows.
-_EXPORT_FIELDS = (
-    "id", "client_id", "stage", "summary_next_due",
-    "number", "reported_at", "social_work_started_at", "closed_at", "close_reason", "contract_signed_on",
-    "has_assistant", "niebieska_karta", "child_abuse", "foster_care",
+# What every row reads: the client, the region, the worker (the columns' own fields follow).
+_BASE_FIELDS = (
+    "id", "client_id", "summary_next_due", "number",
     "client__kind", "client__street", "client__house_number", "client__flat_number", "client__postal_code",
     "client__city", "region__code", "worker__first_name", "worker__last_name",
 )  # fmt: skip
@@ -141,19 +108,11 @@ class _Worker:
 
 
 class ExportRow:
-    """One case of an export: the attributes registers.exports.COLUMNS reads (and ``resigned``)."""
-
-    __slots__ = (
-        "_labels", "child_abuse", "client", "close_reason", "closed_at", "contract_signed_on", "foster_care",
-        "has_assistant", "niebieska_karta", "number", "overdue", "pk", "region", "reported_at",
-        "social_work_started_at", "stage", "worker",
-    )  # fmt: skip
-
-    def get_stage_display(self) -> str:
-        return self._labels.get(self.stage, self.stage)
+    """One case of an export: what the columns read – the client, the region and the worker as
+    below, and each column's own fields as plain attributes."""
 
 
-def _export_rows(batch: list[tuple], labels: dict, today) -> list[ExportRow]:
+def _export_rows(batch: list[tuple], own: tuple[str, ...], today, shown) -> list[ExportRow]:
     heads: dict[int, _Head] = {}
     # The head of the family as Client.head picks it: the first member in MEMBERS' order.
     members = ClientMember.objects.filter(client_id__in={v[1] for v in batch}).order_by("client_id", *_MEMBER_ORDER)
@@ -162,15 +121,13 @@ def _export_rows(batch: list[tuple], labels: dict, today) -> list[ExportRow]:
             head = heads[client_id] = _Head()
             head.first_name, head.last_name = first_name, last_name
     rows = []
+    base = len(_BASE_FIELDS)
     for values in batch:
-        (pk, client_id, stage, next_due, number, reported_at, social_work, closed_at, close_reason,
-         contract, assistant, nk, abuse, foster, kind, street, house, flat, postal, city, region_code, worker_first,
-         worker_last) = values  # fmt: skip
+        (pk, client_id, next_due, number, kind, street, house, flat, postal, city, region_code, worker_first,
+         worker_last) = values[:base]  # fmt: skip
         row = ExportRow()
-        row.pk, row.stage, row.number, row.reported_at = pk, stage, number, reported_at
-        row.social_work_started_at, row.closed_at, row.close_reason = social_work, closed_at, close_reason
-        row.contract_signed_on, row.has_assistant, row.niebieska_karta = contract, assistant, nk
-        row.child_abuse, row.foster_care, row._labels = abuse, foster, labels
+        row.__dict__.update(zip(own, values[base:], strict=True))
+        row.pk, row.number = pk, number
         row.overdue = next_due is not None and next_due < today
         client = row.client = _Client()
         client.kind, client.street, client.house_number, client.flat_number = kind, street, house, flat
@@ -183,6 +140,7 @@ def _export_rows(batch: list[tuple], labels: dict, today) -> list[ExportRow]:
             row.worker = _Worker()
             row.worker.first_name, row.worker.last_name = worker_first, worker_last
         rows.append(row)
+    columns.prepare(shown, rows)
     return rows
 
 

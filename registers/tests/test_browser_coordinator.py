@@ -30,7 +30,7 @@ from mopr.tests.browser import label as _label
 from mopr.tests.browser import nav as _nav
 from mopr.tests.browser import status as _status
 from mopr.tests.browser import visit as _visit
-from registers import exports
+from registers import columns, exports
 from registers.models import Inspection, TeamMeeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -177,7 +177,7 @@ def test_coordinators_month(page, p, org):
     assert csv_download.value.suggested_filename.endswith(".csv")
     text = csv_download.value.path().read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert lines[0] == exports.header()
+    assert lines[0] == exports.header(columns.chosen(None))
     assert lines[0][0] == "Numer sprawy" and "Rezygnacja z pracy socjalnej" in lines[0]
     by_number = {line[0]: line for line in lines[1:]}
     assert set(by_number) == {urgent.number, older.number}
@@ -192,7 +192,7 @@ def test_coordinators_month(page, p, org):
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()), read_only=True).active
     cells = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    assert cells[0] == exports.header()
+    assert cells[0] == exports.header(columns.chosen(None))
     xlsx_rows = {row[0]: row for row in cells[1:]}
     assert set(xlsx_rows) == {urgent.number, older.number}
     assert xlsx_rows[urgent.number][1] == "Łukasz Ślęzak"

@@ -11,7 +11,7 @@ from cases.models import CaseFlag, ClientMember, FlagKind, Visit
 from cases.procedure import CloseReason, Stage
 from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr.tests.factories import CaseFactory, ContractFactory, MemberFactory, VisitFactory
-from registers import exports, selectors
+from registers import columns, exports, selectors
 
 
 def varied_cases(org, p):
@@ -58,9 +58,12 @@ def varied_cases(org, p):
 def test_every_cell_of_an_export_row_is_the_models(org, p):
     varied_cases(org, p)
     qs = selectors.register_cases(user=p.director_a).order_by("number")
-    expected = [(exports.row(c), exports.raw_row(c)) for c in selectors.with_overdue(list(qs))]
+    shown = columns.all_columns()  # every column, the chosen-only ones too
+    cases = selectors.with_overdue(list(qs))
+    columns.prepare(shown, cases)
+    expected = [(exports.row(c, shown), exports.raw_row(c, shown)) for c in cases]
     deadline_summaries_refresh(cases=qs)  # as the export view does: the overdue column is stored
-    got = [(exports.row(r), exports.raw_row(r)) for r in selectors.iterate_rows(qs, chunk=2)]
+    got = [(exports.row(r, shown), exports.raw_row(r, shown)) for r in selectors.iterate_rows(qs, chunk=2)]
     assert got == expected
     assert any(cells[-1] for cells, _raw in got), "an overdue case is among them"
     assert {cells[1] for cells, _raw in got} >= {"Rodzina Łucja =Żółkiewska", "(bez danych osobowych)"}

@@ -15,7 +15,7 @@ from cases.models import FlagKind, Visit
 from cases.procedure import CloseReason, Stage
 from mopr.models import AccessLog
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, VisitFactory
-from registers import exports
+from registers import columns, exports
 
 URL = reverse("registers:register")
 
@@ -162,7 +162,7 @@ def test_csv_export_content_and_log(client, cases):
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == exports.header()
+    assert rows[0] == exports.header(columns.chosen(None))
     by_number = {r[0]: r for r in rows[1:]}
     assert set(by_number) == {"RPŚ-1/2026/0001", "RPŚ-1/2026/0003"}
     a = dict(zip(rows[0], by_number["RPŚ-1/2026/0001"], strict=True))
@@ -236,7 +236,7 @@ def test_xlsx_has_polish_letters(client, cases):
     response = login(client, "director_a").get(reverse("registers:register_export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == exports.header()
+    assert rows[0] == exports.header(columns.chosen(None))
     assert any("Żółkiewska" in (v or "") for r in rows for v in r)
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import access, pdf
 from mopr.services import access_log_export
-from registers import exports, selectors
-from registers.forms import RegisterFilter
+from registers import columns, exports, selectors
+from registers.forms import ColumnsForm, RegisterFilter
 
 
 def _filtered(request, *, summaries: bool = False):
@@ -33,21 +33,41 @@ def _filtered(request, *, summaries: bool = False):
     return register, qs.order_by(*register.ordering)
 
 
+COLUMNS_KEY = "register_columns"
+
+
+def _shown(request) -> tuple[list[columns.Column], ColumnsForm]:
+    """The columns the user chose: from the form when sent (and remembered for the session), else
+    the session's, else the defaults."""
+    form = ColumnsForm(request.GET if "kolumny" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        request.session[COLUMNS_KEY] = form.cleaned_data["kolumny"]
+    keys = request.session.get(COLUMNS_KEY)
+    shown = columns.chosen(keys)
+    if not form.is_bound:
+        form = ColumnsForm(initial={"kolumny": [c.key for c in shown]})
+    return shown, form
+
+
 def register_page(request):
     register, qs = _filtered(request)
+    shown, columns_form = _shown(request)
     params = request.GET.copy()
     params.pop("strona", None)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
     selectors.with_overdue(page.object_list)  # the page's own marks: the engine, live
+    columns.prepare(shown, page.object_list)
     access.shown_many(cases=page.object_list)
     return render(
         request,
         "registers/register.html",
         {
             "filter": register,
+            "columns_form": columns_form,
             "page": page,
+            "rows": [(case, [(column, column.cell(case)) for column in shown]) for case in page.object_list],
             "query_string": params.urlencode(),
-            "columns": exports.header(),
+            "columns": shown,
             "pdf_max": exports.PDF_MAX_ROWS,
         },
     )
@@ -57,19 +77,20 @@ def register_export(request, fmt: str):
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     register, qs = _filtered(request, summaries=True)
-    rows = selectors.iterate_rows(qs)
+    shown, _form = _shown(request)
+    rows = selectors.iterate_rows(qs, shown=shown)
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     name = f"rejestr-{stamp}"
     described = register.describe() or _("bez filtrów")
     if fmt == "pdf":
-        return _register_pdf(request, qs=qs, rows=rows, name=name, described=described)
+        return _register_pdf(request, qs=qs, rows=rows, name=name, described=described, shown=shown)
     access_log_export(request=request, what=f"Rejestr {fmt.upper()}: {described}", cases=qs)
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.csv_lines(rows, shown), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "xlsx":
-        handle = exports.xlsx_file(rows, title=_("Rejestr"))
+        handle = exports.xlsx_file(rows, title=_("Rejestr"), shown=shown)
         return FileResponse(
             handle,
             as_attachment=True,
@@ -78,7 +99,7 @@ def register_export(request, fmt: str):
         )
 
 
-def _register_pdf(request, *, qs, rows, name: str, described: str):
+def _register_pdf(request, *, qs, rows, name: str, described: str, shown):
     """The register as a PDF: the export is logged only once the PDF exists (a refused or failed
     one exported nothing), and a refusal says which limit it met (issue 16.10)."""
     count = qs.count()
@@ -93,7 +114,7 @@ def _register_pdf(request, *, qs, rows, name: str, described: str):
     try:
         body = pdf.render_pdf(
             "printouts/register.html",
-            {"rows": [exports.raw_row(c) for c in rows], "header": exports.header(), "filters": described},
+            {"rows": [exports.raw_row(c, shown) for c in rows], "header": exports.header(shown), "filters": described},
             meta,
             user=request.user,
         )
