@@ -1,13 +1,15 @@
 from django.urls import path
 
 from registers import urls_monitoring, urls_time
-from registers.views import dashboards, meetings, register
+from registers.views import dashboards, meetings, register, statistics
 
 app_name = "registers"
 
 urlpatterns = [
     path("rejestr/", register.register_page, name="register"),
     path("rejestr/eksport.<str:fmt>", register.register_export, name="register_export"),
+    path("statystyka/", statistics.statistics_page, name="statistics"),
+    path("statystyka/eksport.<str:fmt>", statistics.statistics_export, name="statistics_export"),
     path("pulpit/", dashboards.dashboard, name="dashboard"),
     path("spotkania/", meetings.meeting_list, name="meetings"),
     path("spotkania/nowe/<int:region_pk>/", meetings.meeting_new, name="meeting_new"),

@@ -250,6 +250,8 @@ EXPECTED: dict[str, Spec] = {
     "registers:time_summary": Spec(role_rule(TIME_STAFF | TIME_READERS)),
     "registers:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
+    "registers:statistics": Spec(role_rule(REGISTER)),
+    "registers:statistics_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:meetings": Spec(role_rule(MEETINGS)),
     "registers:meeting_new": Spec(
         {

@@ -1,0 +1,116 @@
+"""Statistics for any period (issue 18.1): the page with its chart, and CSV, XLSX and PDF of the
+same table."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mopr import pdf, policy
+from mopr.models import AccessLog
+from mopr.services import access_log_write
+from registers import exports, statistics
+from registers.forms import StatisticsForm
+
+TITLE = "Statystyka pracy socjalnej"
+
+
+def _may_see(user) -> None:
+    if not policy.user_oversees_regions(user):
+        raise PermissionDenied(_("Statystykę oglądają koordynatorzy RPŚ (swoich rejonów) i kierownictwo ośrodka."))
+
+
+def _table(request):
+    """The form and, when it is valid, the table; a first visit counts this year to date."""
+    today = timezone.localdate()
+    data = request.GET if "od" in request.GET else {"od": datetime.date(today.year, 1, 1), "do": today}
+    form = StatisticsForm(data, user=request.user)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    scope = statistics.cases_in_scope(
+        user=request.user,
+        region_id=d["region"].pk if d["region"] else None,
+        worker_id=d["worker"].pk if d["worker"] else None,
+        target_group=d["target_group"],
+        problem_area=d["problem_area"],
+    )
+    period = statistics.Period(d["od"], d["do"])
+    return form, statistics.statistics_table(user=request.user, period=period, scope=scope, by=d["by"])
+
+
+def _scope_text(form) -> str:
+    d = form.cleaned_data
+    parts = [f"okres {d['od']:%d.%m.%Y} – {d['do']:%d.%m.%Y}"]
+    for name in ("region", "worker", "target_group", "problem_area", "by"):
+        value = d.get(name)
+        if value:
+            field = form.fields[name]
+            shown = str(value) if hasattr(value, "pk") else str(dict(field.choices).get(value, value))
+            parts.append(f"{field.label.lower()}: {shown}")
+    return "; ".join(parts)
+
+
+def statistics_page(request):
+    _may_see(request.user)
+    form, table = _table(request)
+    charts = []
+    if table is not None:
+        for section, rows in table.sections:
+            bars = [(r.figure.title, r.values[0]) for r in rows if isinstance(r.values[0], int)]
+            if bars:
+                charts.append((section, _bars(bars)))
+    context = {"form": form, "table": table, "charts": dict(charts), "query_string": request.GET.urlencode()}
+    return render(request, "registers/statistics.html", context)
+
+
+def _bars(bars: list[tuple[str, int]]) -> dict:
+    """A horizontal bar per figure, drawn on the server (as the dashboards' charts)."""
+    top = max((n for _t, n in bars), default=0) or 1
+    width = 400
+    return {
+        "height": 28 * len(bars),
+        "bars": [
+            {"label": title, "n": n, "y": 28 * i, "width": round(width * n / top)} for i, (title, n) in enumerate(bars)
+        ],
+    }
+
+
+def statistics_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    _may_see(request.user)
+    form, table = _table(request)
+    if table is None:
+        return render(request, "registers/statistics.html", {"form": form, "table": None, "charts": {}}, status=400)
+    header = [_("Część"), _("Wskaźnik"), *table.columns, _("Definicja")]
+    rows = [[section, r.figure.title, *map(str, r.values), r.figure.definition] for section, rs in table.sections
+            for r in rs]  # fmt: skip
+    described = _scope_text(form)
+    name = f"statystyka-{table.period.start:%Y%m%d}-{table.period.end:%Y%m%d}"
+    if fmt == "pdf":
+        meta = pdf.PrintMeta(title=TITLE, institution=request.user.institution, printed_by=request.user.get_full_name())
+        try:
+            body = pdf.render_pdf(
+                "printouts/statistics.html", {"table": table, "scope": described}, meta, user=request.user
+            )
+        except (pdf.RenderFailed, pdf.RenderTimeout) as error:
+            return pdf.print_failed(request, error, title=meta.title)
+        response = HttpResponse(body, content_type="application/pdf")
+    elif fmt == "csv":
+        response = HttpResponse(exports.csv_table(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        handle = exports.xlsx_table(header, rows, title=TITLE)
+        response = FileResponse(
+            handle, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    # Counts only, no person: logged as an export without subjects.
+    access_log_write(user=request.user, action=AccessLog.Action.EXPORT, what=f"Statystyka {fmt.upper()}: {described}",
+                     request=request)  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
