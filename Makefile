@@ -22,6 +22,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	@# The background worker (large exports, long statistics) runs beside the server and stops with it.
+	DEBUG=true $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST)
 
 ## test: lint, unit, view and browser tests (installs the system Chromium where it is missing)

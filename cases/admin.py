@@ -4,7 +4,7 @@ the procedure's rules, the versions and the history. The transition log is appen
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Case, Client, Report, StageTransition
+from cases.models import Case, Client, ProblemArea, Report, StageTransition
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -48,3 +48,18 @@ class StageTransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProblemArea)
+class ProblemAreaAdmin(SimpleHistoryAdmin):
+    """An institution's own problem areas (the Act's, without an institution, are not edited: a
+    migration writes them). The institution settings page (issue 19) will offer this in the app."""
+
+    list_display = ["name", "code", "legal_basis", "institution", "active", "position"]
+    list_filter = ["institution", "active"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.institution_id is not None
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # diagnoses name it: put it out of use instead

@@ -1164,3 +1164,16 @@ def user_may_anonymise(user: User) -> bool:
     """Only the director of an institution lists the cases past retention and anonymises them."""
     roles = roles_of(user)
     return user.is_active and roles.institution_id is not None and Role.DIRECTOR in roles.institution_roles
+
+
+# --- background work (issue 18.5) ------------------------------------------------------------------
+
+
+def user_may_start_job(user: User, kind) -> bool:
+    """An active user whom the kind allows (the register's readers for its export, …)."""
+    return bool(user.is_active and kind.allowed(user))
+
+
+def user_may_download_job(user: User, job, kind) -> bool:
+    """Only who asked for it, and only while they still may (a role taken away closes the file)."""
+    return job.requested_by_id == user.pk and user_may_start_job(user, kind)

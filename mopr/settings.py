@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "registers",
     "staffing",
     "inbox",
+    "background",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +261,25 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # the access policy; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+
+# Long work in the background (issue 18.5): django-tasks, the API Django adopted. "database" (the
+# default: nothing more to run than `manage.py db_worker`, which `make run` starts) or "rq" (Redis at
+# REDIS_URL, workers: `manage.py rqworker --job-class django_tasks_rq.backend.Job default`).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+# An export of more rows than this, and statistics over more days than this, go to the background.
+EXPORT_IMMEDIATE_MAX_ROWS = env_int("EXPORT_IMMEDIATE_MAX_ROWS", 5000)
+STATISTICS_IMMEDIATE_MAX_DAYS = env_int("STATISTICS_IMMEDIATE_MAX_DAYS", 92)
+# A file made in the background is removed this many hours after it is ready (`manage.py jobs_expire`).
+JOB_FILE_HOURS = env_int("JOB_FILE_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("registers.urls")),
     path("", include("staffing.urls")),
     path("", include("inbox.urls")),
+    path("", include("background.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assistants.models import Assignment, ChangeReport, Request, TimeReport, TimeReportLine, WorkPlan
+from background.models import Job
 from cases import services
 from cases.models import (
     Appointment,
@@ -251,7 +252,8 @@ EXPECTED: dict[str, Spec] = {
     "registers:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:statistics": Spec(role_rule(REGISTER)),
-    "registers:statistics_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
+    # Without a period: the form's errors (the page's links always carry one).
+    "registers:statistics_export": Spec(role_rule(REGISTER, ok=400), kwargs=["fmt"]),
     "registers:meetings": Spec(role_rule(MEETINGS)),
     "registers:meeting_new": Spec(
         {
@@ -275,6 +277,14 @@ EXPECTED: dict[str, Spec] = {
     "staffing:handover": Spec(role_rule({"coordinator_a", "coordinator_b"})),
     # Notifications (issue 17.7): everyone's own; a notice of worker_a opens only for worker_a.
     "inbox:list": Spec(role_rule(set(LOGGED_IN))),
+    # Background work: its requester's only; another's is not found.
+    "background:jobs": Spec(role_rule(set(LOGGED_IN))),
+    "background:job": Spec(
+        {"anonymous": 302, **{u: 200 if u == "director_a" else 404 for u in LOGGED_IN}}, kwargs=["pk=job_pk"]
+    ),
+    "background:job_download": Spec(
+        {"anonymous": 302, **{u: 302 if u == "director_a" else 404 for u in LOGGED_IN}}, kwargs=["pk=job_pk"]
+    ),
     "inbox:open": Spec(
         {"anonymous": 302, **{u: 302 if u == "worker_a" else 404 for u in LOGGED_IN}}, kwargs=["pk=notice_pk"]
     ),
@@ -465,7 +475,10 @@ def world(org, p):
         case=case, author=p.worker_a, sent_on=timezone.localdate(), addressee_text="MOPR w Gdańsku",
         new_address="ul. Długa 5, Gdańsk", enclosures="Karta Pracy Socjalnej (kopia)",
     )  # fmt: skip
+    job = Job.objects.create(institution=org.inst_a, requested_by=p.director_a, kind="register_export",
+                             title="Rejestr CSV: bez filtrów", status=Job.Status.FAILED, error="x")  # fmt: skip
     return {
+        "job_pk": job.pk,
         "doc_transfer_pk": doc_transfer.pk,
         "appointment_pk": appointment.pk,
         "notice_pk": notice.pk,

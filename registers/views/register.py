@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from background.services import job_start
 from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import access, pdf
 from mopr.services import access_log_export
@@ -18,13 +19,15 @@ from registers.forms import ColumnsForm, RegisterFilter
 
 
 def _filtered(request, *, summaries: bool = False):
-    """The register as filtered and sorted. With ``summaries`` (an export's overdue column) or the
-    "overdue" filter, the deadline summaries of its cases are brought up to date first."""
     if not selectors.user_may_see_register(request.user):
         raise PermissionDenied(_("Rejestr prowadzą koordynatorzy RPŚ; wgląd mają dyrektor, kierownik i kontroler."))
-    register = RegisterFilter(
-        request.GET or None, queryset=selectors.register_cases(user=request.user), user=request.user
-    )
+    return filtered_register(user=request.user, data=request.GET, summaries=summaries)
+
+
+def filtered_register(*, user, data, summaries: bool = False):
+    """The register as filtered and sorted. With ``summaries`` (an export's overdue column) or the
+    "overdue" filter, the deadline summaries of its cases are brought up to date first."""
+    register = RegisterFilter(data or None, queryset=selectors.register_cases(user=user), user=user)
     qs = register.qs if register.is_bound and register.is_valid() else register.queryset
     if summaries or register.overdue_only:
         deadline_summaries_refresh(cases=qs)
@@ -78,10 +81,15 @@ def register_export(request, fmt: str):
         raise Http404
     register, qs = _filtered(request, summaries=True)
     shown, _form = _shown(request)
-    rows = selectors.iterate_rows(qs, shown=shown)
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    name = f"rejestr-{stamp}"
     described = register.describe() or _("bez filtrów")
+    if fmt != "pdf" and qs.count() > settings.EXPORT_IMMEDIATE_MAX_ROWS:
+        # Too long to wait for: the worker writes it, the page shows the progress (issue 18.5).
+        params = {"query": list(request.GET.lists()), "fmt": fmt, "columns": [c.key for c in shown]}
+        title = _("Rejestr %(fmt)s: %(what)s") % {"fmt": fmt.upper(), "what": described}
+        job = job_start(by=request.user, kind="register_export", title=title, params=params)
+        return redirect("background:job", pk=job.pk)
+    rows = selectors.iterate_rows(qs, shown=shown)
+    name = export_name()
     if fmt == "pdf":
         return _register_pdf(request, qs=qs, rows=rows, name=name, described=described, shown=shown)
     access_log_export(request=request, what=f"Rejestr {fmt.upper()}: {described}", cases=qs)
@@ -97,6 +105,10 @@ def register_export(request, fmt: str):
             filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+def export_name() -> str:
+    return f"rejestr-{timezone.localtime():%Y-%m-%d-%H%M}"
 
 
 def _register_pdf(request, *, qs, rows, name: str, described: str, shown):

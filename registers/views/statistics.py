@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from background.services import job_start
 from mopr import pdf, policy
 from mopr.models import AccessLog
 from mopr.services import access_log_write
@@ -25,23 +27,23 @@ def _may_see(user) -> None:
         raise PermissionDenied(_("Statystykę oglądają koordynatorzy RPŚ (swoich rejonów) i kierownictwo ośrodka."))
 
 
-def _table(request):
+def _table(user, data):
     """The form and, when it is valid, the table; a first visit counts this year to date."""
     today = timezone.localdate()
-    data = request.GET if "od" in request.GET else {"od": datetime.date(today.year, 1, 1), "do": today}
-    form = StatisticsForm(data, user=request.user)
+    data = data if "od" in data else {"od": datetime.date(today.year, 1, 1), "do": today}
+    form = StatisticsForm(data, user=user)
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
     scope = statistics.cases_in_scope(
-        user=request.user,
+        user=user,
         region_id=d["region"].pk if d["region"] else None,
         worker_id=d["worker"].pk if d["worker"] else None,
         target_group=d["target_group"],
         problem_area=d["problem_area"],
     )
     period = statistics.Period(d["od"], d["do"])
-    return form, statistics.statistics_table(user=request.user, period=period, scope=scope, by=d["by"])
+    return form, statistics.statistics_table(user=user, period=period, scope=scope, by=d["by"])
 
 
 def _scope_text(form) -> str:
@@ -58,14 +60,18 @@ def _scope_text(form) -> str:
 
 def statistics_page(request):
     _may_see(request.user)
-    form, table = _table(request)
+    form, table = _table(request.user, request.GET)
     charts = []
     if table is not None:
         for section, rows in table.sections:
             bars = [(r.figure.title, r.values[0]) for r in rows if isinstance(r.values[0], int)]
             if bars:
                 charts.append((section, _bars(bars)))
-    context = {"form": form, "table": table, "charts": dict(charts), "query_string": request.GET.urlencode()}
+    # The downloads count what the page shows, also on a first visit (the form's default period).
+    query = QueryDict(mutable=True)
+    for name, value in form.data.items():
+        query[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    context = {"form": form, "table": table, "charts": dict(charts), "query_string": query.urlencode()}
     return render(request, "registers/statistics.html", context)
 
 
@@ -85,32 +91,45 @@ def statistics_export(request, fmt: str):
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     _may_see(request.user)
-    form, table = _table(request)
-    if table is None:
+    form = StatisticsForm(request.GET, user=request.user)
+    if not form.is_valid():
         return render(request, "registers/statistics.html", {"form": form, "table": None, "charts": {}}, status=400)
-    header = [_("Część"), _("Wskaźnik"), *table.columns, _("Definicja")]
-    rows = [[section, r.figure.title, *map(str, r.values), r.figure.definition] for section, rs in table.sections
-            for r in rs]  # fmt: skip
+    d = form.cleaned_data
     described = _scope_text(form)
-    name = f"statystyka-{table.period.start:%Y%m%d}-{table.period.end:%Y%m%d}"
-    if fmt == "pdf":
-        meta = pdf.PrintMeta(title=TITLE, institution=request.user.institution, printed_by=request.user.get_full_name())
-        try:
-            body = pdf.render_pdf(
-                "printouts/statistics.html", {"table": table, "scope": described}, meta, user=request.user
-            )
-        except (pdf.RenderFailed, pdf.RenderTimeout) as error:
-            return pdf.print_failed(request, error, title=meta.title)
-        response = HttpResponse(body, content_type="application/pdf")
-    elif fmt == "csv":
-        response = HttpResponse(exports.csv_table(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        handle = exports.xlsx_table(header, rows, title=TITLE)
-        response = FileResponse(
-            handle, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+    if (d["do"] - d["od"]).days > settings.STATISTICS_IMMEDIATE_MAX_DAYS:
+        # A long period at a large centre takes a while: the worker counts it (issue 18.5).
+        params = {"query": list(request.GET.lists()), "fmt": fmt}
+        title = _("Statystyka %(fmt)s: %(what)s") % {"fmt": fmt.upper(), "what": described}
+        job = job_start(by=request.user, kind="statistics_export", title=title, params=params)
+        return redirect("background:job", pk=job.pk)
+    try:
+        body, name, content_type = export_body(user=request.user, data=request.GET, fmt=fmt)
+    except (pdf.RenderFailed, pdf.RenderTimeout) as error:
+        return pdf.print_failed(request, error, title=TITLE)
     # Counts only, no person: logged as an export without subjects.
     access_log_write(user=request.user, action=AccessLog.Action.EXPORT, what=f"Statystyka {fmt.upper()}: {described}",
                      request=request)  # fmt: skip
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def export_body(*, user, data, fmt: str) -> tuple[bytes | str, str, str]:
+    """The statistics table as a file: (content, file name, content type)."""
+    form, table = _table(user, data)
+    if table is None:
+        raise ValueError("invalid statistics form")
+    header = [_("Część"), _("Wskaźnik"), *table.columns, _("Definicja")]
+    rows = [[section, r.figure.title, *map(str, r.values), r.figure.definition] for section, rs in table.sections
+            for r in rs]  # fmt: skip
+    name = f"statystyka-{table.period.start:%Y%m%d}-{table.period.end:%Y%m%d}.{fmt}"
+    if fmt == "pdf":
+        meta = pdf.PrintMeta(title=TITLE, institution=user.institution, printed_by=user.get_full_name())
+        body = pdf.render_pdf(
+            "printouts/statistics.html", {"table": table, "scope": _scope_text(form)}, meta, user=user
+        )
+        return body, name, "application/pdf"
+    if fmt == "csv":
+        return exports.csv_table(header, rows), name, "text/csv; charset=utf-8"
+    with exports.xlsx_table(header, rows, title=TITLE) as handle:
+        return handle.read(), name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
