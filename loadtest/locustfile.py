@@ -2,7 +2,7 @@
 
 Run it with ``make loadtest`` (``loadtest/run`` starts gunicorn on 127.0.0.1:8765 against the bench
 database, runs ``locust --headless -u 20 -r 5 -t 60s`` and stops gunicorn). The users are the
-bench filler's (mopr/bench_data.py): social workers and coordinators of the RPŚ, all with the
+bench filler's (bench/data.py): social workers and coordinators of the RPŚ, all with the
 bench password and no TOTP (the bench institution requires none; production keeps the default).
 Every login is a correct one, so django-axes never locks anyone out.
 

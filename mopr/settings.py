@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "bench",
 ]
 
 MIDDLEWARE = [

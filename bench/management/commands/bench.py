@@ -2,7 +2,7 @@
 
 Run it against a database of its own (the Makefile points ``DATABASE_URL`` at
 ``var/bench-<size>.sqlite3`` unless ``BENCH_DATABASE_URL`` says otherwise; the name must contain
-"bench"). It fills the database with ``--size`` synthetic cases once (``mopr/bench_data.py``;
+"bench"). It fills the database with ``--size`` synthetic cases once (``bench/data.py``;
 a rerun at the same size only measures), then requests every measured page through Django's
 test client – the whole stack of middleware, views and templates, no network – a few times to
 warm up, once under ``CaptureQueriesContext`` to count the SQL queries, then ``--runs`` times
@@ -41,7 +41,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mopr import bench_data
+from bench import data as bench_data
 
 # name → (what, limit): the targets of issue 9 on 2 cores with PostgreSQL at 100,000 cases.
 TARGETS = {
