@@ -29,3 +29,12 @@ def by_sex(person, forms: str) -> str:
     if known is None:
         return f"{female}/{male}"
     return female if known else male
+
+
+@register.filter
+def query_items(query_string: str) -> list[tuple[str, str]]:
+    """A list's query string as (name, value) pairs: the hidden fields of the "go to page" form, so
+    a jump keeps the filters."""
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query_string or "", keep_blank_values=True)
