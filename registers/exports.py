@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 
 from registers.columns import Column
 
@@ -88,9 +89,9 @@ def xlsx_file(cases: Iterable, *, title: str, shown: list[Column]):
     return xlsx_table(header(shown), (raw_row(case, shown) for case in cases), title=title)
 
 
-def xlsx_table(heading: list[str], rows: Iterable[list[str]], *, title: str):
-    """Any table as XLSX (openpyxl's write-only mode: one row in memory): a bold header, then every
-    cell as a string cell, never a formula."""
+def xlsx_table(heading: list[str], rows: Iterable[list], *, title: str):
+    """Any table as XLSX (openpyxl's write-only mode: one row in memory): a bold header, texts as
+    string cells (never a formula), numbers as numbers."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -106,9 +107,12 @@ def xlsx_table(heading: list[str], rows: Iterable[list[str]], *, title: str):
     sheet.append(cells)
     for values in rows:
         cells = []
-        for text in values:
-            cell = WriteOnlyCell(sheet, value=NOT_IN_XML.sub("", str(text)))
-            cell.data_type = "s"  # a string cell: "=SUM(A1)" stays text, never a formula
+        for value in values:
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+            else:
+                cell = WriteOnlyCell(sheet, value=NOT_IN_XML.sub("", str(value)))
+                cell.data_type = "s"  # a string cell: "=SUM(A1)" stays text, never a formula
             cells.append(cell)
         sheet.append(cells)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; the FileResponse closes it
@@ -117,14 +121,10 @@ def xlsx_table(heading: list[str], rows: Iterable[list[str]], *, title: str):
     return handle
 
 
-def csv_table(heading: list[str], rows: Iterable[list[str]]) -> str:
-    """A small table as CSV text, written as the register's (";", every field quoted, BOM, formulas made text)."""
-    return "".join(_csv_chunks(heading, rows))
-
-
-def _csv_chunks(heading, rows) -> Iterator[str]:
+def csv_table(heading: list[str], rows: Iterable[list], *, text: Callable[[object], str] = str) -> str:
+    """A small table as CSV text, written as the register's (";", every field quoted, BOM, formulas
+    made text); ``text`` writes a value (the time summaries' hours: "7,5")."""
     writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_ALL)
-    yield "\ufeff"
-    yield writer.writerow([safe_cell(str(t)) for t in heading])
-    for values in rows:
-        yield writer.writerow([safe_cell(str(t)) for t in values])
+    lines = ["\ufeff", writer.writerow([safe_cell(str(t)) for t in heading])]
+    lines += [writer.writerow([safe_cell(text(v)) for v in values]) for values in rows]
+    return "".join(lines)

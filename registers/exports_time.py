@@ -5,15 +5,12 @@ cells without what XML cannot hold for XLSX); a summary is small, so it is built
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from registers.exports import NOT_IN_XML, safe_cell
+from registers import exports
 from registers.selectors_time import MonthSummary, RangeSummary, hours_text, percent
 
 
@@ -62,41 +59,9 @@ def _text(value) -> str:
 
 def csv_text(summary: RangeSummary, *, team_label: str) -> str:
     """The CSV as the register's: ";" between fields, all quoted, a BOM, no cell a formula."""
-    out = io.StringIO()
-    out.write("\ufeff")  # the BOM lets Excel read the Polish letters as UTF-8
-    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL)
-    writer.writerow(header())
-    for line in rows(summary, team_label=team_label):
-        writer.writerow([safe_cell(_text(value)) for value in line])
-    return out.getvalue()
+    return exports.csv_table(header(), rows(summary, team_label=team_label), text=_text)
 
 
 def xlsx_file(summary: RangeSummary, *, team_label: str, title: str):
     """An XLSX: texts as string cells (never a formula), hours and percents as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    heading = []
-    for text in header():
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for line in rows(summary, team_label=team_label):
-        cells = []
-        for value in line:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=NOT_IN_XML.sub("", value))
-                cell.data_type = "s"  # a string cell: "=SUM(A1)" stays text, never a formula
-            else:
-                cell = WriteOnlyCell(sheet, value=float(value))
-            cells.append(cell)
-        sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; the FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return exports.xlsx_table(header(), rows(summary, team_label=team_label), title=title)

@@ -250,6 +250,14 @@ def status(page):
     return page.locator("main .messages [role=status]")
 
 
+def coordination(page, item: str) -> None:
+    """An item of the navbar's "Koordynacja" dropdown."""
+    menu = page.get_by_role("navigation", name=MAIN_MENU)
+    menu.get_by_role("button", name="Koordynacja").click()
+    with page.expect_navigation():
+        menu.get_by_role("link", name=item, exact=True).click()
+
+
 def nav(page, link: str) -> None:
     page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
 

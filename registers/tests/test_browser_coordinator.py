@@ -25,8 +25,9 @@ from playwright.sync_api import expect
 from cases import services
 from cases.models import Case, Client, ReportForm, TargetGroup
 from mopr.models import AccessLog
-from mopr.tests.browser import MAIN_MENU, login
+from mopr.tests.browser import coordination as _coordination
 from mopr.tests.browser import label as _label
+from mopr.tests.browser import login
 from mopr.tests.browser import nav as _nav
 from mopr.tests.browser import status as _status
 from mopr.tests.browser import visit as _visit
@@ -37,14 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _coordination(page, item: str) -> None:
-    """An item of the navbar's "Koordynacja" dropdown."""
-    nav = page.get_by_role("navigation", name=MAIN_MENU)
-    nav.get_by_role("button", name="Koordynacja").click()
-    with page.expect_navigation():
-        nav.get_by_role("link", name=item, exact=True).click()
 
 
 def _month_end(day: datetime.date) -> datetime.date:

@@ -14,19 +14,13 @@ from playwright.sync_api import expect
 
 from background.models import Job
 from cases.procedure import Stage
-from mopr.tests.browser import MAIN_MENU, login
+from mopr.tests.browser import coordination as _coordination
 from mopr.tests.browser import label as _label
+from mopr.tests.browser import login
 from mopr.tests.browser import visit as _visit
 from mopr.tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _coordination(page, item: str) -> None:
-    nav = page.get_by_role("navigation", name=MAIN_MENU)
-    nav.get_by_role("button", name="Koordynacja").click()
-    with page.expect_navigation():
-        nav.get_by_role("link", name=item, exact=True).click()
 
 
 def test_directors_statistics_columns_and_a_background_export(page, p, org, settings, monkeypatch, tmp_path):

@@ -120,8 +120,9 @@ def export_body(*, user, data, fmt: str) -> tuple[bytes | str, str, str]:
     if table is None:
         raise ValueError("invalid statistics form")
     header = [_("Część"), _("Wskaźnik"), *table.columns, _("Definicja")]
-    rows = [[section, r.figure.title, *map(str, r.values), r.figure.definition] for section, rs in table.sections
-            for r in rs]  # fmt: skip
+    # Counts stay numbers (a spreadsheet sums them); a median is its text with n.
+    rows = [[section, r.figure.title, *(v if isinstance(v, int) else str(v) for v in r.values), r.figure.definition]
+            for section, rs in table.sections for r in rs]  # fmt: skip
     name = f"statystyka-{table.period.start:%Y%m%d}-{table.period.end:%Y%m%d}.{fmt}"
     if fmt == "pdf":
         meta = pdf.PrintMeta(title=TITLE, institution=user.institution, printed_by=user.get_full_name())
