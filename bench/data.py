@@ -1178,6 +1178,10 @@ class Filler:
 # --- the karta's case, through the services --------------------------------------------------------------
 
 
+def _first_street(region) -> str:
+    return next((line.strip() for line in region.streets.splitlines() if line.strip()), "")
+
+
 def make_karta_case(*, region, worker, entries: int = 50):
     """A case with ``entries`` entries of the karta's kinds, made through the services at past dates."""
     import time_machine
@@ -1193,7 +1197,8 @@ def make_karta_case(*, region, worker, entries: int = 50):
             institution=region.institution,
             by=worker,
             kind=Client.Kind.FAMILY,
-            address=services.AddressData(city="Toruń", street="Łódzka", house_number="7"),
+            # A street of the worker's own region: intake routes a report by the address (issue 14.4).
+            address=services.AddressData(city="Toruń", street=_first_street(region), house_number="7"),
             members=[services.MemberData(first_name="Żaneta", last_name="Ćwiklińska", pesel="44051401359")],
         )
         report = services.report_register(
