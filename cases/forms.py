@@ -849,3 +849,14 @@ class TargetGroupForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wymagany, gdy zmieniasz grupę docelową."),
     )
+
+
+class KartaArchiveForm(forms.Form):
+    """Which closed cases' kartas go into one archive ZIP."""
+
+    region = forms.ModelChoiceField(label=_("Rejon"), queryset=Region.objects.none(), empty_label=_("— wybierz —"))
+    closed_before = forms.DateField(label=_("Zakończone przed dniem"), widget=DateInput())
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions

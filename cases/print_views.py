@@ -4,9 +4,11 @@ every print goes to the access log (mopr.pdf.pdf_response)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from cases import selectors
 from cases.karta import karta_assemble
@@ -83,3 +85,27 @@ def notification_pdf(request, pk: int, notification_pk: int):
         context={"case": case, "notification": notification},
         title=_("Zawiadomienie"), filename=f"zawiadomienie-{case.number}-{notification.pk}",
     )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def karta_archive(request):
+    """The kartas of a region's cases closed before a day, as one ZIP made in the background."""
+    from background.services import job_start
+    from cases.forms import KartaArchiveForm
+    from cases.karta_archive import closed_cases
+
+    if not policy.user_oversees_regions(request.user):
+        raise PermissionDenied(_("Archiwum kart przygotowują koordynatorzy RPŚ i kierownictwo ośrodka."))
+    form = KartaArchiveForm(request.POST or request.GET or None, regions=policy.regions_overseen_by(request.user))
+    count = None
+    if form.is_bound and form.is_valid():
+        region, before = form.cleaned_data["region"], form.cleaned_data["closed_before"]
+        count = closed_cases(user=request.user, region_code=region.code, closed_before=before).count()
+        if request.method == "POST" and count:
+            title = _("Archiwum kart: %(region)s, sprawy zakończone przed %(day)s (%(n)s)") % {
+                "region": region.code, "day": before.strftime("%d.%m.%Y"), "n": count,
+            }  # fmt: skip
+            params = {"region": region.code, "closed_before": before.isoformat()}
+            job = job_start(by=request.user, kind="karta_archive", title=title, params=params)
+            return redirect("background:job", pk=job.pk)
+    return render(request, "cases/karta_archive.html", {"form": form, "count": count})

@@ -44,6 +44,7 @@ urlpatterns = [
     path("zgloszenia/nowe/", views.intake, name="intake"),
     path("zgloszenia/kolejka/", views.queue, name="queue"),
     path("sprawy/retencja/", retention_views.retention_list, name="retention"),
+    path("karty/archiwum/", print_views.karta_archive, name="karta_archive"),
     path("sprawy/retencja/anonimizuj/", retention_views.retention_anonymise, name="retention_anonymise"),
 ]
 

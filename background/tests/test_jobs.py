@@ -178,3 +178,39 @@ def test_the_same_export_runs_on_rq_with_redis(client, cases, p, commit):
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and len(rows_of(job)) == 5
     connection.flushdb()
+
+
+def test_the_kartas_of_closed_cases_as_one_zip(client, org, p, commit, run_worker):
+    import zipfile
+
+    from cases.procedure import Stage
+
+    closed = [
+        CaseFactory(region=org.region_a1, worker=p.worker_a, stage=Stage.ZAKONCZENIE, closed_at=timezone.now()
+                    - datetime.timedelta(days=40 + n), close_reason="other") for n in range(2)
+    ]  # fmt: skip
+    CaseFactory(region=org.region_a1, worker=p.worker_a, stage=Stage.ZAKONCZENIE, closed_at=timezone.now(),
+                close_reason="other")  # closed after the day: not in it  # fmt: skip
+    login(client, p.director_a)
+    url = reverse("cases:karta_archive")
+    day = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    page = client.get(url, {"region": org.region_a1.pk, "closed_before": day}).content.decode()
+    assert "Do archiwum trafi 2 kart" in page
+    with commit(execute=True):
+        response = client.post(url, {"region": org.region_a1.pk, "closed_before": day})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("background:job", args=[job.pk])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.file_name.endswith(".zip") and (job.done, job.total) == (2, 2)
+    with zipfile.ZipFile(jobs_dir() / job.file_path) as archive:
+        names = sorted(archive.namelist())
+        assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+        assert archive.read(names[0]).startswith(b"%PDF")
+    # Each karta was logged as a print when made; the download as an export.
+    assert AccessLog.objects.filter(action="print", case__in=closed).count() == 2
+    client.get(reverse("background:job_download", args=[job.pk]))
+    assert AccessLog.objects.filter(action="export", what__startswith="Archiwum kart").count() == 1
+    # A social worker has no archive to make.
+    login(client, p.worker_a)
+    assert client.get(url).status_code == 403

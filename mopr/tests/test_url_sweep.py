@@ -252,6 +252,7 @@ EXPECTED: dict[str, Spec] = {
     "registers:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:statistics": Spec(role_rule(REGISTER)),
+    "cases:karta_archive": Spec(role_rule(REGISTER)),
     # Without a period: the form's errors (the page's links always carry one).
     "registers:statistics_export": Spec(role_rule(REGISTER, ok=400), kwargs=["fmt"]),
     "registers:meetings": Spec(role_rule(MEETINGS)),

@@ -11,15 +11,11 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from cases.karta import karta_assemble
-from cases.procedure import Stage
+from cases.karta_archive import closed_cases, karta_render
 from cases.selectors import ACTIVE_FLAGS
 from mopr import pdf, policy
-from mopr.models import AccessLog, User
-from mopr.policy import Action
-from mopr.services import access_log_write
+from mopr.models import User
 
 
 class Command(BaseCommand):
@@ -48,12 +44,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Nie znaleziono spraw (lub brak uprawnień): {', '.join(missing)}")
         else:
-            end = timezone.make_aware(datetime.datetime.combine(closed_before, datetime.time.min))
-            selected = list(
-                visible.filter(region__code=region, stage=Stage.ZAKONCZENIE, closed_at__lt=end)
-                .prefetch_related(ACTIVE_FLAGS)
-                .order_by("number")
-            )
+            selected = list(closed_cases(user=user, region_code=region, closed_before=closed_before))
             if not selected:
                 raise CommandError("Brak zakończonych spraw spełniających warunki.")
         folder = Path(out)
@@ -78,18 +69,9 @@ class Command(BaseCommand):
 
     def _write_one(self, *, user, case, folder: Path) -> str:
         """Write one karta; the reason in Polish when it could not be written, else ""."""
-        if not policy.case_allows(user, case, Action.PRINT):
-            return f"{user} nie może drukować tej sprawy"
-        meta = pdf.PrintMeta(
-            title="Karta Pracy Socjalnej", institution=case.institution, case_number=case.number,
-            printed_by=user.get_full_name(),
-        )  # fmt: skip
-        try:
-            body = pdf.render_pdf("printouts/karta.html", {"karta": karta_assemble(case=case)}, meta)
-        except pdf.RenderTimeout:
-            return "wydruk trwał dłużej niż pozwala PDF_RENDER_TIMEOUT"
-        except pdf.RenderFailed as error:
-            return f"błąd tworzenia PDF ({str(error)[:200]})"
+        body, why = karta_render(user=user, case=case)
+        if body is None:
+            return why
         target = folder / f"{pdf.ascii_filename(case.number)}.pdf"
         partial = target.with_suffix(".pdf.part")
         try:
@@ -98,6 +80,5 @@ class Command(BaseCommand):
         except OSError as error:
             partial.unlink(missing_ok=True)
             return f"nie można zapisać pliku ({error.strerror or error})"
-        access_log_write(user=user, action=AccessLog.Action.PRINT, what=f"Karta (archiwum): {case.number}", case=case)
         self.stdout.write(f"{case.number} → {target}")
         return ""
