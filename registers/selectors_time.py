@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
 from cases.models import Report, TargetGroup
@@ -398,23 +397,15 @@ def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
     pracownika ds. świadczeń do pracownika socjalnego"). Families that only receive benefits are
     not in the system: the figure is a lower bound, and the page says so beside it.
 
-    Two queries, whatever the number of workers: the people with their counts, their regions."""
+    At most three queries, whatever the number of workers: the people with their counts, their
+    regions, the benefits workers' referrals."""
     team = Team.of(team)
     open_here = Q(cases__institution_id=team.institution_id) & ~Q(cases__stage=Stage.ZAKONCZENIE)
-    referred = (
-        Report.objects.filter(received_by=OuterRef("pk"), case__institution_id=team.institution_id)
-        .exclude(case__stage=Stage.ZAKONCZENIE)
-        .order_by()
-        .values("received_by")
-        .annotate(n=Count("case__client", distinct=True))
-        .values("n")
-    )
     people = (
         team_members(team, CASELOAD_ROLES)
         .select_related("institution")
         .annotate(
             open_cases=Count("cases__client", filter=open_here, distinct=True),
-            referred_clients=Coalesce(Subquery(referred, output_field=IntegerField()), 0),
             benefits_worker=Exists(policy.benefits_worker_roles().filter(user=OuterRef("pk"))),
         )
         # A worker who left still shows while they hold open cases: those need a new worker.
@@ -430,6 +421,19 @@ def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
         )
         .order_by("last_name", "first_name", "pk")
     )
+    people = list(people)
+    # The benefits workers' referrals in one query of their own: a subquery per person made the
+    # director's dashboard take seconds at 100,000 cases (make bench, issue 18.6).
+    referred = dict(
+        Report.objects.filter(
+            received_by__in=[person.pk for person in people if person.benefits_worker],
+            case__institution_id=team.institution_id,
+        )
+        .exclude(case__stage=Stage.ZAKONCZENIE)
+        .values("received_by")
+        .annotate(n=Count("case__client", distinct=True))
+        .values_list("received_by", "n")
+    ) if any(person.benefits_worker for person in people) else {}  # fmt: skip
     rows = []
     for person in people:
         inst = person.institution
@@ -438,7 +442,7 @@ def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
             CaseloadRow(
                 worker=person,
                 benefits_worker=person.benefits_worker,
-                open_cases=person.referred_clients if person.benefits_worker else person.open_cases,
+                open_cases=referred.get(person.pk, 0) if person.benefits_worker else person.open_cases,
                 held_cases=person.open_cases,
                 norm=norm,
                 regions=tuple(a.region.code for a in person.worker_regions),
