@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from cases.procedure import CloseReason, Stage
 from mopr import access, conflicts, policy
 from mopr import services as services_log
 from mopr.errors import DomainError, PersonKnown, PersonNeedsConfirmation, StaleVersionError
+from mopr.paging import page_of
 from mopr.policy import Action
 from mopr.services import access_log_case_view
 
@@ -50,9 +50,7 @@ def form_error(form, error: DomainError) -> None:
 
 
 def _page(request, qs, size: int | None = None):
-    from django.conf import settings
-
-    return Paginator(qs, size or settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+    return page_of(request, qs, size)
 
 
 # --- the case list and detail ---------------------------------------------------------------------

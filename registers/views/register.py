@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from background.services import job_start
 from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import access, pdf
+from mopr.paging import page_of
 from mopr.services import access_log_export
 from registers import columns, exports, selectors
 from registers.forms import ColumnsForm, RegisterFilter
@@ -57,7 +57,7 @@ def register_page(request):
     shown, columns_form = _shown(request)
     params = request.GET.copy()
     params.pop("strona", None)
-    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("strona"))
+    page = page_of(request, qs)
     selectors.with_overdue(page.object_list)  # the page's own marks: the engine, live
     columns.prepare(shown, page.object_list)
     access.shown_many(cases=page.object_list)
