@@ -2,10 +2,10 @@
 (ustawa z dnia 12 marca 2004 r. o pomocy społecznej), in the order of the Act, and what an
 institution adds for itself.
 
-The Act's list is the common rows of ``ProblemArea`` (no institution); migration 0026 writes
-them from ``COMMON`` below, and ``problem_areas_sync`` keeps them equal to it when the Act changes
-(a new migration calls it). An institution's own rows are added by the director
-(``cases.services.problem_areas``) and never share a code with a common one.
+The Act's list is ``COMMON`` below – the law, read from the code (so no flushed test database and no
+stray edit can lose it); migration 0026 also writes it as the rows of ``ProblemArea`` without an
+institution, so that SQL reports see every area. An institution's own areas are rows with its
+institution (added in the admin until the settings page of issue 19), never with a common code.
 """
 
 from __future__ import annotations
@@ -50,11 +50,12 @@ def problem_areas_sync(*, model) -> None:
 
 
 def problem_area_choices(*, institution_id: int | None) -> list[tuple[str, str]]:
-    """The areas a diagnosis of the institution may name: the common ones and its own, in use."""
+    """The areas a diagnosis of the institution may name: the Act's (from ``COMMON``: the law, not
+    an institution's to change) and the institution's own in use."""
     from cases.models import ProblemArea
 
-    rows = ProblemArea.objects.filter(active=True).filter(_of(institution_id)).values_list("code", "name")
-    return list(rows)
+    own = ProblemArea.objects.filter(institution_id=institution_id, active=True).values_list("code", "name")
+    return [(code, name) for code, name, _basis in COMMON] + list(own)
 
 
 def problem_area_names(*, institution_id: int | None, codes: Iterable[str] | None = None) -> dict[str, str]:
@@ -62,16 +63,11 @@ def problem_area_names(*, institution_id: int | None, codes: Iterable[str] | Non
     longer in use keeps its name."""
     from cases.models import ProblemArea
 
-    rows = ProblemArea.objects.filter(_of(institution_id))
-    if codes is not None:
-        codes = list(codes)
-        if not codes:
-            return {}
-        rows = rows.filter(code__in=codes)
-    return dict(rows.values_list("code", "name"))
-
-
-def _of(institution_id):
-    from django.db.models import Q
-
-    return Q(institution__isnull=True) | Q(institution_id=institution_id)
+    names = {code: name for code, name, _basis in COMMON}
+    wanted = None if codes is None else [c for c in codes if c not in names]
+    if wanted is None or wanted:
+        rows = ProblemArea.objects.filter(institution_id=institution_id)
+        if wanted:
+            rows = rows.filter(code__in=wanted)
+        names.update(rows.values_list("code", "name"))
+    return names if codes is None else {c: names[c] for c in codes if c in names}

@@ -73,6 +73,12 @@ class ReplaceTokenForm(TokenForm):
 class DirectoryEntryForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def clean(self):
+        data = super().clean()
+        if self.has_error("version"):  # a hidden field's error is not shown at it: say it at the top
+            self.add_error(None, _("Formularz jest nieaktualny – otwórz go ponownie i wprowadź zmiany jeszcze raz."))
+        return data
+
     class Meta:
         from mopr.models import DirectoryEntry
 

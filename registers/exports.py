@@ -81,7 +81,8 @@ def csv_lines(cases: Iterable, shown: list[Column]) -> Iterator[str]:
         if size >= CSV_CHUNK:
             yield "".join(buffer)
             buffer, size = [], 0
-    yield "".join(buffer)
+    if buffer:
+        yield "".join(buffer)
 
 
 def xlsx_file(cases: Iterable, *, title: str, shown: list[Column]):

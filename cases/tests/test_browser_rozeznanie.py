@@ -338,8 +338,8 @@ def test_rozeznanie_to_social_work(page, p, org):
     page.get_by_label(_label("Stan faktyczny")).fill(
         "Matka samotnie wychowuje 4-letnią córkę; partner nadużywa alkoholu i bywa agresywny."
     )
-    page.get_by_label("opieka i wychowanie").check()
-    page.get_by_label("przemoc w rodzinie").check()
+    page.get_by_label("bezradność w sprawach opiekuńczo-wychowawczych").check()
+    page.get_by_label("przemoc domowa").check()
     page.get_by_label(_label("Zapewnienie dzieciom opieki i wychowania")).fill("Opieka zapewniona przez matkę.")
     page.get_by_label(_label("Zasoby klienta i środowiska")).fill("Wsparcie babci, stała praca matki.")
     page.get_by_label(_label("Klient funkcjonuje w sposób dysfunkcyjny i wymaga pomocy")).check()

@@ -176,7 +176,7 @@ def test_contract_from_diagnosis_to_closure_and_reopening(page, p, org):
         "Pan Henryk (80 lat, po zawale) sam wychowuje 15-letniego wnuka; zaległości czynszowe za pół roku; "
         "Kacper opuszcza lekcje."
     )
-    page.get_by_label("opieka i wychowanie").check()
+    page.get_by_label("bezradność w sprawach opiekuńczo-wychowawczych").check()
     page.get_by_label(_label("Zapewnienie dzieciom opieki i wychowania")).fill("Dziadek troskliwy, ale bez sił.")
     page.get_by_label(_label("Zasoby klienta i środowiska")).fill("Emerytura, życzliwa sąsiadka, dobra szkoła.")
     page.get_by_label(_label("Klient funkcjonuje w sposób dysfunkcyjny i wymaga pomocy")).check()

@@ -151,7 +151,7 @@ def test_coordinators_month(page, p, org):
     _visit(page, "c07-register")
     filters = page.get_by_role("form", name="Filtry rejestru")
     filters.get_by_label(_label("Sprawy")).select_option(label="otwarte")
-    filters.get_by_label(_label("Rejon")).select_option(label="RPŚ-1")
+    filters.get_by_role("combobox", name=_label("Rejon")).select_option(label="RPŚ-1")
     with page.expect_navigation():
         filters.get_by_role("button", name="Pokaż").click()
     expect(page).to_have_url(re.compile(r"status=otwarte"))

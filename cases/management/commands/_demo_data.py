@@ -87,6 +87,11 @@ GROUPS = {  # kind of household: target group, problem areas, what reports say, 
         "Nocuje w altanie na ogródkach działkowych, prosi o miejsce w noclegowni.",
         "Osoba bezdomna nocuje na klatce schodowej bloku, jest wychłodzona.",
     ], ["Straż Miejska", "Policja – dzielnicowy"]),
+    # Seed 001 IV.1: "chorych psychicznie wymagających wsparcia aktywizująco-integracyjnego".
+    "mental_illness": (TargetGroup.MENTAL_ILLNESS, ["long_illness", "household_helplessness"], [
+        "Po wypisie ze szpitala psychiatrycznego mieszka sama, nie odbiera leków, zalega z opłatami.",
+        "Brat zgłasza, że osoba chorująca psychicznie od tygodni nie wychodzi z domu i nie je regularnie.",
+    ], ["Centrum Zdrowia Psychicznego – zespół środowiskowy"]),
 }
 GOALS = {  # the contract's main goal and its specific goals, by kind of household
     "family": ("Zapewnienie dzieciom właściwej opieki", ["Regularna nauka dzieci", "Spłata zaległości czynszowych"]),
@@ -96,6 +101,7 @@ GOALS = {  # the contract's main goal and its specific goals, by kind of househo
     "disabled": ("Większa samodzielność", ["Orzeczenie o niepełnosprawności", "Zajęcia w środowiskowym domu"]),
     "addiction": ("Utrzymanie abstynencji", ["Terapia w poradni uzależnień", "Udział w grupie AA"]),
     "homeless": ("Wyjście z bezdomności", ["Pobyt w noclegowni", "Mieszkanie treningowe"]),
+    "mental_illness": ("Stabilne leczenie w środowisku", ["Regularne wizyty w poradni", "Klub samopomocy"]),
 }
 REPORTERS = [  # name, relation to the client, contact
     ("Maria Wiśniewska", "sąsiadka", "tel. 601 234 567"), ("Janusz Ołdakowski", "sąsiad", "tel. 512 908 331"),

@@ -428,6 +428,7 @@ SCENARIOS = [  # (kind of household, scenario); the regions take turns
     ("addiction", partial(in_progress, stage=PS)),
     ("unemployed", partial(in_progress, stage=PS, route="desk")), ("unemployed", partial(in_progress, stage=PS)),
     ("disabled", partial(in_progress, stage=PS, form=P.EMAIL)), ("family", partial(violence, until=PS)),
+    ("mental_illness", partial(in_progress, stage=PS, form=P.INSTITUTION)),
     ("family", partial(violence, until=PS)), ("family", partial(violence, until=PS, ended=True)),
     ("addiction", partial(suspended, at=PS, reason="Terapia odwykowa w ośrodku stacjonarnym (8 tygodni).",
                           resumed="Terapia ukończona, powrót do domu; kontynuacja kontraktu.")),
