@@ -71,3 +71,20 @@ def problem_area_names(*, institution_id: int | None, codes: Iterable[str] | Non
             rows = rows.filter(code__in=wanted)
         names.update(rows.values_list("code", "name"))
     return names if codes is None else {c: names[c] for c in codes if c in names}
+
+
+def latest_problem_areas():
+    """The codes the case's latest diagnosis names (an expression on a ``Case`` queryset): the one
+    rule the register's column and filter and the statistics' breakdown share."""
+    from django.db.models import JSONField, OuterRef, Subquery
+
+    from cases.models import Diagnosis
+
+    latest = Diagnosis.objects.filter(case=OuterRef("pk")).order_by("-diagnosed_on", "-pk").values("problem_areas")
+    return Subquery(latest[:1], output_field=JSONField())
+
+
+def names_area(field: str, code: str) -> dict:
+    """The filter "the codes in ``field`` (``latest_problem_areas`` annotated) include ``code``": the
+    JSON list as text holds each code quoted, so '"poverty"' matches that code only."""
+    return {f"{field}__icontains": f'"{code}"'}

@@ -4,13 +4,13 @@ is declared). The contract's and the family assistant's columns are their apps' 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import BooleanField, Exists, ExpressionWrapper, JSONField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseFlag, ClientMember, Diagnosis, FlagKind, Subcategory, Subgroup, TargetGroup
-from cases.problem_areas import problem_area_choices, problem_area_names
+from cases.models import CaseFlag, ClientMember, FlagKind, Subcategory, Subgroup, TargetGroup
+from cases.problem_areas import latest_problem_areas, names_area, problem_area_choices, problem_area_names
 from cases.procedure import CloseReason, Stage
 from registers.columns import Column, register
 
@@ -63,11 +63,6 @@ def _choice(name: str, label, choices, method=None):
 # --- the problem areas of the latest diagnosis -------------------------------------------------
 
 
-def _latest_areas():
-    latest = Diagnosis.objects.filter(case=OuterRef("pk")).order_by("-diagnosed_on", "-pk").values("problem_areas")
-    return Subquery(latest[:1], output_field=JSONField())
-
-
 def _area_names(rows: list) -> None:
     """One query for the names of every area the rows name (of their institutions)."""
     by_institution: dict[int, set[str]] = {}
@@ -81,14 +76,13 @@ def _area_names(rows: list) -> None:
 
 def _area_filter(user):
     def method(qs, name, value):
-        # The JSON list as text holds each code quoted: '"poverty"' matches that code only.
-        return qs.filter(latest_problem_areas__icontains=f'"{value}"') if value else qs
+        return qs.filter(**names_area("latest_problem_areas", value)) if value else qs
 
     return django_filters.ChoiceFilter(
         label=_("Obszar problemowy"),
         choices=problem_area_choices(institution_id=user.institution_id),
         empty_label=_("wszystkie"),
-        method=lambda qs, name, value: method(qs, name, value),
+        method=method,
     )
 
 
@@ -170,7 +164,7 @@ register(
     ),
     Column(
         "obszary", _("Obszary problemowe (ostatnia diagnoza)"), lambda c: c.problem_area_text, 66,
-        annotations={"latest_problem_areas": _latest_areas}, fields=("latest_problem_areas", "institution_id"),
+        annotations={"latest_problem_areas": latest_problem_areas}, fields=("latest_problem_areas", "institution_id"),
         prepare=_area_names, default=False, filters=(("problem_area", _area_filter),), css="register-address",
     ),
     Column(

@@ -29,12 +29,19 @@ def user_may_see_register(user: User) -> bool:
     return policy.user_oversees_regions(user)
 
 
-def register_cases(*, user: User) -> QuerySet[Case]:
-    """The cases of the register the user may see, with every column's annotations
-    (``registers.columns``: each column declares its own)."""
+def register_scope(*, user: User) -> QuerySet[Case]:
+    """The cases the register and the statistics count for the user: the institution's for the
+    management and the auditor, the coordinator's own regions for a coordinator."""
     qs = policy.cases_visible_to(user)
     if not policy.user_reads_institution(user):
         qs = qs.filter(region_id__in=policy.regions_coordinated_by(user))
+    return qs
+
+
+def register_cases(*, user: User) -> QuerySet[Case]:
+    """The cases of the register the user may see, with every column's annotations
+    (``registers.columns``: each column declares its own)."""
+    qs = register_scope(user=user)
     # What a row shows: no flags prefetch (the flag columns are annotations); the institution
     # prefetched, not joined (cases.selectors.with_list_data says why).
     return (

@@ -135,9 +135,9 @@ def cases_in_scope(
 ) -> QuerySet[Case]:  # fmt: skip
     """The cases the user may count: the institution's for the management and the auditor, the
     coordinator's regions for a coordinator."""
-    qs = policy.cases_visible_to(user)
-    if not policy.user_reads_institution(user):
-        qs = qs.filter(region_id__in=policy.regions_coordinated_by(user))
+    from registers.selectors import register_scope
+
+    qs = register_scope(user=user)
     if region_id:
         qs = qs.filter(region_id=region_id)
     if worker_id:
@@ -150,17 +150,10 @@ def cases_in_scope(
 
 
 def with_problem_area(code: str) -> QuerySet:
-    """The cases whose latest diagnosis names the area (as the register's column)."""
-    from django.db.models import JSONField, OuterRef, Subquery
+    """The cases whose latest diagnosis names the area (the register's rule: ``cases.problem_areas``)."""
+    from cases.problem_areas import latest_problem_areas, names_area
 
-    from cases.models import Diagnosis
-
-    latest = Diagnosis.objects.filter(case=OuterRef("pk")).order_by("-diagnosed_on", "-pk").values("problem_areas")
-    return (
-        Case.objects.annotate(areas=Subquery(latest[:1], output_field=JSONField()))
-        .filter(areas__icontains=f'"{code}"')
-        .values("pk")
-    )
+    return Case.objects.annotate(areas=latest_problem_areas()).filter(**names_area("areas", code)).values("pk")
 
 
 @dataclass(frozen=True)
