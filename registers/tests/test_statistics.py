@@ -10,6 +10,7 @@ from django.utils import timezone
 from assistants.models import Assignment, Request
 from cases.models import CaseFlag, ClientMember, Diagnosis, FlagKind, Notification, Visit
 from cases.procedure import CloseReason, Stage
+from cases.tests.test_printouts import save_pngs
 from contracts.models import Contract
 from mopr.models import AccessLog
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory
@@ -186,6 +187,7 @@ def test_the_page_the_exports_and_the_log(client, world, p, settings):
     assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith('.xlsx"')
     pdf = client.get(reverse("registers:statistics_export", args=["pdf"]), query)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert save_pngs(pdf.content, "statistics")  # test-output/pdf/statistics-*.png: look at them
 
 
 def test_a_wrong_period_is_said_at_the_field(client, world, p):
