@@ -1132,7 +1132,7 @@ class Filler:
             )
 
     def _monitoring(self, case_id, worker, since) -> None:
-        from registers.models import MonitoringDate, RefusalMonitoring
+        from refusals.models import MonitoringDate, RefusalMonitoring
 
         w = self.w
         on = _local(since)

@@ -230,7 +230,7 @@ def _load_monitoring_facts(facts: Facts, ids: list[int]) -> None:
     query (the court's notifications are ``last_court_notice``, loaded with the assistant's facts)."""
     from django.db.models import Q
 
-    from registers.models import RefusalMonitoring
+    from refusals.models import RefusalMonitoring
 
     court = RefusalMonitoring.Decision.FAMILY_COURT
     rows = (
@@ -621,7 +621,7 @@ def team_meeting(region, last_meeting: datetime.date | None) -> RegionDeadline:
 
 def region_deadlines(regions) -> dict[int, list[RegionDeadline]]:
     """The team meeting and the follow-up of inspections, for each region, in two queries."""
-    from registers.models import Inspection, TeamMeeting
+    from meetings.models import Inspection, TeamMeeting
 
     regions = list(regions)
     ids = [r.pk for r in regions]

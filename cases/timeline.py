@@ -16,7 +16,7 @@ A kind of entry declares, once, everything the system does with it:
 
 Each app registers its own kinds in its ``entry_kinds`` module, found by ``autodiscover`` when
 the apps are ready, so the core of ``cases`` names no other app: ``cases/entry_kinds.py``,
-``contracts/entry_kinds.py``, ``assistants/entry_kinds.py``, ``registers/entry_kinds.py``.
+``contracts/entry_kinds.py``, ``assistants/entry_kinds.py``, ``refusals/entry_kinds.py``, ``meetings/entry_kinds.py``.
 ``cases/tests/test_timeline_registry.py`` fails for a model with personal text that no kind
 classifies.
 """

@@ -909,7 +909,7 @@ def user_may_inspect(user: User, region: Region) -> bool:
 
 def inspections_visible_to(user: User) -> QuerySet:
     """The coordinator's regions, the management and the controller all; a worker their own."""
-    from registers.models import Inspection
+    from meetings.models import Inspection
 
     roles = roles_of(user)
     if roles.institution_id is None:

@@ -23,7 +23,7 @@ def _query(job) -> QueryDict:
 
 
 def _register_export(job, out, progress):
-    from registers.views.register import export_name, filtered_register
+    from registers.views import export_name, filtered_register
 
     _register, qs = filtered_register(user=job.requested_by, data=_query(job), summaries=True)
     shown = columns.chosen(job.params.get("columns"))
@@ -49,14 +49,14 @@ def _register_export(job, out, progress):
 
 def _register_logged(request, job) -> None:
     # The subjects: the cases the same filters select for the same person now.
-    from registers.views.register import filtered_register
+    from registers.views import filtered_register
 
     _register, qs = filtered_register(user=job.requested_by, data=_query(job))
     access_log_export(request=request, what=job.title, cases=qs)
 
 
 def _statistics_export(job, out, progress):
-    from registers.views.statistics import export_body
+    from registers.views import export_body
 
     progress(0, 1)
     body, name, content_type = export_body(user=job.requested_by, data=_query(job), fmt=job.params["fmt"])

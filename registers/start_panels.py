@@ -7,7 +7,7 @@ from cases.procedure import Stage
 from cases.services.deadline_summaries import deadline_summaries_refresh
 from mopr import policy
 from mopr.start import Panel, register
-from registers.selectors_dashboard import overdue_by_worker_rows
+from registers.selectors import overdue_by_worker_rows
 
 
 def _overdue(request):

@@ -120,7 +120,7 @@ def test_the_other_pages_of_the_record_pass_axe(page, org, p, case):
     from cases import services
     from cases.models import OfficialNote
     from mopr.tests.factories import ContractFactory, MemberFactory
-    from registers.services import monitoring
+    from refusals import services as monitoring
 
     note = services.note_write(
         case=case, by=p.worker_a, note=OfficialNote(written_on=timezone.localdate(), content="Nie ta rodzina.")
@@ -166,7 +166,7 @@ def test_the_other_pages_of_the_record_pass_axe(page, org, p, case):
         contact_neighbours="Sołtys.", contact_health="Pielęgniarka.", contact_organisations="Klub seniora.",
     )  # fmt: skip
     monitoring.monitoring_date_done(date=m.dates.get(), by=p.worker_a, done_on=today, outcome="Odmawia.")
-    page.goto(reverse("registers:monitoring_case", args=[refusing.pk]))
+    page.goto(reverse("refusals:monitoring_case", args=[refusing.pk]))
     expect(page.locator("main")).to_contain_text(p.worker_a.get_full_name())
     _visit(page, "s11-monitoring-authors")
 

@@ -25,7 +25,7 @@ from cases.services import visit_record
 from cases.services.deadline_summaries import deadline_summaries_refresh, stale
 from contracts.models import Contract
 from mopr.tests.factories import CaseFactory, ContractFactory, MemberFactory, VisitFactory
-from registers.tests.test_monitoring import open_, plan
+from refusals.tests.test_monitoring import open_, plan
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -208,7 +208,7 @@ def test_load_facts_reads_no_table_that_is_not_a_fact_source(org, p):
     read = {table for q in ctx.captured_queries for table in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', q["sql"])}
     by_table = {model._meta.db_table: model._meta.label for model in apps.get_models()}
     labels = {by_table[t] for t in read}
-    assert "registers.MonitoringDate" in labels and "assistants.AssistantVisit" in labels, labels
+    assert "refusals.MonitoringDate" in labels and "assistants.AssistantVisit" in labels, labels
     assert labels - {"cases.Case", "mopr.Institution"} <= set(deadlines.fact_sources()), labels
 
 
@@ -290,7 +290,7 @@ def test_a_change_committed_during_a_refresh_is_not_lost(org, p, monkeypatch):
 def test_the_summaries_are_never_joined(org, p):
     """Every reader goes through a correlated subquery on the primary key: joined, SQLite's planner
     (with no statistics for the table until ANALYZE) read the whole table for every case."""
-    from registers import selectors, selectors_dashboard
+    from registers import selectors
 
     world(org, p)
     register = selectors.register_cases(user=p.director_a)
@@ -300,9 +300,7 @@ def test_the_summaries_are_never_joined(org, p):
         list(selectors.filter_overdue(register, want=True))
         list(selectors.filter_overdue(register, want=False))
         list(selectors.iterate_rows(register))
-        selectors_dashboard.overdue_by_worker(
-            cases=selectors_dashboard.open_cases(user=p.director_a, regions=[org.region_a1])
-        )
+        selectors.overdue_by_worker(cases=selectors.open_cases(user=p.director_a, regions=[org.region_a1]))
     table = DeadlineSummary._meta.db_table
     reading = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
     assert len(reading) >= 5

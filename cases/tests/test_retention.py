@@ -52,7 +52,8 @@ from contracts.models import Amendment, Declaration, Evaluation, GoalAssessment,
 from mopr.errors import DomainError
 from mopr.models import AccessLog
 from mopr.tests.factories import PASSWORD, CaseFactory, ClientFactory, ContractFactory, MemberFactory
-from registers.models import MonitoringDate, RefusalMonitoring, TimeEntry
+from refusals.models import MonitoringDate, RefusalMonitoring
+from timesheets.models import TimeEntry
 
 SURNAME = "Wierzbicka"
 PESEL = "90031512345"
@@ -87,7 +88,7 @@ def closed_case(org, p, *, closed_at, client=None, **kwargs):
 def texts_containing(needle: str) -> list[str]:
     """Every model.field of the project's apps (historical tables included) holding ``needle``."""
     hits = []
-    for label in ("cases", "contracts", "assistants", "registers", "mopr"):
+    for label in ("cases", "contracts", "assistants", "refusals", "meetings", "timesheets", "mopr"):
         for model in apps.get_app_config(label).get_models():
             manager = model._base_manager
             for field in model._meta.concrete_fields:

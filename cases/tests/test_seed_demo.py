@@ -43,10 +43,12 @@ from cases.models import (
 )
 from cases.pesel import pesel_birth_date, pesel_checksum_ok
 from cases.procedure import CloseReason, Stage
+from meetings.models import Inspection, TeamMeeting
 from mopr import policy
 from mopr.errors import DomainError
 from mopr.models import Institution, Region, Role, RoleAssignment, User
-from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting, TimeCategory, TimeEntry
+from refusals.models import MonitoringDate, RefusalMonitoring
+from timesheets.models import TimeCategory, TimeEntry
 
 MODELS = [
     Institution, User, RoleAssignment, Client, ClientMember, Case, Report, CaseFlag, StageTransition, Notification,

@@ -21,7 +21,17 @@ def _case_data_models() -> set[type[models.Model]]:
     found: set[type[models.Model]] = {Case, Client}
     candidates = [
         m
-        for app in ("cases", "contracts", "assistants", "registers", "mopr", "staffing", "inbox")
+        for app in (
+            "cases",
+            "contracts",
+            "assistants",
+            "refusals",
+            "meetings",
+            "timesheets",
+            "mopr",
+            "staffing",
+            "inbox",
+        )
         for m in apps.get_app_config(app).get_models()
         if not m.__name__.startswith("Historical")
     ]
@@ -87,9 +97,10 @@ def test_every_app_registers_its_own_kinds():
     by_app = {}
     for kind in timeline.entry_kinds():
         by_app.setdefault(kind.items.__module__.split(".")[0], []).append(kind.key)
-    assert set(by_app) == {"cases", "contracts", "assistants", "registers"}
+    assert set(by_app) == {"cases", "contracts", "assistants", "refusals", "meetings"}
     assert {"assistant", "assistant_work"} <= set(by_app["assistants"])
-    assert {"monitoring", "meeting", "inspection"} <= set(by_app["registers"])
+    assert {"monitoring"} <= set(by_app["refusals"])
+    assert {"meeting", "inspection"} <= set(by_app["meetings"])
 
 
 def test_the_core_of_cases_names_no_other_app():
@@ -99,7 +110,7 @@ def test_the_core_of_cases_names_no_other_app():
     root = Path(__file__).resolve().parents[2]
     for module in ("cases/timeline.py", "cases/karta.py", "cases/services/retention.py", "cases/entry_kinds.py"):
         text = (root / module).read_text(encoding="utf-8")
-        for other in ("contracts", "assistants", "registers"):
+        for other in ("contracts", "assistants", "registers", "refusals", "meetings", "timesheets"):
             assert f"from {other}" not in text and f"import {other}" not in text, (module, other)
 
 
@@ -111,8 +122,9 @@ def assisted(org, p):
     """A case in stage IV with an approved request, an assistant at work, a monitoring and a meeting."""
     from assistants.models import Assignment, AssistantVisit, ChangeReport, MonthlyReport, Request
     from cases.procedure import Stage
+    from meetings.models import TeamMeeting
     from mopr.tests.factories import CaseFactory
-    from registers.models import MonitoringDate, RefusalMonitoring, TeamMeeting
+    from refusals.models import MonitoringDate, RefusalMonitoring
 
     today = timezone.localdate()
     case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.MONITORING)

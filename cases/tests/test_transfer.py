@@ -15,8 +15,8 @@ from mopr.errors import DomainError, NotAllowed
 from mopr.models import Role
 from mopr.policy import Action
 from mopr.tests.factories import CaseFactory, UserFactory, force_login_verified
-from registers.selectors_time import caseload
 from staffing import selectors as staffing_selectors
+from timesheets.selectors import caseload
 
 
 @pytest.fixture

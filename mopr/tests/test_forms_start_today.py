@@ -12,9 +12,10 @@ from cases import forms as case_forms
 from cases.entry_views import ENTRY_KINDS
 from cases.models import Case
 from contracts import forms as contract_forms
+from meetings import forms as forms_meetings
 from mopr.models import User
 from mopr.tests.factories import CaseFactory
-from registers import forms_meetings, forms_monitoring
+from refusals import forms as forms_monitoring
 
 pytestmark = pytest.mark.django_db
 

@@ -57,7 +57,7 @@ from mopr.tests.hostile import (
     send,
     world_kwargs,
 )
-from registers import forms_monitoring
+from refusals import forms as forms_monitoring
 from registers.forms import RegisterFilter
 
 # The permission sweep's world (a case of region A1 with one of everything), shared as a fixture here.
@@ -130,10 +130,10 @@ HOST_PAGE = {
     "assistants:opinion": "assistants:request",
     "assistants:decide": "assistants:request",
     "assistants:assign": "assistants:request",
-    "registers:monitoring_plan": "registers:monitoring_case",
-    "registers:monitoring_date_done": "registers:monitoring_case",
-    "registers:monitoring_report": "registers:monitoring_case",
-    "registers:monitoring_decide": "registers:monitoring_case",
+    "refusals:monitoring_plan": "refusals:monitoring_case",
+    "refusals:monitoring_date_done": "refusals:monitoring_case",
+    "refusals:monitoring_report": "refusals:monitoring_case",
+    "refusals:monitoring_decide": "refusals:monitoring_case",
     "cases:retention_anonymise": "cases:retention",
     "logout": "home",
 }
@@ -160,10 +160,10 @@ def class_fields(name: str, world: dict) -> list[str]:
         "assistants:opinion": lambda: _field_names(assistant_forms.OpinionForm),
         "assistants:decide": lambda: _field_names(assistant_forms.DecisionForm),
         "assistants:assign": lambda: _field_names(assistant_forms.AssignForm),
-        "registers:monitoring_plan": lambda: _field_names(forms_monitoring.PlanForm),
-        "registers:monitoring_report": lambda: _field_names(forms_monitoring.ReportForm),
-        "registers:monitoring_decide": lambda: _field_names(forms_monitoring.DecisionForm),
-        "registers:monitoring_date_done": lambda: _field_names(
+        "refusals:monitoring_plan": lambda: _field_names(forms_monitoring.PlanForm),
+        "refusals:monitoring_report": lambda: _field_names(forms_monitoring.ReportForm),
+        "refusals:monitoring_decide": lambda: _field_names(forms_monitoring.DecisionForm),
+        "refusals:monitoring_date_done": lambda: _field_names(
             forms_monitoring.DateDoneForm, f"date-{world['date_pk']}-"
         ),
     }

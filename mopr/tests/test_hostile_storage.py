@@ -213,7 +213,7 @@ def test_stored_script_is_shown_escaped_on_every_page(client, media, world):
         assert response.status_code == 302, (name, response.content.decode()[:3000])
     client.logout()
     login(client, "coordinator_a")
-    meeting = build_url("registers:meeting_new", world)
+    meeting = build_url("meetings:meeting_new", world)
     attendees = page_form(client, meeting).choices["attendees"][:2]
     response = submit(client, meeting, {"held_on": today, "attendees": attendees, "guests": HOSTILE, "note": HOSTILE})
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -221,8 +221,8 @@ def test_stored_script_is_shown_escaped_on_every_page(client, media, world):
 
     pages = {
         "worker_a": ["cases:detail", "cases:folder", "cases:karta_preview", "cases:list", "home", "cases:deadlines"],
-        "coordinator_a": ["registers:register", "registers:meetings", "cases:queue", "registers:dashboard"],
-        "director_a": ["cases:detail", "registers:register", "registers:monitoring_case", "contracts:detail"],
+        "coordinator_a": ["registers:register", "meetings:meetings", "cases:queue", "registers:dashboard"],
+        "director_a": ["cases:detail", "registers:register", "refusals:monitoring_case", "contracts:detail"],
         "assistant_a": ["assistants:mine", "assistants:assignment"],
     }
     shown = set()

@@ -37,10 +37,11 @@ from cases.services.appointments import appointment_plan
 from cases.services.transfer import case_move_propose
 from contracts import services as services_contracts
 from inbox.models import Notice
+from meetings.models import Inspection, TeamMeeting
 from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry, Role
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory, ReportFactory, UserFactory
 from mopr.tests.pdfa import pdfa_problems
-from registers.models import Inspection, MonitoringDate, RefusalMonitoring, TeamMeeting
+from refusals.models import MonitoringDate, RefusalMonitoring
 from staffing.models import Cover
 
 PERSONAS = [
@@ -229,8 +230,8 @@ EXPECTED: dict[str, Spec] = {
     "assistants:change_close": Spec(case_rule({"worker_a": 200, "assistant_a": 200}), kwargs=["pk=change_pk"]),
     "registers:register": Spec(role_rule(REGISTER)),
     "registers:dashboard": Spec(role_rule(REGISTER)),
-    "registers:time_week": Spec(role_rule(TIME_STAFF)),
-    "registers:time_worker_month": Spec(
+    "timesheets:time_week": Spec(role_rule(TIME_STAFF)),
+    "timesheets:time_worker_month": Spec(
         {
             "anonymous": 302,
             **{
@@ -244,19 +245,19 @@ EXPECTED: dict[str, Spec] = {
         },
         kwargs=["user_id=worker_pk", "month"],
     ),
-    "registers:time_team_month": Spec(
+    "timesheets:time_team_month": Spec(
         role_rule({"coordinator_a", "head_a", "director_a", "auditor_a", "coordinator_b"}), kwargs=["month"]
     ),
-    "registers:time_caseload": Spec(role_rule(TIME_STAFF | {"head_a", "director_a", "auditor_a"})),
-    "registers:time_summary": Spec(role_rule(TIME_STAFF | TIME_READERS)),
-    "registers:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
+    "timesheets:time_caseload": Spec(role_rule(TIME_STAFF | {"head_a", "director_a", "auditor_a"})),
+    "timesheets:time_summary": Spec(role_rule(TIME_STAFF | TIME_READERS)),
+    "timesheets:time_summary_export": Spec(role_rule(TIME_STAFF | TIME_READERS), kwargs=["fmt"]),
     "registers:register_export": Spec(role_rule(REGISTER), kwargs=["fmt"]),
     "registers:statistics": Spec(role_rule(REGISTER)),
     "cases:karta_archive": Spec(role_rule(REGISTER)),
     # Without a period: the form's errors (the page's links always carry one).
     "registers:statistics_export": Spec(role_rule(REGISTER, ok=400), kwargs=["fmt"]),
-    "registers:meetings": Spec(role_rule(MEETINGS)),
-    "registers:meeting_new": Spec(
+    "meetings:meetings": Spec(role_rule(MEETINGS)),
+    "meetings:meeting_new": Spec(
         {
             "anonymous": 302,
             **{
@@ -270,9 +271,9 @@ EXPECTED: dict[str, Spec] = {
         },
         kwargs=["region_pk"],
     ),
-    "registers:meeting": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
-    "registers:meeting_pdf": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
-    "registers:inspections": Spec(role_rule(INSPECTIONS)),
+    "meetings:meeting": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
+    "meetings:meeting_pdf": Spec(case_rule({"assistant_a": 404}, visible_default=200), kwargs=["pk=meeting_pk"]),
+    "meetings:inspections": Spec(role_rule(INSPECTIONS)),
     # Covers (issue 17.1): a social worker (own leave), the coordinators and the management.
     "staffing:covers": Spec(role_rule(COVERS)),
     "staffing:handover": Spec(role_rule({"coordinator_a", "coordinator_b"})),
@@ -303,7 +304,7 @@ EXPECTED: dict[str, Spec] = {
         method="post",
         kwargs=["pk=cover_pk"],
     ),
-    "registers:inspection_new": Spec(
+    "meetings:inspection_new": Spec(
         {
             "anonymous": 302,
             **{
@@ -317,26 +318,26 @@ EXPECTED: dict[str, Spec] = {
         },
         kwargs=["region_pk"],
     ),
-    "registers:inspection": Spec(
+    "meetings:inspection": Spec(
         case_rule({"worker_a_2": 404, "assistant_a": 404}, visible_default=200), kwargs=["pk=inspection_pk"]
     ),
-    "registers:inspection_pdf": Spec(
+    "meetings:inspection_pdf": Spec(
         case_rule({"worker_a_2": 404, "assistant_a": 404}, visible_default=200), kwargs=["pk=inspection_pk"]
     ),
-    "registers:monitoring_case": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
-    "registers:monitoring_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
-    "registers:monitoring_plan": Spec(
+    "refusals:monitoring_case": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    "refusals:monitoring_new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),
+    "refusals:monitoring_plan": Spec(
         case_rule({"head_a": 422, "director_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]
     ),
-    "registers:monitoring_date_done": Spec(
+    "refusals:monitoring_date_done": Spec(
         case_rule({"worker_a": 422}), method="post", kwargs=["pk", "monitoring_pk", "date_pk"]
     ),
-    "registers:monitoring_report": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]),
-    "registers:monitoring_decide": Spec(
+    "refusals:monitoring_report": Spec(case_rule({"worker_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]),
+    "refusals:monitoring_decide": Spec(
         case_rule({"head_a": 422, "director_a": 422}), method="post", kwargs=["pk", "monitoring_pk"]
     ),
-    "registers:monitoring_queue": Spec(role_rule({"head_a", "director_a"})),
-    "registers:monitoring_pdf": Spec(
+    "refusals:monitoring_queue": Spec(role_rule({"head_a", "director_a"})),
+    "refusals:monitoring_pdf": Spec(
         case_rule({}, visible_default=200), kwargs=["pk", "monitoring_pk", "doc=monitoring_doc"]
     ),
     "contracts:new": Spec(case_rule({"worker_a": 200}), kwargs=["pk"]),

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 
 from cases import services
 from cases.models import Case, Client, ReportForm, TargetGroup
+from meetings.models import Inspection, TeamMeeting
 from mopr.models import AccessLog
 from mopr.tests.browser import coordination as _coordination
 from mopr.tests.browser import label as _label
@@ -32,7 +33,6 @@ from mopr.tests.browser import nav as _nav
 from mopr.tests.browser import status as _status
 from mopr.tests.browser import visit as _visit
 from registers import columns, exports
-from registers.models import Inspection, TeamMeeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

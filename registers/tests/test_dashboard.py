@@ -93,7 +93,7 @@ def test_overdue_by_worker_counts_what_the_engine_marks_and_follows_a_change(org
     from cases import deadlines
     from cases.models import Case
     from cases.services.deadline_summaries import deadline_summaries_refresh
-    from registers import selectors_dashboard as dash
+    from registers import selectors as dash
 
     populate(org, p)
     nobody = CaseFactory(region=org.region_a1, stage=Stage.ROZEZNANIE)  # overdue, no worker yet

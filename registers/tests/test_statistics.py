@@ -14,8 +14,8 @@ from cases.tests.test_printouts import save_pngs
 from contracts.models import Contract
 from mopr.models import AccessLog
 from mopr.tests.factories import PASSWORD, CaseFactory, ContractFactory, MemberFactory
+from refusals.models import RefusalMonitoring
 from registers import statistics
-from registers.models import RefusalMonitoring
 
 D = datetime.date
 P = statistics.Period(D(2026, 1, 1), D(2026, 6, 30))

@@ -223,7 +223,7 @@ def test_the_substitutes_declaration_request_and_monitoring_say_so_too(case, p):
     from assistants import services as assistants
     from contracts import services as contracts
     from mopr.tests.factories import MemberFactory
-    from registers.services.monitoring import monitoring_open
+    from refusals.services import monitoring_open
 
     _cover(p, p.worker_a2)
     MemberFactory(client=case.client, is_head=False, relation="child", in_foster_care=True)

@@ -46,9 +46,10 @@ from cases.management.commands._demo_data import (
 )
 from cases.models import Case, Notification, ReportForm
 from cases.procedure import Stage
-from registers.models import RefusalMonitoring
-from registers.services import meetings, monitoring
-from registers.services.time import time_record
+from meetings import services as meetings
+from refusals import services as monitoring
+from refusals.models import RefusalMonitoring
+from timesheets.services import time_record
 
 DAY = datetime.timedelta(days=1)
 PS = Stage.PRACA_SOCJALNA

@@ -57,10 +57,12 @@ from contracts.models import Contract
 from contracts.validators import id_card_ok
 from inbox.models import Notice
 from inbox.services import deadline_notices
+from meetings.models import Inspection, TeamMeeting
 from mopr.errors import DomainError
 from mopr.models import DirectoryEntry, Institution, Region, RoleAssignment, User
 from mopr.policy import user_runs_social_work
-from registers.models import Inspection, RefusalMonitoring, TeamMeeting, TimeEntry
+from refusals.models import RefusalMonitoring
+from timesheets.models import TimeEntry
 
 PASSWORD = "Demo-mopr-2026"
 SHORT_NAME = "MOPR Toruń"

@@ -1,1 +1,0 @@
-"""Every write of registers, by topic: meetings, inspections, monitoring (seed 003), time (seed 004)."""

@@ -1,2 +1,0 @@
-"""Views of registers, by topic: the register and its exports, meetings, inspections, monitoring,
-time accounting, dashboards."""
