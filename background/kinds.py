@@ -3,8 +3,8 @@
 
 A kind says who may ask for it and download its file (a predicate of the access policy, asked
 again at download: a role taken away in between closes the file too), how it runs – writing into
-an open binary file and reporting progress – and what the access log records when its file is
-downloaded."""
+an open binary file and reporting progress (it may also set ``job.summary``, a short report the
+job's page shows beside the file) – and what the access log records when its file is downloaded."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class JobKind:
     run: Callable[[Any, IO[bytes], Progress], tuple[str, str]]
     # (request, job): the access-log row of a download (the cases it holds as subjects)
     log_download: Callable[[Any, Any], None]
+    # Progress is written every this many items (None: background.services.PROGRESS_EVERY rows);
+    # 1 for work whose every item is slow, such as an anonymisation per case.
+    progress_every: int | None = None
 
 
 _REGISTRY: dict[str, JobKind] = {}

@@ -29,6 +29,7 @@ class Job(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     error = models.TextField(_("błąd"), blank=True)
+    summary = models.TextField(_("wynik"), blank=True)  # set by the kind's run: a short report beside the file
     created_at = models.DateTimeField(_("zlecono"), auto_now_add=True)
     started_at = models.DateTimeField(_("rozpoczęto"), null=True, blank=True)
     finished_at = models.DateTimeField(_("zakończono"), null=True, blank=True)

@@ -58,10 +58,11 @@ def job_execute(*, job_id: int) -> Job:
         job.status, job.started_at = Job.Status.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at"])
     spec = kinds.get(job.kind)
+    every = (spec.progress_every if spec else None) or PROGRESS_EVERY
     last = [0]
 
     def progress(done: int, total: int | None) -> None:
-        if done - last[0] >= PROGRESS_EVERY or done == total:
+        if done - last[0] >= every or done == total:
             last[0] = done
             Job.objects.filter(pk=job.pk).update(done=done, total=total)
 
@@ -85,7 +86,8 @@ def job_execute(*, job_id: int) -> Job:
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.DONE, file_path=final.name, file_name=name, content_type=content_type,
-        size=final.stat().st_size, finished_at=now, expires_at=now + datetime.timedelta(hours=settings.JOB_FILE_HOURS),
+        size=final.stat().st_size, summary=job.summary[:2000], finished_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.JOB_FILE_HOURS),
     )  # fmt: skip
     job.refresh_from_db()
     return job
