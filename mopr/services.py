@@ -14,10 +14,13 @@ def client_address(request) -> str | None:
     return get_client_ip_address(request) or None
 
 
-def access_log_write(*, user: User, action: str, what: str, case=None, client=None, request=None) -> AccessLog:
+def access_log_write(
+    *, user: User, action: str, what: str, case=None, client=None, request=None, address: str | None = None
+) -> AccessLog:
     """One row of the append-only access log. A case brings its client, so that the person's
     own report (GDPR art. 15) finds every look at their case. ``case`` and ``client`` are
-    records or their ids."""
+    records or their ids. ``address``: where there is no request (work done in the background
+    for one), the client address that request came from."""
     if client is None and case is not None and not isinstance(case, int):
         client = case.client_id
     case_id, client_id = _pk(case), _pk(client)
@@ -33,7 +36,7 @@ def access_log_write(*, user: User, action: str, what: str, case=None, client=No
         case_id=case_id,
         client_id=client_id,
         what=what[:300],
-        address=client_address(request) if request is not None else None,
+        address=client_address(request) if request is not None else address,
     )
 
 
