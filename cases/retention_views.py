@@ -1,6 +1,6 @@
 """The director's retention pages (issue 8, item 9): the closed cases past the retention period,
-and their anonymisation after a confirmation. Thin: the policy, one selector, one service, a
-message."""
+and their anonymisation after a confirmation, run in the background (issue 18.5) with a protocol.
+Thin: the policy, one selector, one job started, a message."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from background.services import job_start
 from cases.selectors_retention import retention_due, retention_rows
-from cases.services.retention import cases_anonymise
 from mopr import policy
 from mopr.errors import DomainError
+from mopr.services import client_address
 
 
 def _director_only(request) -> None:
@@ -51,31 +52,42 @@ def retention_list(request):
 
 @require_POST
 def retention_anonymise(request):
-    """Without ``confirm``: the confirmation page of the selected cases. With it: anonymise them
-    (all or none) and go back to the list with a message."""
+    """Without ``confirm``: the confirmation page of the selected cases. With it: the same checks
+    again, then the run goes to the background queue and the director to its page (progress, then
+    the protocol to download)."""
     _director_only(request)
     ids = _selected_ids(request)
     if "confirm" not in request.POST:
         selected = list(retention_due(user=request.user).filter(pk__in=ids))
-        held = [row.case.number for row in retention_rows(cases=selected) if row.blocked_by]
-        if not ids:
-            messages.error(request, _("Nie zaznaczono żadnej sprawy."))
-        elif len(selected) != len(set(ids)) or held:
-            messages.error(request, _("Nie wszystkie zaznaczone sprawy można teraz zanonimizować. Odśwież listę."))
-        else:
-            return render(request, "cases/retention_confirm.html", {"rows": retention_rows(cases=selected)})
+        if _refused(request, ids, selected):
+            return redirect("cases:retention")
+        return render(request, "cases/retention_confirm.html", {"rows": retention_rows(cases=selected)})
+    if policy.cases_visible_to(request.user).filter(pk__in=ids).count() != len(set(ids)):
+        messages.error(request, _("Nie znaleziono niektórych zaznaczonych spraw."))
         return redirect("cases:retention")
-    cases = list(policy.cases_visible_to(request.user).filter(pk__in=ids))
+    selected = list(retention_due(user=request.user).filter(pk__in=ids))
+    if _refused(request, ids, selected):
+        return redirect("cases:retention")
+    # Always the queue, even for one case: one path, every run re-checked per case and filed as a protocol.
+    numbers = ", ".join(case.number for case in selected)
+    title = _("Anonimizacja spraw (%(count)s): %(numbers)s") % {"count": len(selected), "numbers": numbers}
+    params = {"cases": [case.pk for case in selected], "address": client_address(request)}
     try:
-        if len(cases) != len(set(ids)):
-            raise DomainError(_("Nie znaleziono niektórych zaznaczonych spraw."))
-        done = cases_anonymise(cases=cases, by=request.user, request=request)
+        job = job_start(by=request.user, kind="retention_anonymise", title=title, params=params)
     except DomainError as error:
         messages.error(request, error.message)
+        return redirect("cases:retention")
+    return redirect("background:job", pk=job.pk)
+
+
+def _refused(request, ids: list[int], selected: list) -> bool:
+    """Whether the selection cannot go on (a message says why): nothing selected, or a case that is
+    no longer past retention, or held back by another case of its client."""
+    held = [row.case.number for row in retention_rows(cases=selected) if row.blocked_by]
+    if not ids:
+        messages.error(request, _("Nie zaznaczono żadnej sprawy."))
+    elif len(selected) != len(set(ids)) or held:
+        messages.error(request, _("Nie wszystkie zaznaczone sprawy można teraz zanonimizować. Odśwież listę."))
     else:
-        messages.success(
-            request,
-            _("Zanonimizowano sprawy (%(count)s): %(numbers)s.")
-            % {"count": len(done), "numbers": ", ".join(c.number for c in done)},
-        )
-    return redirect("cases:retention")
+        return False
+    return True

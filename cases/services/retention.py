@@ -30,8 +30,10 @@ README's retention section.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import models, transaction
@@ -210,10 +212,11 @@ def _client_scrub(*, client: Client, by: User) -> None:
     _purge_history(CLIENT_SCRUB, id=client.pk)
 
 
-def cases_anonymise(*, cases: Iterable[Case], by: User, request=None) -> list[Case]:
+def cases_anonymise(*, cases: Iterable[Case], by: User, request=None, address: str | None = None) -> list[Case]:
     """Anonymise the cases, all or none, in one transaction: lock the cases of their clients and
     the clients, re-check the rule for each, remove the personal data, write one ANONYMISE row
-    of the access log per case. Raises ``DomainError`` naming the first case refused."""
+    of the access log per case (``address``: the client address of the request a background
+    run was asked in). Raises ``DomainError`` naming the first case refused."""
     if not policy.user_may_anonymise(by):
         raise DomainError(_("Anonimizację danych przeprowadza tylko dyrektor ośrodka."))
     wanted = sorted({c.pk for c in cases})
@@ -249,12 +252,75 @@ def cases_anonymise(*, cases: Iterable[Case], by: User, request=None) -> list[Ca
                 what=f"{case.number} – anonimizacja danych osobowych",
                 case=case,
                 request=request,
+                address=address,
             )
             case.client = client
             done.append(case)
     return done
 
 
-def case_anonymise(*, case: Case, by: User, request=None) -> Case:
+def case_anonymise(*, case: Case, by: User, request=None, address: str | None = None) -> Case:
     """Anonymise one case (see ``cases_anonymise``)."""
-    return cases_anonymise(cases=[case], by=by, request=request)[0]
+    return cases_anonymise(cases=[case], by=by, request=request, address=address)[0]
+
+
+# --- a run of many cases, one by one ------------------------------------------------------------------
+
+# What a run did with a case (the protocol's column "Wynik").
+DONE, REFUSED, NOT_TRIED = "zanonimizowano", "nie zanonimizowano", "nie podjęto"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    case_id: int
+    number: str  # "" when no such case of the requester's institution
+    outcome: str  # DONE, REFUSED or NOT_TRIED
+    reason: str  # why not, in Polish; "" when done
+    at: datetime.datetime
+
+
+def cases_anonymise_each(
+    *, case_ids: Iterable[int], by: User, address: str | None = None, progress=None
+) -> list[RunOutcome]:
+    """The retention run (the director's page through the background queue, the scheduled
+    command): each case in a transaction of its own (``case_anonymise``), so a refused case leaves
+    the ones before it done and the ones after it still to do, and the run goes on.
+
+    Before each case the requester is read again – a director who is no longer one (or no longer
+    active) stops the run – and the rule is re-checked under the lock, so a case reopened since it
+    was selected is refused with the reason. An unexpected error stops the run too (that case rolled
+    back, the rest untouched and reported as not tried). ``progress(done, total)`` after each case."""
+    wanted = list(dict.fromkeys(case_ids))
+    numbers = dict(Case.objects.filter(pk__in=wanted, institution_id=by.institution_id).values_list("pk", "number"))
+    outcomes: list[RunOutcome] = []
+    stop = ""
+    for n, pk in enumerate(wanted, start=1):
+        number = numbers.get(pk, "")
+        who = None if stop else User.objects.filter(pk=by.pk).first()  # fresh: roles, is_active as now
+        if not stop and (who is None or not policy.user_may_anonymise(who)):
+            stop = _("Zlecający nie jest już (aktywnym) dyrektorem ośrodka – przerwano.")
+        if stop:
+            outcome, reason = NOT_TRIED, stop
+        else:
+            outcome, reason, broken = _anonymise_one(pk=pk, number=number, by=who, address=address)
+            if broken:
+                stop = _("Przerwano po błędzie technicznym przy sprawie %(number)s.") % {"number": number or pk}
+        outcomes.append(RunOutcome(pk, number, outcome, reason, timezone.now()))
+        if progress is not None:
+            progress(n, len(wanted))
+    return outcomes
+
+
+def _anonymise_one(*, pk: int, number: str, by: User, address: str | None) -> tuple[str, str, bool]:
+    """One case of a run: its outcome, the reason, and whether an unexpected error stops the run."""
+    case = policy.cases_visible_to(by).filter(pk=pk).first()
+    try:
+        if case is None:
+            raise DomainError(_("Nie znaleziono sprawy."))
+        case_anonymise(case=case, by=by, address=address)
+    except DomainError as error:
+        return REFUSED, error.message, False
+    except Exception:  # rolled back by case_anonymise's transaction; logged with the traceback
+        logger.exception("Anonimizacja: nieoczekiwany błąd przy sprawie %s", number or pk)
+        return REFUSED, _("Błąd techniczny – sprawa bez zmian; zgłoś go administratorowi."), True
+    return DONE, "", False

@@ -3,17 +3,16 @@
     python manage.py retention_anonymise --institution "MOPR Toruń" --by dyrektor [--dry-run]
 
 The work is attributed to ``--by``, who must be the institution's director (the same rule and the
-same service as the director's page: ``cases.services.retention``). Each case is anonymised in
-its own transaction, so one case refused (e.g. reopened meanwhile) does not stop the others;
+same run as the director's page: ``cases.services.retention.cases_anonymise_each``). Each case is
+anonymised in its own transaction, so one case refused (e.g. reopened meanwhile) does not stop the others;
 cases held back by another case of the same client are listed and skipped.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.selectors_retention import retention_anonymisable, retention_due
-from cases.services.retention import case_anonymise
+from cases.services.retention import DONE, cases_anonymise_each
 from mopr import policy
-from mopr.errors import DomainError
 from mopr.models import Institution, User
 
 
@@ -45,16 +44,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"{case.number}: do anonimizacji")
             self.stdout.write(self.style.SUCCESS(f"Próba: do anonimizacji {len(due)} spraw(y); nic nie zmieniono."))
             return
-        done = failed = 0
-        for case in due:
-            try:
-                case_anonymise(case=case, by=user)
-            except DomainError as error:
-                failed += 1
-                self.stderr.write(f"{case.number}: {error.message}")
+        outcomes = cases_anonymise_each(case_ids=[case.pk for case in due], by=user)
+        for outcome in outcomes:
+            if outcome.outcome == DONE:
+                self.stdout.write(f"{outcome.number}: zanonimizowano")
             else:
-                done += 1
-                self.stdout.write(f"{case.number}: zanonimizowano")
+                self.stderr.write(f"{outcome.number or outcome.case_id}: {outcome.outcome} – {outcome.reason}")
+        done = sum(1 for outcome in outcomes if outcome.outcome == DONE)
+        failed = len(outcomes) - done
         self.stdout.write(self.style.SUCCESS(f"Zanonimizowano: {done}; odmowy: {failed}."))
         if failed:
             raise CommandError(f"Nie zanonimizowano {failed} spraw(y) – powody wyżej.")
