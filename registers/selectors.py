@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from assistants.models import Request
@@ -217,17 +217,47 @@ class StageRow:
         return out
 
 
-def stages_by_region(*, user: User, regions) -> list[StageRow]:
-    regions = list(regions)
-    counts: dict[int, dict[str, int]] = {r.pk: {} for r in regions}
-    for region_id, stage, n in (
+@dataclass(frozen=True)
+class Tally:
+    """How many cases of one region, stage and worker (None: no worker), and how many of those
+    are past a deadline by their stored summary."""
+
+    region_id: int
+    stage: str
+    worker_id: int | None
+    cases: int
+    overdue: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.ZAKONCZENIE
+
+
+def case_tallies(*, user: User, regions) -> list[Tally]:
+    """The dashboards' cases read once (issue 18.6): the stages per region, the reports waiting
+    for a worker and the overdue cases per worker all come from this one grouped query – one pass
+    over the cases instead of four. The overdue counts read the deadline summaries: the caller
+    refreshes the stale ones of the open cases first (``open_cases``)."""
+    overdue = DeadlineSummary.objects.filter(next_due__lt=timezone.localdate()).values("case_id")
+    rows = (
         policy.cases_visible_to(user)
         .filter(region__in=regions)
-        .values_list("region_id", "stage")
-        .annotate(n=Count("pk"))
-        .values_list("region_id", "stage", "n")
-    ):
-        counts[region_id][stage] = n
+        .order_by()
+        .values_list("region_id", "stage", "worker_id")
+        # An uncorrelated IN: each database reads the overdue summaries once (PostgreSQL's hashed
+        # subplan, SQLite's ephemeral index) instead of probing a correlated EXISTS per case, and
+        # the summaries are still never joined (cases/tests/test_deadline_summaries.py says why).
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(pk__in=overdue)))
+    )
+    return [Tally(*row) for row in rows]
+
+
+def stages_by_region(*, tallies: list[Tally], regions) -> list[StageRow]:
+    regions = list(regions)
+    counts: dict[int, dict[str, int]] = {r.pk: {} for r in regions}
+    for t in tallies:
+        if t.region_id in counts:
+            counts[t.region_id][t.stage] = counts[t.region_id].get(t.stage, 0) + t.cases
     return [StageRow(r.code, counts[r.pk], r.pk) for r in regions]
 
 
@@ -250,40 +280,40 @@ def open_cases(*, user: User, regions) -> QuerySet[Case]:
     return policy.cases_visible_to(user).filter(region__in=regions).exclude(stage=Stage.ZAKONCZENIE)
 
 
-def overdue_by_worker_rows(*, cases: QuerySet[Case]) -> list[dict]:
-    """Cases with at least one overdue deadline, per responsible worker (id, name, whether the
-    account is active, count), counted in SQL from the deadline summaries – the caller refreshes
-    the stale ones of ``cases`` first. (Over a whole centre's open cases the engine itself would
-    take seconds: docs/performance.md.) Most first; the numbers link to the register."""
-    rows = (
-        cases.filter(DeadlineSummary.overdue(timezone.localdate()))
-        .order_by()
-        .values_list("worker_id", "worker__first_name", "worker__last_name", "worker__username", "worker__is_active")
-        .annotate(n=Count("pk"))
-    )
-    found = [
-        {"id": wid, "name": (f"{first} {last}".strip() or username) if wid else "—", "active": active, "n": n}
-        for wid, first, last, username, active, n in rows
-    ]
+def overdue_by_worker_rows(*, tallies: list[Tally]) -> list[dict]:
+    """Open cases with at least one overdue deadline, per responsible worker (id, name, whether
+    the account is active, count), from the deadline summaries (over a whole centre's open cases
+    the engine itself would take seconds: docs/performance.md). Most first; the numbers link to
+    the register."""
+    per_worker: dict[int | None, int] = {}
+    for t in tallies:
+        if t.is_open and t.overdue:
+            per_worker[t.worker_id] = per_worker.get(t.worker_id, 0) + t.overdue
+    workers = User.objects.in_bulk([wid for wid in per_worker if wid is not None]) if per_worker else {}
+    found = []
+    for wid, n in per_worker.items():
+        worker = workers.get(wid)
+        name = (worker.get_full_name() or worker.username) if worker else "—"
+        found.append({"id": wid, "name": name, "active": worker.is_active if worker else True, "n": n})
     return sorted(found, key=lambda r: (-r["n"], r["name"]))
 
 
-def overdue_by_worker(*, cases: QuerySet[Case]) -> list[tuple[str, int]]:
+def overdue_by_worker(*, tallies: list[Tally]) -> list[tuple[str, int]]:
     """The same per name (two workers of one name are one row)."""
     per_worker: dict[str, int] = {}
-    for row in overdue_by_worker_rows(cases=cases):
+    for row in overdue_by_worker_rows(tallies=tallies):
         per_worker[row["name"]] = per_worker.get(row["name"], 0) + row["n"]
     return sorted(per_worker.items(), key=lambda item: (-item[1], item[0]))
 
 
-def waiting_for_assignment(*, user: User, regions) -> dict[str, int]:
-    rows = (
-        policy.cases_visible_to(user)
-        .filter(region__in=regions, worker__isnull=True, stage=Stage.ZGLOSZENIE)
-        .values_list("region__code")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
+def waiting_for_assignment(*, tallies: list[Tally], regions) -> dict[str, int]:
+    """Reports without a worker, per region code."""
+    codes = {r.pk: r.code for r in regions}
+    waiting: dict[str, int] = {}
+    for t in tallies:
+        if t.stage == Stage.ZGLOSZENIE and t.worker_id is None and t.region_id in codes:
+            waiting[codes[t.region_id]] = waiting.get(codes[t.region_id], 0) + t.cases
+    return waiting
 
 
 def pending_approvals(*, user: User) -> dict[str, int]:

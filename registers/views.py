@@ -282,17 +282,17 @@ def dashboard(request):
     if not policy.user_oversees_regions(user):
         raise PermissionDenied(_("Pulpit jest dla koordynatorów RPŚ i kierownictwa ośrodka."))
     regions = list(selectors.regions_of_dashboard(user))
-    by_region = selectors.stages_by_region(user=user, regions=regions)
-    open_cases = selectors.open_cases(user=user, regions=regions)
-    deadline_summaries_refresh(cases=open_cases)  # the overdue counts read the stored verdicts
+    deadline_summaries_refresh(cases=selectors.open_cases(user=user, regions=regions))  # the overdue counts read them
+    tallies = selectors.case_tallies(user=user, regions=regions)
+    by_region = selectors.stages_by_region(tallies=tallies, regions=regions)
     context = {
         "directs": directs,
         "regions": regions,
         "stages": by_region,
         "stage_chart": selectors.chart(by_region),
         "stage_list": list(selectors.STAGE_COLOURS),
-        "overdue": selectors.overdue_by_worker_rows(cases=open_cases),
-        "waiting": selectors.waiting_for_assignment(user=user, regions=regions),
+        "overdue": selectors.overdue_by_worker_rows(tallies=tallies),
+        "waiting": selectors.waiting_for_assignment(tallies=tallies, regions=regions),
         "team": sorted(
             (d for ds in deadlines.region_deadlines(regions).values() for d in ds), key=lambda d: (d.due, d.label)
         ),

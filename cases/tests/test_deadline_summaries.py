@@ -300,7 +300,7 @@ def test_the_summaries_are_never_joined(org, p):
         list(selectors.filter_overdue(register, want=True))
         list(selectors.filter_overdue(register, want=False))
         list(selectors.iterate_rows(register))
-        selectors.overdue_by_worker(cases=selectors.open_cases(user=p.director_a, regions=[org.region_a1]))
+        selectors.overdue_by_worker(tallies=selectors.case_tallies(user=p.director_a, regions=[org.region_a1]))
     table = DeadlineSummary._meta.db_table
     reading = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
     assert len(reading) >= 5
