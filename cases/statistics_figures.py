@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Min, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cases.models import Case, CaseFlag, Diagnosis, FlagKind, Notification, Visit
@@ -106,21 +107,38 @@ def _repeat_visits(*, kept: bool):
     then."""
 
     def count(cases, period):
-        absent = Visit.objects.filter(case__in=cases, outcome=Visit.Outcome.CHILD_ABSENT).select_related(
-            "case__institution"
+        # Only the visits whose term can end in the period, and only the met visits of their cases
+        # in that span, as plain values: a year of a large centre read whole took 12 s (make bench).
+        longest = max(cases.values_list("institution__repeat_visit_days", flat=True).distinct(), default=0)
+        span = period.start_at - datetime.timedelta(days=longest), period.end_before
+        absent_visits = Visit.objects.filter(
+            case__in=cases, outcome=Visit.Outcome.CHILD_ABSENT, visited_at__gte=span[0], visited_at__lt=span[1]
         )
-        met = {}
-        for case_id, at in Visit.objects.filter(case__in=cases, outcome=Visit.Outcome.MET).values_list(
-            "case_id", "visited_at"
+        # The local day in SQL (TruncDate in the current time zone), not a conversion per row here.
+        absent = list(
+            absent_visits.annotate(day=TruncDate("visited_at"))
+            .order_by()
+            .values_list("case_id", "day", "case__institution__repeat_visit_days")
+        )
+        met: dict[int, list[datetime.date]] = {}
+        for case_id, day in (
+            Visit.objects.filter(
+                case_id__in=absent_visits.values("case_id"),
+                outcome=Visit.Outcome.MET,
+                visited_at__gte=span[0],
+                visited_at__lt=period.end_before,
+            )
+            .annotate(day=TruncDate("visited_at"))
+            .order_by()
+            .values_list("case_id", "day")
         ):
-            met.setdefault(case_id, []).append(timezone.localdate(at))
+            met.setdefault(case_id, []).append(day)
         n = 0
-        for visit in absent:
-            day = timezone.localdate(visit.visited_at)
-            due = day + datetime.timedelta(days=visit.case.institution.repeat_visit_days)
+        for case_id, day, days in absent:
+            due = day + datetime.timedelta(days=days)
             if not (period.start <= due <= period.end):
                 continue
-            was_kept = any(day <= m <= due for m in met.get(visit.case_id, ()))
+            was_kept = any(day <= m <= due for m in met.get(case_id, ()))
             n += was_kept == kept
         return n
 
