@@ -25,6 +25,7 @@ Measured (docs/performance.md says why each and what was found):
 
 from __future__ import annotations
 
+import datetime
 import json
 import statistics
 import time
@@ -181,7 +182,7 @@ class Command(BaseCommand):
         rows: list[Row] = []
         for group in (self.bench_case_list, self.bench_case_detail, self.bench_register, self.bench_exports,
                       self.bench_karta, self.bench_admin, self.bench_summaries, self.bench_start_pages,
-                      self.bench_http):  # fmt: skip
+                      self.bench_jobs, self.bench_http):  # fmt: skip
             rows += group()
         for r in rows:
             what, limit = TARGETS.get(r.name, (None, None))
@@ -380,6 +381,44 @@ class Command(BaseCommand):
         if rows and rows[0].rows:
             for row in rows:
                 row.rows = rows[0].rows  # the XLSX holds the rows the CSV counted
+        return rows
+
+    # --- background work ---------------------------------------------------------------------------------------
+
+    def bench_jobs(self) -> list[Row]:
+        """What the worker does when a user asks for more than a page can wait for (issue 18.5): the
+        whole register as CSV and XLSX, and a year's statistics as XLSX. Each run once, here (the
+        worker's own cost; the queue adds its polling interval); the queued task stays unrun."""
+        from background.models import Job
+        from background.services import job_execute, job_start, jobs_dir
+        from mopr.models import User
+
+        director = User.objects.get(username=self.info["director"])
+        year = str(datetime.date.today().year - 1)
+        jobs = [
+            ("job_register_csv_all", "register_export", {"query": [], "fmt": "csv", "columns": None}),
+            ("job_register_xlsx_all", "register_export", {"query": [], "fmt": "xlsx", "columns": None}),
+            ("job_statistics_year_xlsx", "statistics_export",
+             {"query": [["od", [f"{year}-01-01"]], ["do", [f"{year}-12-31"]]], "fmt": "xlsx"}),
+        ]  # fmt: skip
+        rows = []
+        for name, kind, params in jobs:
+            if not self.wanted(name):
+                continue
+            job = job_start(by=director, kind=kind, title=name, params=params)  # enqueued after a commit: none here
+            # Once, timed and counted together: a job runs once (a second run returns at once).
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                job = job_execute(job_id=job.pk)
+                times, queries = [(time.perf_counter() - start) * 1000], len(ctx.captured_queries)
+            if job.status != Job.Status.DONE:
+                self.stderr.write(f"{name}: {job.status} {job.error}")
+                rows.append(Row(name, self.size, 0, 0, note=f"{job.status}: {job.error}"))
+                continue
+            rows.append(Row(name, self.size, round(times[0], 1), round(times[0], 1), queries, rows=job.total or None))
+            self.stdout.write(f"  {name}: {times[0] / 1000:.1f} s, {queries} zapytań, {job.total} wierszy, "
+                              f"{(job.size or 0) // 1024} KB")  # fmt: skip
+            (jobs_dir() / job.file_path).unlink(missing_ok=True)  # the bench keeps no files
         return rows
 
     # --- the deadline summaries -------------------------------------------------------------------------------
