@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import DateField, Exists, ExpressionWrapper, Min, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -107,39 +107,23 @@ def _repeat_visits(*, kept: bool):
     then."""
 
     def count(cases, period):
-        # Only the visits whose term can end in the period, and only the met visits of their cases
-        # in that span, as plain values: a year of a large centre read whole took 12 s (make bench).
-        longest = max(cases.values_list("institution__repeat_visit_days", flat=True).distinct(), default=0)
-        span = period.start_at - datetime.timedelta(days=longest), period.end_before
-        absent_visits = Visit.objects.filter(
-            case__in=cases, outcome=Visit.Outcome.CHILD_ABSENT, visited_at__gte=span[0], visited_at__lt=span[1]
-        )
-        # The local day in SQL (TruncDate in the current time zone), not a conversion per row here.
-        absent = list(
-            absent_visits.annotate(day=TruncDate("visited_at"))
-            .order_by()
-            .values_list("case_id", "day", "case__institution__repeat_visit_days")
-        )
-        met: dict[int, list[datetime.date]] = {}
-        for case_id, day in (
-            Visit.objects.filter(
-                case_id__in=absent_visits.values("case_id"),
-                outcome=Visit.Outcome.MET,
-                visited_at__gte=span[0],
-                visited_at__lt=period.end_before,
-            )
-            .annotate(day=TruncDate("visited_at"))
-            .order_by()
-            .values_list("case_id", "day")
-        ):
-            met.setdefault(case_id, []).append(day)
+        # Counted in SQL, one query per length of the term in scope (one per institution at most):
+        # the visits read into Python took 12 s for a year at 100,000 cases (make bench).
         n = 0
-        for case_id, day, days in absent:
-            due = day + datetime.timedelta(days=days)
-            if not (period.start <= due <= period.end):
-                continue
-            was_kept = any(day <= m <= due for m in met.get(case_id, ()))
-            n += was_kept == kept
+        for days in cases.order_by().values_list("institution__repeat_visit_days", flat=True).distinct():
+            term = datetime.timedelta(days=days)
+            absent = (
+                Visit.objects.filter(case__in=cases, case__institution__repeat_visit_days=days,
+                                     outcome=Visit.Outcome.CHILD_ABSENT)
+                .annotate(day=TruncDate("visited_at"))
+                .filter(day__gte=period.start - term, day__lte=period.end - term)
+            )  # fmt: skip
+            met = (
+                Visit.objects.filter(case=OuterRef("case_id"), outcome=Visit.Outcome.MET)
+                .annotate(day=TruncDate("visited_at"))
+                .filter(day__gte=OuterRef("day"), day__lte=ExpressionWrapper(OuterRef("day") + term, DateField()))
+            )
+            n += absent.filter(Exists(met) if kept else ~Exists(met)).count()
         return n
 
     return count

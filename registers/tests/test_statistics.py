@@ -207,3 +207,31 @@ def test_who_sees_the_statistics(client, world, p):
 
 def test_members_counted_once_per_family(world):
     assert ClientMember.objects.filter(client=world["c1"].client).count() == 3
+
+
+def test_the_repeat_visit_term_counts_local_days_to_the_due_day_itself(org, p):
+    """II.6 at its edges: days are the centre's local days (a visit at 00:30 on 1 April is that
+    day's, not UTC's 31 March); a meeting on the due day keeps the term, a day later misses it,
+    and a meeting before the absent visit does not count."""
+    days = org.inst_a.repeat_visit_days
+    scope = statistics.cases_in_scope(user=p.director_a)
+    figures = {f.key: f for f in statistics.figures()}
+
+    def counted():
+        return {k: figures[k].count(scope, P) for k in ("repeat_visit_kept", "repeat_visit_missed")}
+
+    def visit(c, outcome, when):
+        Visit.objects.create(case=c, author=p.worker_a, visited_at=when, outcome=outcome)
+
+    late = timezone.make_aware(datetime.datetime(2026, 4, 1, 0, 30))
+    on_due, after_due, before = (CaseFactory(region=org.region_a1, worker=p.worker_a) for _ in range(3))
+    visit(on_due, Visit.Outcome.CHILD_ABSENT, late)
+    visit(on_due, Visit.Outcome.MET, at(D(2026, 4, 1) + datetime.timedelta(days=days), 20))
+    visit(after_due, Visit.Outcome.CHILD_ABSENT, late)
+    visit(after_due, Visit.Outcome.MET, at(D(2026, 4, 2) + datetime.timedelta(days=days), 8))
+    visit(before, Visit.Outcome.CHILD_ABSENT, at(D(2026, 5, 10)))
+    visit(before, Visit.Outcome.MET, at(D(2026, 5, 9)))
+    assert counted() == {"repeat_visit_kept": 1, "repeat_visit_missed": 2}
+    # A term that ends after the period is not this period's.
+    visit(CaseFactory(region=org.region_a1, worker=p.worker_a), Visit.Outcome.CHILD_ABSENT, at(D(2026, 6, 30)))
+    assert counted() == {"repeat_visit_kept": 1, "repeat_visit_missed": 2}
