@@ -511,6 +511,7 @@ class Command(BaseCommand):
         cases = reverse("cases:list")
         register = reverse("registers:register")
         deep = max(1, (self.size * 7 // 8) // settings.PAGE_SIZE)  # the director's page 3,500 of 100,000
+        year = datetime.date.today().year - 1
         return [
             ("http_admin_changelist", info["admin"], reverse("admin:cases_case_changelist")),
             ("http_case_list", info["director"], cases),
@@ -520,6 +521,10 @@ class Command(BaseCommand):
             ("http_dashboard_director", info["director"], reverse("registers:dashboard")),
             ("http_register_csv_10000", info["director"],
              reverse("registers:register_export", args=["csv"]) + "?" + urlencode(self.export_filter())),
+            # The page of the statistics: its first visit (the default period) and a whole year.
+            ("http_statistics", info["director"], reverse("registers:statistics")),
+            ("http_statistics_year", info["director"],
+             reverse("registers:statistics") + "?" + urlencode({"od": f"{year}-01-01", "do": f"{year}-12-31"})),
         ]  # fmt: skip
 
     def bench_http(self) -> list[Row]:
