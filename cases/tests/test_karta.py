@@ -101,6 +101,9 @@ def test_a_long_karta_stays_readable(client, long_karta, tmp_path):
     lines = [sum(1 for line in page.splitlines() if line.strip()) for page in pages]
     fullest = max(lines)
     assert all(n >= 0.6 * fullest for n in lines[:-1]), lines
+    # What a page draws stays small: a dotted rule under each entry's heading, drawn dot by dot,
+    # once made this PDF megabytes and its render ten times slower (make bench, issue 18.6).
+    assert len(content) < 25_000 * len(pages), f"{len(content) // 1024} KB for {len(pages)} pages"
 
 
 def test_the_signature_block_of_section_two_keeps_to_its_text(client, org, p, tmp_path):
