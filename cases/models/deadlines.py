@@ -17,7 +17,10 @@ class DeadlineSummary(models.Model):
     marks it stale (``valid_until`` empty; ``cases/services/deadline_summaries.py``, called by the
     receivers of ``cases/signals.py``); time alone makes it stale on ``valid_until`` (the first
     day of a month brings a monthly report due, the end of the control-visit period takes a
-    deadline away). Whoever reads it recomputes the stale ones of the cases it reads first."""
+    deadline away). Whoever reads it recomputes the stale ones of the cases it reads first. Every
+    case has its row from its insert on (a trigger, cases 0028; ``test_every_case_has_its_summary_row``
+    fails if a later migration rebuilds the table on SQLite without it), so the stale ones are a
+    read of ``valid_until``'s index."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="deadline_summary")
     next_due = models.DateField(_("najbliższy termin"), null=True, blank=True)
@@ -44,11 +47,6 @@ class DeadlineSummary(models.Model):
     def overdue(cls, today: datetime.date) -> models.Exists:
         """The case's earliest open deadline is before ``today``."""
         return models.Exists(cls.objects.filter(case=models.OuterRef("pk"), next_due__lt=today))
-
-    @classmethod
-    def fresh(cls, today: datetime.date) -> models.Exists:
-        """The case's summary exists, no fact changed since, and the calendar has not run it out."""
-        return models.Exists(cls.objects.filter(case=models.OuterRef("pk"), valid_until__gt=today))
 
     @classmethod
     def next_due_column(cls) -> models.Subquery:

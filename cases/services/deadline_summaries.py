@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases import deadlines
@@ -41,9 +41,12 @@ def deadline_summaries_invalidate_institution(*, institution_id: int) -> None:
 
 
 def stale(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The cases among ``cases`` whose summary is missing, invalidated or out of date today."""
-    today = timezone.localdate()
-    return Case.objects.filter(pk__in=cases.order_by().values("pk")).exclude(DeadlineSummary.fresh(today))
+    """The cases among ``cases`` whose summary is invalidated or out of date today. Read from the
+    summaries' own index: every case has its row from the moment it exists (the database writes
+    it, cases 0028), so no case needs to be looked for among the rows that are missing."""
+    expired = DeadlineSummary.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__lte=timezone.localdate()))
+    # Any queryset of cases (annotated, grouped, ordered) is reduced to its ids first.
+    return Case.objects.filter(pk__in=expired.values("case_id")).filter(pk__in=cases.order_by().values("pk"))
 
 
 def deadline_summaries_refresh(*, cases: QuerySet[Case], chunk: int = 2000) -> int:

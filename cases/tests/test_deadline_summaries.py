@@ -321,3 +321,18 @@ def test_the_nightly_command_refreshes_the_stale_and_with_all_every_case(org, p)
     assert "Przeliczono terminy 0 spraw" in out.getvalue()
     call_command("deadlines_refresh", "--all", stdout=out)
     assert out.getvalue().count(f"Przeliczono terminy {len(cases)} spraw") == 2
+
+
+def test_every_case_has_its_summary_row(org, p):
+    """The database writes a case's summary row with the case (cases 0028), however the case is
+    inserted – here without a signal – so the stale ones are read from the summaries alone. Fails
+    if a later migration rebuilds the cases table on SQLite and loses the trigger."""
+    template = CaseFactory(region=org.region_a1)
+    copy = Case(**{f.attname: getattr(template, f.attname) for f in Case._meta.concrete_fields if not f.primary_key})
+    copy.client = MemberFactory(is_head=True).client
+    copy.number = template.number + "-kopia"
+    (made,) = Case.objects.bulk_create([copy])
+    assert DeadlineSummary.objects.filter(case_id=made.pk, valid_until__isnull=True).exists()
+    assert set(stale(Case.objects.filter(pk=made.pk)).values_list("pk", flat=True)) == {made.pk}
+    deadline_summaries_refresh(cases=Case.objects.filter(pk=made.pk))
+    assert not stale(Case.objects.filter(pk=made.pk)).exists()
