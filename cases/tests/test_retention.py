@@ -9,7 +9,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import models
@@ -54,6 +53,7 @@ from contracts.models import Amendment, Declaration, Evaluation, GoalAssessment,
 from mopr.errors import DomainError
 from mopr.models import AccessLog
 from mopr.tests.factories import PASSWORD, CaseFactory, ClientFactory, ContractFactory, MemberFactory
+from mopr.tests.project import own_apps
 from refusals.models import MonitoringDate, RefusalMonitoring
 from timesheets.models import TimeEntry
 
@@ -90,8 +90,8 @@ def closed_case(org, p, *, closed_at, client=None, **kwargs):
 def texts_containing(needle: str) -> list[str]:
     """Every model.field of the project's apps (historical tables included) holding ``needle``."""
     hits = []
-    for label in ("cases", "contracts", "assistants", "refusals", "meetings", "timesheets", "mopr"):
-        for model in apps.get_app_config(label).get_models():
+    for app in own_apps():
+        for model in app.get_models():
             manager = model._base_manager
             for field in model._meta.concrete_fields:
                 if isinstance(field, models.CharField | models.TextField | models.FileField):

@@ -13,6 +13,7 @@ from cases.models import Case
 from mopr.errors import StaleVersionError
 from mopr.records import record_lock, record_save
 from mopr.tests.factories import CaseFactory
+from mopr.tests.project import own_apps
 
 
 def test_record_lock_refuses_a_form_of_another_version(org):
@@ -36,8 +37,8 @@ def test_record_save_names_the_author_in_the_history_and_bumps_the_version(org, 
 
 SERVICES = [
     path
-    for app in ("mopr", "cases", "contracts", "assistants", "registers")
-    for path in (pathlib.Path(settings.BASE_DIR) / app).rglob("*.py")
+    for app in own_apps()
+    for path in pathlib.Path(app.path).rglob("*.py")
     if "tests" not in path.parts and "migrations" not in path.parts and path.name != "records.py"
 ]
 
