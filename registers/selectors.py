@@ -280,6 +280,16 @@ def open_cases(*, user: User, regions) -> QuerySet[Case]:
     return policy.cases_visible_to(user).filter(region__in=regions).exclude(stage=Stage.ZAKONCZENIE)
 
 
+def open_by_worker(*, tallies: list[Tally]) -> dict[int, int]:
+    """Open cases per worker: for an institution's reader the tallies are every case of the centre,
+    so this is the caseload's count without reading the cases again."""
+    held: dict[int, int] = {}
+    for t in tallies:
+        if t.is_open and t.worker_id is not None:
+            held[t.worker_id] = held.get(t.worker_id, 0) + t.cases
+    return held
+
+
 def overdue_by_worker_rows(*, tallies: list[Tally]) -> list[dict]:
     """Open cases with at least one overdue deadline, per responsible worker (id, name, whether
     the account is active, count), from the deadline summaries (over a whole centre's open cases

@@ -301,7 +301,8 @@ def dashboard(request):
         month = timezone.localdate().replace(day=1)
         context |= {
             "pending": selectors.pending_approvals(user=user),
-            "caseload": time_selectors.caseload(team=user.institution),
+            # An institution's reader's tallies are every case of the centre: its open cases per worker.
+            "caseload": time_selectors.caseload(team=user.institution, held=selectors.open_by_worker(tallies=tallies)),
             "time": time_selectors.month_summary_for_team(team=user.institution, month=month),
             "month": month,
         }

@@ -384,7 +384,7 @@ class CaseloadRow:
         return str(Role.BENEFITS_WORKER.label if self.benefits_worker else Role.SOCIAL_WORKER.label)
 
 
-def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
+def caseload(*, team: Team | Region | Institution, held: dict[int, int] | None = None) -> list[CaseloadRow]:
     """Per worker: the families (clients) they serve against the norm of their role.
 
     A social worker: the clients of their open cases, against ``caseload_norm_social_worker``
@@ -398,7 +398,8 @@ def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
     not in the system: the figure is a lower bound, and the page says so beside it.
 
     At most four queries, whatever the number of workers: the people, their regions, their open
-    cases, the benefits workers' referrals."""
+    cases (``held``, when the caller has counted them already: the director's dashboard), the
+    benefits workers' referrals."""
     team = Team.of(team)
     people = list(
         team_members(team, CASELOAD_ROLES)
@@ -418,12 +419,16 @@ def caseload(*, team: Team | Region | Institution) -> list[CaseloadRow]:
     # Counted per worker over the cases in one grouped query, not joined to the people and
     # grouped by every column of theirs (92 ms at 100,000 cases, make bench, issue 18.6). Cases,
     # not distinct clients: a client has at most one open case (the index case_one_open_per_client).
-    held = dict(
-        Case.objects.filter(institution_id=team.institution_id, worker__in=[person.pk for person in people])
-        .exclude(stage=Stage.ZAKONCZENIE)
-        .order_by()
-        .values_list("worker_id")
-        .annotate(n=Count("pk"))
+    held = (
+        held
+        if held is not None
+        else dict(
+            Case.objects.filter(institution_id=team.institution_id, worker__in=[person.pk for person in people])
+            .exclude(stage=Stage.ZAKONCZENIE)
+            .order_by()
+            .values_list("worker_id")
+            .annotate(n=Count("pk"))
+        )
     )
     # A worker who left still shows while they hold open cases: those need a new worker.
     people = [person for person in people if person.is_active or held.get(person.pk)]

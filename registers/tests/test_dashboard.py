@@ -118,3 +118,27 @@ def test_overdue_by_worker_counts_what_the_engine_marks_and_follows_a_change(org
     VisitFactory(case=late, author=p.worker_a_2, outcome=Visit.Outcome.MET, visited_at=timezone.now())
     deadline_summaries_refresh(cases=cases)
     assert dict(by_worker()) == {"—": 1}
+
+
+def test_the_directors_caseload_counted_from_the_tallies_is_the_caseloads_own(client, org, p):
+    """The dashboard counts the director's caseload from its one read of the cases (every case of
+    the centre); it must be what the caseload counts by itself, closed and unassigned cases aside."""
+    from registers import selectors
+    from timesheets import selectors as time_selectors
+
+    populate(org, p)
+    CaseFactory(region=org.region_a2, worker=p.worker_a, stage=Stage.ZAKONCZENIE)  # closed: not held
+    CaseFactory(region=org.region_a2, worker=p.worker_a, stage=Stage.DIAGNOZA)  # another region's case
+    CaseFactory(region=org.region_b1, stage=Stage.DIAGNOZA)  # another centre's
+    regions = list(selectors.regions_of_dashboard(p.director_a))
+    tallies = selectors.case_tallies(user=p.director_a, regions=regions)
+
+    def rows(caseload):
+        return [(r.worker.pk, r.open_cases, r.held_cases) for r in caseload]
+
+    own = rows(time_selectors.caseload(team=org.inst_a))
+    assert own and any(held for _pk, _open, held in own)
+    assert rows(time_selectors.caseload(team=org.inst_a, held=selectors.open_by_worker(tallies=tallies))) == own
+    login(client, "director_a")
+    page = client.get(reverse("registers:dashboard"))
+    assert [(r.worker.pk, r.open_cases, r.held_cases) for r in page.context["caseload"]] == own
