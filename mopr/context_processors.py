@@ -28,6 +28,7 @@ def organisation(request):
             "access_log": policy.user_may_read_access_log(user),
             "lockouts": policy.user_may_unlock_accounts(user),
             "directory": policy.user_may_edit_directory(user),
+            "settings": policy.user_may_configure_institution(user),
             "covers": policy.user_sets_covers(user),
             "handover": policy.user_hands_over(user),
             # Lazy: counted only where the menu is drawn (one indexed query).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mopr.models import AccessLog
@@ -84,3 +85,81 @@ class DirectoryEntryForm(forms.ModelForm):
 
         model = DirectoryEntry
         fields = ["kind", "name", "department", "address", "phone", "email", "active"]
+
+
+# The settings page's sections (issue 19.1): every per-centre term of the procedure, in the order a
+# director reads them; each (legend, fields).
+INSTITUTION_SECTIONS = [
+    (_("Nazwa, adres i kontakt (na pismach i ulotkach)"),
+     ["name", "name_genitive", "name_locative", "short_name", "city", "city_locative", "address", "phone", "email"]),
+    (_("Podstawa procedury i przypis karty (na załącznikach)"), ["procedure_basis", "karta_footnote"]),
+    (_("Terminy procedury"),
+     ["contract_deadline_months", "repeat_visit_days", "backdate_confirm_days", "family_change_report_days"]),
+    (_("Asystent rodziny: terminy i zatwierdzanie wniosków"),
+     ["assistant_approver_title", "assistant_needs_head_opinion", "assistant_first_visit_days", "assistant_plan_months",
+      "assistant_visit_interval_days", "assistant_assessment_months", "assistant_monthly_report_day",
+      "control_visits_months"]),
+    (_("Normy obciążenia"), ["caseload_norm_social_worker", "caseload_norm_benefits_worker"]),
+    (_("Bezpieczeństwo i przechowywanie"),
+     ["otp_required_roles", "session_idle_minutes", "session_max_hours", "retention_years"]),
+]  # fmt: skip
+
+# Bounds a centre may set, each a Polish message at its field (too small a term would make every
+# case overdue, too long a session would leave a desk open).
+INSTITUTION_BOUNDS = {
+    "contract_deadline_months": (1, 12),
+    "repeat_visit_days": (1, 60),
+    "backdate_confirm_days": (1, 365),
+    "family_change_report_days": (1, 60),
+    "assistant_first_visit_days": (1, 60),
+    "assistant_plan_months": (1, 12),
+    "assistant_visit_interval_days": (1, 90),
+    "assistant_assessment_months": (1, 24),
+    "assistant_monthly_report_day": (1, 28),
+    "control_visits_months": (1, 24),
+    "caseload_norm_social_worker": (1, 200),
+    "caseload_norm_benefits_worker": (1, 500),
+    "session_idle_minutes": (5, 480),
+    "session_max_hours": (1, 24),
+    "retention_years": (1, 100),
+}
+
+
+class InstitutionSettingsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    otp_required_roles = forms.MultipleChoiceField(
+        label=_("Role z obowiązkowym drugim składnikiem (TOTP)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pozostali mogą włączyć drugi składnik sami, na stronie swojego konta."),
+    )
+
+    class Meta:
+        from mopr.models import Institution
+
+        model = Institution
+        fields = [name for _legend, names in INSTITUTION_SECTIONS for name in names]
+
+    def __init__(self, *args, **kwargs):
+        from mopr.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["otp_required_roles"].choices = Role.choices
+        for name, (low, high) in INSTITUTION_BOUNDS.items():
+            field = self.fields[name]
+            field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+            field.validators += [MinValueValidator(low, _("Najmniej %(limit_value)s.")),
+                                 MaxValueValidator(high, _("Najwięcej %(limit_value)s."))]  # fmt: skip
+        for name in ("name", "short_name", "city", "address", "procedure_basis", "karta_footnote",
+                     "assistant_approver_title"):  # fmt: skip
+            self.fields[name].error_messages["required"] = _("To pole jest wymagane na wydrukach.")
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("version"):  # a hidden field's error is not shown at it: say it at the top
+            self.add_error(None, _("Formularz jest nieaktualny – otwórz go ponownie i wprowadź zmiany jeszcze raz."))
+        return data
+
+    def sections(self):
+        """(legend, bound fields) for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in INSTITUTION_SECTIONS]

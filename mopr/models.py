@@ -27,6 +27,8 @@ class Role(models.TextChoices):
     FIRST_CONTACT = "first_contact", _("Pracownik pierwszego kontaktu")
     BENEFITS_WORKER = "benefits_worker", _("Pracownik ds. świadczeń")
     AUDITOR = "auditor", _("Kontroler / audytor")
+    # Sets the centre up (its settings, later its staff): reads no case (issue 19).
+    SYSTEM_ADMIN = "system_admin", _("Administrator systemu")
 
     @classmethod
     def region_roles(cls) -> frozenset["Role"]:
@@ -45,8 +47,9 @@ def default_karta_footnote() -> str:
 
 
 def default_otp_roles() -> list[str]:
-    """Issue 8: by default the director, the coordinators and the auditors must use TOTP."""
-    return [Role.DIRECTOR.value, Role.COORDINATOR.value, Role.AUDITOR.value]
+    """Issue 8: by default the director, the coordinators and the auditors must use TOTP; issue 19:
+    the system administrator too (a centre's settings and, later, its accounts)."""
+    return [Role.DIRECTOR.value, Role.COORDINATOR.value, Role.AUDITOR.value, Role.SYSTEM_ADMIN.value]
 
 
 class Institution(models.Model):
@@ -128,6 +131,8 @@ class Institution(models.Model):
         blank=True,
         help_text=_('Lista kodów ról, np. ["director", "coordinator", "auditor"]. Pozostali mogą włączyć TOTP sami.'),
     )
+    version = models.PositiveIntegerField(default=1)  # the settings page's forms carry it: no lost update
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ośrodek")
@@ -272,6 +277,7 @@ class AccessLog(models.Model):
         ANONYMISE = "anonymise", _("anonimizacja")
         LOOKUP = "lookup", _("wyszukanie osoby przy zgłoszeniu")
         UNLOCK = "unlock", _("odblokowanie logowania")
+        SETTINGS = "settings", _("zmiana ustawień ośrodka")
 
     at = models.DateTimeField(_("kiedy"), auto_now_add=True, db_index=True)
     # Empty only for a failed login under a name no account has; ``username`` keeps what was typed.

@@ -1107,6 +1107,16 @@ def lockouts_visible_to(user: User) -> QuerySet:
     return AccessAttempt.objects.filter(username__in=names)
 
 
+def user_may_configure_institution(user: User) -> bool:
+    """The centre's settings (issue 19.1): the director and the system administrator."""
+    roles = roles_of(user)
+    return (
+        user.is_active
+        and roles.institution_id is not None
+        and bool(roles.institution_roles & {Role.DIRECTOR, Role.SYSTEM_ADMIN})
+    )
+
+
 def user_may_edit_directory(user: User) -> bool:
     """The directory of addressees is kept by the coordinators and the management."""
     roles = roles_of(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -120,3 +121,42 @@ def lockouts_for(*, user: User) -> list[Lockout]:
             )
         )
     return sorted(rows, key=lambda r: (not r.locked, -r.last_attempt.timestamp()))
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """One saved change of the centre's settings: when, who, and each field from → to."""
+
+    at: datetime.datetime
+    by: str
+    fields: list[tuple[str, str, str]]
+
+
+def institution_changes(*, institution, limit: int = 50) -> list[SettingsChange]:
+    """The latest changes of the settings, newest first, from the institution's history."""
+    from mopr.models import Institution
+
+    history = institution.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(history[: limit + 1])
+    changes = []
+    for newer, older in itertools.pairwise(records):
+        delta = newer.diff_against(older, excluded_fields=["version"])
+        if not delta.changes:
+            continue
+        label = lambda name: str(Institution._meta.get_field(name).verbose_name)  # noqa: E731
+        fields = [(label(c.field), _shown(c.old), _shown(c.new)) for c in delta.changes]
+        who = newer.history_user.get_full_name() or newer.history_user.username if newer.history_user else "—"
+        changes.append(SettingsChange(newer.history_date, who, fields))
+    return changes
+
+
+def _shown(value) -> str:
+    if value is True:
+        return "tak"
+    if value is False:
+        return "nie"
+    if isinstance(value, list):
+        from mopr.models import Role
+
+        return ", ".join(str(Role(v).label) if v in Role.values else str(v) for v in value) or "—"
+    return str(value) if value not in (None, "") else "—"

@@ -349,3 +349,35 @@ def directory_entry_save(*, by: User, values: dict, entry=None, version: int | N
             setattr(entry, name, value)
         record_save(entry, by=by, bump_version=entry.pk is not None)
     return entry
+
+
+def institution_settings_save(*, by: User, values: dict, version: int | None, request=None):
+    """Change the settings of the user's own centre over the version its form was loaded at: the
+    history keeps each earlier value and who changed it, the access log says that it was changed
+    and which settings. Intervals that move due dates make every deadline summary stale (the
+    institution's save signal)."""
+    from django.db import transaction
+
+    from mopr import policy
+    from mopr.errors import NotAllowed
+    from mopr.models import Institution
+
+    if not policy.user_may_configure_institution(by):
+        raise NotAllowed("Ustawienia ośrodka zmienia dyrektor lub administrator systemu.")
+    with transaction.atomic():
+        institution = record_lock(
+            Institution.objects.filter(pk=by.institution_id),
+            by.institution_id,
+            expected_version=version,
+            stale="Ustawienia zmieniono w międzyczasie. Odśwież stronę i wprowadź zmiany jeszcze raz.",
+        )
+        changed = [name for name, value in values.items() if getattr(institution, name) != value]
+        if not changed:
+            return institution, []
+        for name in changed:
+            setattr(institution, name, values[name])
+        record_save(institution, by=by, bump_version=True)
+        labels = ", ".join(str(Institution._meta.get_field(name).verbose_name) for name in changed)
+        what = f"Ustawienia ośrodka: {labels}"
+        access_log_write(user=by, action=AccessLog.Action.SETTINGS, what=what, request=request)
+    return institution, changed

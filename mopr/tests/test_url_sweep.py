@@ -139,6 +139,8 @@ EXPECTED: dict[str, Spec] = {
     "access_log": Spec(role_rule(ACCESS_LOG)),
     "access_log_client_pdf": Spec(role_rule(ACCESS_LOG), kwargs=["client_pk"]),
     "lockouts": Spec(role_rule({"director_a"})),
+    # The centre's settings (issue 19.1): the director (and the system administrator, no persona here).
+    "institution_settings": Spec(role_rule({"director_a"})),
     "directory": Spec(role_rule({"coordinator_a", "head_a", "director_a", "coordinator_b"})),
     "directory_edit": Spec(
         {

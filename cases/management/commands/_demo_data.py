@@ -37,6 +37,7 @@ USERS = [  # login, first name, last name, title, roles with their region (None:
     ("asystent2", "Bartłomiej", "Jędrzejewski", "asystent rodziny", [(Role.FAMILY_ASSISTANT, None)]),
     ("recepcja", "Renata", "Pietrzyk", "pracownik pierwszego kontaktu", [(Role.FIRST_CONTACT, None)]),
     ("swiadczenia", "Wiesław", "Kubacki", "inspektor ds. świadczeń", [(Role.BENEFITS_WORKER, None)]),
+    ("administrator", "Krzysztof", "Nowicki", "administrator systemu", [(Role.SYSTEM_ADMIN, None)]),
 ]
 FIRST_NAMES = {  # (generation, female): names
     ("old", True): "Stanisława Halina Krystyna Jadwiga Irena Danuta Teresa Wiesława Zofia Genowefa Czesława",

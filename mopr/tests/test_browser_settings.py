@@ -1,0 +1,43 @@
+"""The centre's settings in a real browser (issue 19.1): the director opens *Ustawienia ośrodka*
+from the menu, a wrong value is said at its field and nothing is saved, then the Łask-like
+approver's title is saved and the history shows it. Every page is checked with axe-core and saved
+as test-output/screenshots/u*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from mopr.tests.browser import label, login, nav, status, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_director_sets_the_centre_up(page, p, org):
+    login(page, "director_a")
+    with page.expect_navigation():
+        nav(page, "Ustawienia ośrodka")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ustawienia ośrodka")
+    visit(page, "u01-settings")
+
+    page.get_by_label(label("Powtórna wizyta, gdy dziecko nieobecne (dni)", ignore_case=True)).fill("0")
+    page.get_by_label(label("Zatwierdzający asystenta", ignore_case=True)).fill("Kierownik MGOPS")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.get_by_text("Najmniej 1.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("niczego nie zapisano")
+    # What was typed stays in the form.
+    expect(page.get_by_label(label("Zatwierdzający asystenta", ignore_case=True))).to_have_value("Kierownik MGOPS")
+    visit(page, "u02-settings-refused")
+
+    page.get_by_label(label("Powtórna wizyta, gdy dziecko nieobecne (dni)", ignore_case=True)).fill("7")
+    page.get_by_label(label("Opinia kierownika działu przed zatwierdzeniem", ignore_case=True)).uncheck()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(status(page)).to_contain_text("Zapisano ustawienia ośrodka")
+    history = page.get_by_role("region", name="Historia zmian ustawień", exact=True)
+    expect(history).to_contain_text("Kierownik MGOPS")
+    expect(history).to_contain_text(p.director_a.get_full_name())
+    visit(page, "u03-settings-saved")
+    org.inst_a.refresh_from_db()
+    assert org.inst_a.assistant_approver_title == "Kierownik MGOPS" and not org.inst_a.assistant_needs_head_opinion
