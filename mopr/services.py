@@ -381,3 +381,36 @@ def institution_settings_save(*, by: User, values: dict, version: int | None, re
         what = f"Ustawienia ośrodka: {labels}"
         access_log_write(user=by, action=AccessLog.Action.SETTINGS, what=what, request=request)
     return institution, changed
+
+
+def centre_create(
+    *, name: str, short_name: str, city: str, address: str, username: str, first_name: str, last_name: str,
+    password: str, django_admin: bool = False,
+):  # fmt: skip
+    """A new centre with its first account, the system administrator (``manage.py centre_setup``):
+    from nothing to a login that can open *Ustawienia ośrodka*. No actor exists yet, so the
+    histories name none. ``django_admin``: the account may also open the Django admin (regions and
+    staff have no pages of their own yet). The password passes the project's validators."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from mopr.errors import DomainError
+    from mopr.models import Institution, Role, RoleAssignment
+
+    if Institution.objects.filter(short_name=short_name).exists():
+        raise DomainError(f"Ośrodek o nazwie skróconej {short_name!r} już istnieje – niczego nie zmieniono.")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"Login {username!r} jest zajęty – niczego nie zmieniono.")
+    with transaction.atomic():
+        institution = Institution.objects.create(name=name, short_name=short_name, city=city, address=address)
+        user = User(username=username, first_name=first_name, last_name=last_name, institution=institution,
+                    title="administrator systemu", is_staff=django_admin, is_superuser=django_admin)  # fmt: skip
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages)) from error
+        user.set_password(password)
+        user.save()
+        RoleAssignment.objects.create(user=user, role=Role.SYSTEM_ADMIN)
+    return institution, user

@@ -131,3 +131,30 @@ def test_a_lask_like_centre_set_up_through_the_page(client, org, p, assisted, tm
     login(client, "director_a")
     page = client.get(reverse("assistants:request", args=[request.pk])).content.decode()
     assert "Decyzja (Kierownik MGOPS lub osoba upoważniona)" in page
+
+
+def test_a_centre_from_nothing_with_its_first_administrator(client, db, monkeypatch):
+    """manage.py centre_setup: the institution and a system administrator, who must set up the
+    second factor first and then opens the settings page."""
+    from django.core.management import CommandError, call_command
+
+    args = ["centre_setup", "--name", "Miejsko-Gminny Ośrodek Pomocy Społecznej w Łasku", "--short-name",
+            "MGOPS Łask", "--city", "Łask", "--address", "ul. Warszawska 14, 98-100 Łask", "--username", "admin.lask",
+            "--first-name", "Jan", "--last-name", "Nowak"]  # fmt: skip
+    monkeypatch.setenv("MOPR_ADMIN_PASSWORD", "krótkie")
+    with pytest.raises(CommandError):
+        call_command(*args)
+    assert not Institution.objects.filter(short_name="MGOPS Łask").exists()  # nothing half made
+    monkeypatch.setenv("MOPR_ADMIN_PASSWORD", "Łask-ośrodek-2026-wrzesień")
+    call_command(*args)
+    with pytest.raises(CommandError, match="już istnieje"):
+        call_command(*args)
+    institution = Institution.objects.get(short_name="MGOPS Łask")
+    assert Role.SYSTEM_ADMIN in institution.otp_required_roles
+    assert client.login(username="admin.lask", password="Łask-ośrodek-2026-wrzesień")
+    assert client.get(URL)["Location"].startswith(reverse("otp_setup"))  # the role requires the second factor
+    institution.otp_required_roles = []  # (only to see the page here: what the session knows at login)
+    institution.save()
+    client.logout()
+    assert client.login(username="admin.lask", password="Łask-ośrodek-2026-wrzesień")
+    assert client.get(URL).status_code == 200
