@@ -5,7 +5,8 @@ institution adds for itself.
 The Act's list is ``COMMON`` below – the law, read from the code (so no flushed test database and no
 stray edit can lose it); migration 0026 also writes it as the rows of ``ProblemArea`` without an
 institution, so that SQL reports see every area. An institution's own areas are rows with its
-institution (added in the admin until the settings page of issue 19), never with a common code.
+institution (added and taken out of use on *Obszary problemowe*, beside the centre's settings:
+``cases/problem_area_views.py``, ``cases/services/problem_areas.py``), never with a common code.
 """
 
 from __future__ import annotations

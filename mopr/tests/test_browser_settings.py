@@ -41,3 +41,13 @@ def test_the_director_sets_the_centre_up(page, p, org):
     visit(page, "u03-settings-saved")
     org.inst_a.refresh_from_db()
     assert org.inst_a.assistant_approver_title == "Kierownik MGOPS" and not org.inst_a.assistant_needs_head_opinion
+
+    # The centre's own problem areas, beside the settings.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Obszary problemowe diagnozy – własne obszary ośrodka").click()
+    page.get_by_label("Nazwa", exact=True).fill("Zaburzenia psychiczne")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Dodaj", exact=True).click()
+    expect(status(page)).to_contain_text("Dodano obszar: Zaburzenia psychiczne")
+    expect(page.get_by_role("region", name="Obszary ośrodka")).to_contain_text("Zaburzenia psychiczne")
+    visit(page, "u04-problem-areas")

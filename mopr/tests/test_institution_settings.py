@@ -158,3 +158,31 @@ def test_a_centre_from_nothing_with_its_first_administrator(client, db, monkeypa
     client.logout()
     assert client.login(username="admin.lask", password="Łask-ośrodek-2026-wrzesień")
     assert client.get(URL).status_code == 200
+
+
+def test_the_centres_own_problem_areas(client, org, p, sysadmin):
+    """Added, refused when the Act's or the centre's already, taken out of use and back; offered to
+    the diagnosis while in use; the other centre's never seen."""
+    from cases.models import ProblemArea
+    from cases.problem_areas import problem_area_choices
+
+    url = reverse("cases:problem_areas")
+    login(client, "worker_a")
+    assert client.get(url).status_code == 403
+    login(client, "admin_a")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "  Zaburzenia  psychiczne "}).status_code == 302
+    area = ProblemArea.objects.get(institution=org.inst_a)
+    assert area.name == "Zaburzenia psychiczne" and area.history.latest().history_user == sysadmin
+    assert (area.code, area.name) in problem_area_choices(institution_id=org.inst_a.pk)
+    for taken in ("Ubostwo", "zaburzenia PSYCHICZNE"):  # the Act's (letters aside) and the centre's own
+        response = client.post(url, {"name": taken})
+        assert response.status_code == 422 and "już jest na liście" in response.content.decode()
+        assert f'value="{taken}"' in response.content.decode()  # what was typed stays
+    assert client.post(url, {"area": area.pk, "action": "off"}).status_code == 302
+    area.refresh_from_db()
+    assert not area.active and (area.code, area.name) not in problem_area_choices(institution_id=org.inst_a.pk)
+    assert client.post(url, {"area": area.pk, "action": "on"}).status_code == 302
+    other = ProblemArea.objects.create(institution=org.inst_b, code="own-x", name="Inny ośrodek")
+    assert client.post(url, {"area": other.pk, "action": "off"}).status_code == 404
+    assert "Inny ośrodek" not in client.get(url).content.decode()

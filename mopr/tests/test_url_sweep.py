@@ -141,6 +141,7 @@ EXPECTED: dict[str, Spec] = {
     "lockouts": Spec(role_rule({"director_a"})),
     # The centre's settings (issue 19.1): the director (and the system administrator, no persona here).
     "institution_settings": Spec(role_rule({"director_a"})),
+    "cases:problem_areas": Spec(role_rule({"director_a"})),
     "directory": Spec(role_rule({"coordinator_a", "head_a", "director_a", "coordinator_b"})),
     "directory_edit": Spec(
         {
