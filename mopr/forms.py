@@ -163,3 +163,65 @@ class InstitutionSettingsForm(forms.ModelForm):
     def sections(self):
         """(legend, bound fields) for the template."""
         return [(legend, [self[name] for name in names]) for legend, names in INSTITUTION_SECTIONS]
+
+
+class StaffNewForm(forms.ModelForm):
+    """A new account of the centre: who it is, and the first password the manager hands over."""
+
+    password1 = forms.CharField(
+        label=_("Hasło początkowe"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Przekaż je pracownikowi osobiście; zmieni je na stronie „Moje konto”."),
+    )
+    password2 = forms.CharField(label=_("Powtórz hasło"), widget=forms.PasswordInput(render_value=False))
+
+    class Meta:
+        from mopr.models import User
+
+        model = User
+        fields = ["username", "first_name", "last_name", "title", "sex", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Hasła się różnią."))
+        return data
+
+
+class StaffRolesForm(forms.Form):
+    """The roles of an account: the institution's, and the region roles per region of the centre."""
+
+    institution_roles = forms.MultipleChoiceField(
+        label=_("Role w ośrodku"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    social_worker = forms.MultipleChoiceField(
+        label=_("Pracownik socjalny w rejonach"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    coordinator = forms.MultipleChoiceField(
+        label=_("Koordynator rejonów"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        from mopr.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["institution_roles"].choices = [
+            (role.value, role.label) for role in Role if role not in Role.region_roles()
+        ]
+        region_choices = [(str(r.pk), f"{r.code} – {r.name}") for r in regions]
+        self.fields["social_worker"].choices = region_choices
+        self.fields["coordinator"].choices = region_choices
+
+    def regions(self) -> dict[str, set[int]]:
+        from mopr.models import Role
+
+        return {
+            Role.SOCIAL_WORKER: {int(pk) for pk in self.cleaned_data["social_worker"]},
+            Role.COORDINATOR: {int(pk) for pk in self.cleaned_data["coordinator"]},
+        }

@@ -1117,6 +1117,20 @@ def user_may_configure_institution(user: User) -> bool:
     )
 
 
+def user_may_manage_staff(user: User) -> bool:
+    """The centre's accounts and roles (issue 19.2): the director and the system administrator."""
+    return user_may_configure_institution(user)
+
+
+def staff_visible_to(user: User) -> QuerySet[User]:
+    """The accounts a staff manager keeps: their own centre's."""
+    from mopr.models import User
+
+    if not user_may_manage_staff(user):
+        return User.objects.none()
+    return User.objects.filter(institution_id=user.institution_id)
+
+
 def user_may_edit_directory(user: User) -> bool:
     """The directory of addressees is kept by the coordinators and the management."""
     roles = roles_of(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mopr.models import AccessLog, User
+from mopr.models import AccessLog, Role, User
 from mopr.records import record_lock, record_save
 
 
@@ -414,3 +414,148 @@ def centre_create(
         user.save()
         RoleAssignment.objects.create(user=user, role=Role.SYSTEM_ADMIN)
     return institution, user
+
+
+# --- the centre's accounts and roles (issue 19.2) ---------------------------------------------------------
+
+
+def _staff_may(by: User) -> None:
+    from mopr import policy
+    from mopr.errors import NotAllowed
+
+    if not policy.user_may_manage_staff(by):
+        raise NotAllowed("Konta pracowników prowadzi dyrektor lub administrator systemu.")
+
+
+def _staff_logged(by: User, user: User, what: str, request=None) -> None:
+    access_log_write(user=by, action=AccessLog.Action.STAFF, what=f"{user.username}: {what}", request=request)
+
+
+def staff_create(*, by: User, values: dict, password: str, request=None) -> User:
+    """A new account of the manager's centre, with the password they hand over (the project's
+    validators); roles are given on the account's page."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from mopr.errors import DomainError
+
+    _staff_may(by)
+    if User.objects.filter(username__iexact=values["username"]).exists():
+        raise DomainError("Ten login jest zajęty.")
+    user = User(institution_id=by.institution_id, **values)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        _staff_logged(by, user, "utworzono konto", request)
+    return user
+
+
+def _configurers_left(institution_id: int, *, without: User, keep_roles: set[str]) -> bool:
+    """Whether someone active could still configure the centre after ``without`` keeps only ``keep_roles``."""
+    from mopr.models import RoleAssignment
+
+    configuring = {Role.DIRECTOR, Role.SYSTEM_ADMIN}
+    if without.is_active and keep_roles & configuring:
+        return True
+    return (
+        RoleAssignment.objects.filter(
+            user__institution_id=institution_id, user__is_active=True, role__in=configuring, region__isnull=True
+        )
+        .exclude(user=without)
+        .exists()
+    )
+
+
+def staff_roles_set(
+    *, by: User, user: User, institution_roles: set[str], regions: dict[str, set[int]], request=None
+) -> list[str]:  # fmt: skip
+    """Give ``user`` exactly these roles: the institution's (``institution_roles``) and, per region
+    role, those regions (``regions``: role → region ids of the centre). Each added or removed
+    assignment is in the role assignments' history; the access log names the change. The centre
+    is never left without an active director or system administrator."""
+    from django.db import transaction
+
+    from mopr import policy
+    from mopr.errors import DomainError
+    from mopr.models import Region, RoleAssignment
+
+    _staff_may(by)
+    own_regions = set(Region.objects.filter(institution_id=by.institution_id).values_list("pk", flat=True))
+    wanted = {(role, None) for role in institution_roles} | {
+        (role, region) for role, ids in regions.items() for region in ids if region in own_regions
+    }
+    with transaction.atomic():
+        user = policy.staff_visible_to(by).select_for_update().get(pk=user.pk)
+        if not _configurers_left(by.institution_id, without=user, keep_roles=set(institution_roles)):
+            raise DomainError(
+                "Ośrodek musi mieć czynnego dyrektora lub administratora systemu – niczego nie zmieniono."
+            )
+        codes = dict(Region.objects.filter(institution_id=by.institution_id).values_list("pk", "code"))
+
+        def named(role: str, region: int | None) -> str:
+            return f"{Role(role).label} {codes[region]}" if region else str(Role(role).label)
+
+        current = {(a.role, a.region_id): a for a in RoleAssignment.objects.filter(user=user)}
+        changes = []
+        for key, assignment in current.items():
+            if key not in wanted:
+                assignment._history_user = by
+                assignment.delete()
+                changes.append(f"−{named(*key)}")
+        for role, region in sorted(wanted - set(current), key=str):
+            record_save(RoleAssignment(user=user, role=role, region_id=region), by=by)
+            changes.append(f"+{named(role, region)}")
+        if changes:
+            _staff_logged(by, user, "role " + ", ".join(changes), request)
+    return changes
+
+
+def staff_active_set(*, by: User, user: User, active: bool, request=None) -> User:
+    """Deactivate an account (it can no longer log in; its records keep its name) – refused while it
+    holds open cases, which are handed over first – or activate it again."""
+    from django.db import transaction
+
+    from cases.models import Case
+    from cases.procedure import Stage
+    from mopr import policy
+    from mopr.errors import DomainError
+
+    _staff_may(by)
+    with transaction.atomic():
+        user = policy.staff_visible_to(by).select_for_update().get(pk=user.pk)
+        if not active:
+            if user.pk == by.pk:
+                raise DomainError("Nie można wyłączyć własnego konta.")
+            held = Case.objects.filter(worker=user).exclude(stage=Stage.ZAKONCZENIE).count()
+            if held:
+                raise DomainError(
+                    f"Pracownik prowadzi otwarte sprawy ({held}) – najpierw przekaż je (Koordynacja → Przekazanie "
+                    "spraw)."
+                )
+            roles = set(user.role_assignments.filter(region__isnull=True).values_list("role", flat=True))
+            if not _configurers_left(by.institution_id, without=user, keep_roles=set()) and roles:
+                raise DomainError("Ośrodek musi mieć czynnego dyrektora lub administratora systemu.")
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        _staff_logged(by, user, "konto włączone" if active else "konto wyłączone", request)
+    return user
+
+
+def staff_second_factor_reset(*, by: User, user: User, request=None) -> int:
+    """A lost phone: remove the account's TOTP devices; at the next login it sets up a new one."""
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mopr import policy
+
+    _staff_may(by)
+    with transaction.atomic():
+        user = policy.staff_visible_to(by).get(pk=user.pk)
+        removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+        _staff_logged(by, user, "usunięto drugi składnik (nowy przy następnym logowaniu)", request)
+    return removed

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mopr import account_views, directory_views, log_views, settings_views, views
+from mopr import account_views, directory_views, log_views, settings_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("dziennik-dostepu/klient/<int:client_pk>.pdf", log_views.client_access_pdf, name="access_log_client_pdf"),
     path("blokady-logowania/", log_views.lockouts, name="lockouts"),
     path("osrodek/ustawienia/", settings_views.institution_settings, name="institution_settings"),
+    path("pracownicy/", staff_views.staff_list, name="staff_list"),
+    path("pracownicy/nowy/", staff_views.staff_new, name="staff_new"),
+    path("pracownicy/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
     path("katalog-adresatow/", directory_views.directory, name="directory"),
     path("katalog-adresatow/<int:pk>/", directory_views.directory_edit, name="directory_edit"),
     path("", include("cases.urls")),

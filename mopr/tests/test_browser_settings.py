@@ -51,3 +51,13 @@ def test_the_director_sets_the_centre_up(page, p, org):
     expect(status(page)).to_contain_text("Dodano obszar: Zaburzenia psychiczne")
     expect(page.get_by_role("region", name="Obszary ośrodka")).to_contain_text("Zaburzenia psychiczne")
     visit(page, "u04-problem-areas")
+
+    # The centre's accounts: the list, and one account's roles.
+    with page.expect_navigation():
+        nav(page, "Pracownicy")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pracownicy ośrodka")
+    visit(page, "u05-staff")
+    with page.expect_navigation():
+        page.get_by_role("link", name=p.worker_a.get_full_name()).click()
+    expect(page.get_by_role("heading", name="Role")).to_be_visible()
+    visit(page, "u06-staff-account")

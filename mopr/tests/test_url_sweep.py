@@ -142,6 +142,12 @@ EXPECTED: dict[str, Spec] = {
     # The centre's settings (issue 19.1): the director (and the system administrator, no persona here).
     "institution_settings": Spec(role_rule({"director_a"})),
     "cases:problem_areas": Spec(role_rule({"director_a"})),
+    # The centre's accounts (issue 19.2): the director (and the system administrator).
+    "staff_list": Spec(role_rule({"director_a"})),
+    "staff_new": Spec(role_rule({"director_a"})),
+    "staff_detail": Spec(
+        {"anonymous": 302, **{u: 200 if u == "director_a" else 403 for u in LOGGED_IN}}, kwargs=["pk=worker_pk"]
+    ),
     "directory": Spec(role_rule({"coordinator_a", "head_a", "director_a", "coordinator_b"})),
     "directory_edit": Spec(
         {
