@@ -90,3 +90,9 @@ def p(org) -> People:
             username="coordinator_b", institution=org.inst_b, roles=[(Role.COORDINATOR, org.region_b1)]
         ),
     )
+
+
+@pytest.fixture
+def sysadmin(org) -> User:
+    """The system administrator of institution A (issue 19): sets the centre up, reads no case."""
+    return UserFactory(username="admin_a", institution=org.inst_a, roles=[(Role.SYSTEM_ADMIN, None)])

@@ -197,7 +197,7 @@ class StaffNewForm(forms.ModelForm):
 class StaffRolesForm(forms.Form):
     """The roles of an account: the institution's, and the region roles per region of the centre."""
 
-    institution_roles = forms.MultipleChoiceField(
+    centre_roles = forms.MultipleChoiceField(
         label=_("Role w ośrodku"), required=False, widget=forms.CheckboxSelectMultiple
     )
     social_worker = forms.MultipleChoiceField(
@@ -211,7 +211,7 @@ class StaffRolesForm(forms.Form):
         from mopr.models import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["institution_roles"].choices = [
+        self.fields["centre_roles"].choices = [
             (role.value, role.label) for role in Role if role not in Role.region_roles()
         ]
         region_choices = [(str(r.pk), f"{r.code} – {r.name}") for r in regions]

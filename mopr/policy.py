@@ -1122,6 +1122,23 @@ def user_may_manage_staff(user: User) -> bool:
     return user_may_configure_institution(user)
 
 
+def centre_keeps_a_configurer(institution_id: int, *, without: User, keep_roles: set[str]) -> bool:
+    """Whether someone active could still configure the centre (its settings, its accounts) once
+    ``without`` keeps only ``keep_roles``: a centre is never left without one."""
+    from mopr.models import RoleAssignment
+
+    configuring = {Role.DIRECTOR, Role.SYSTEM_ADMIN}
+    if without.is_active and keep_roles & configuring:
+        return True
+    return (
+        RoleAssignment.objects.filter(
+            user__institution_id=institution_id, user__is_active=True, role__in=configuring, region__isnull=True
+        )
+        .exclude(user=without)
+        .exists()
+    )
+
+
 def staff_visible_to(user: User) -> QuerySet[User]:
     """The accounts a staff manager keeps: their own centre's."""
     from mopr.models import User

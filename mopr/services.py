@@ -455,26 +455,10 @@ def staff_create(*, by: User, values: dict, password: str, request=None) -> User
     return user
 
 
-def _configurers_left(institution_id: int, *, without: User, keep_roles: set[str]) -> bool:
-    """Whether someone active could still configure the centre after ``without`` keeps only ``keep_roles``."""
-    from mopr.models import RoleAssignment
-
-    configuring = {Role.DIRECTOR, Role.SYSTEM_ADMIN}
-    if without.is_active and keep_roles & configuring:
-        return True
-    return (
-        RoleAssignment.objects.filter(
-            user__institution_id=institution_id, user__is_active=True, role__in=configuring, region__isnull=True
-        )
-        .exclude(user=without)
-        .exists()
-    )
-
-
 def staff_roles_set(
-    *, by: User, user: User, institution_roles: set[str], regions: dict[str, set[int]], request=None
+    *, by: User, user: User, centre_roles: set[str], regions: dict[str, set[int]], request=None
 ) -> list[str]:  # fmt: skip
-    """Give ``user`` exactly these roles: the institution's (``institution_roles``) and, per region
+    """Give ``user`` exactly these roles: the institution's (``centre_roles``) and, per region
     role, those regions (``regions``: role → region ids of the centre). Each added or removed
     assignment is in the role assignments' history; the access log names the change. The centre
     is never left without an active director or system administrator."""
@@ -486,12 +470,12 @@ def staff_roles_set(
 
     _staff_may(by)
     own_regions = set(Region.objects.filter(institution_id=by.institution_id).values_list("pk", flat=True))
-    wanted = {(role, None) for role in institution_roles} | {
+    wanted = {(role, None) for role in centre_roles} | {
         (role, region) for role, ids in regions.items() for region in ids if region in own_regions
     }
     with transaction.atomic():
         user = policy.staff_visible_to(by).select_for_update().get(pk=user.pk)
-        if not _configurers_left(by.institution_id, without=user, keep_roles=set(institution_roles)):
+        if not policy.centre_keeps_a_configurer(by.institution_id, without=user, keep_roles=set(centre_roles)):
             raise DomainError(
                 "Ośrodek musi mieć czynnego dyrektora lub administratora systemu – niczego nie zmieniono."
             )
@@ -538,7 +522,7 @@ def staff_active_set(*, by: User, user: User, active: bool, request=None) -> Use
                     "spraw)."
                 )
             roles = set(user.role_assignments.filter(region__isnull=True).values_list("role", flat=True))
-            if not _configurers_left(by.institution_id, without=user, keep_roles=set()) and roles:
+            if not policy.centre_keeps_a_configurer(by.institution_id, without=user, keep_roles=set()) and roles:
                 raise DomainError("Ośrodek musi mieć czynnego dyrektora lub administratora systemu.")
         user.is_active = active
         user.save(update_fields=["is_active"])

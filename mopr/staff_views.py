@@ -66,7 +66,7 @@ def staff_detail(request, pk: int):
     regions = list(Region.objects.filter(institution_id=request.user.institution_id).order_by("code"))
     current = list(person.role_assignments.all())
     initial = {
-        "institution_roles": [a.role for a in current if a.region_id is None],
+        "centre_roles": [a.role for a in current if a.region_id is None],
         "social_worker": [str(a.region_id) for a in current if a.role == "social_worker" and a.region_id],
         "coordinator": [str(a.region_id) for a in current if a.role == "coordinator" and a.region_id],
     }
@@ -76,7 +76,7 @@ def staff_detail(request, pk: int):
     try:
         if action == "roles" and form.is_valid():
             changes = services.staff_roles_set(
-                by=request.user, user=person, institution_roles=set(form.cleaned_data["institution_roles"]),
+                by=request.user, user=person, centre_roles=set(form.cleaned_data["centre_roles"]),
                 regions=form.regions(), request=request,
             )  # fmt: skip
             messages.success(request, _("Zapisano role.") if changes else _("Nic nie zmieniono."))
@@ -89,7 +89,7 @@ def staff_detail(request, pk: int):
             services.staff_second_factor_reset(by=request.user, user=person, request=request)
             messages.success(request, _("Usunięto drugi składnik – przy następnym logowaniu pracownik ustawi nowy."))
             return redirect("staff_detail", pk=person.pk)
-        if action is not None:
+        if request.method == "POST":
             if action != "roles":  # the roles form says its own errors at its fields
                 messages.error(request, _("Nie rozpoznano czynności – odśwież stronę i spróbuj ponownie."))
             status = 422

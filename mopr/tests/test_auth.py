@@ -86,8 +86,8 @@ def otp_institution(org):
     return org.inst_a
 
 
-def test_the_default_roles_needing_totp_are_director_coordinator_auditor():
-    assert set(default_otp_roles()) == {"director", "coordinator", "auditor"}
+def test_the_default_roles_needing_totp_are_director_coordinator_auditor_and_the_system_administrator():
+    assert set(default_otp_roles()) == {"director", "coordinator", "auditor", "system_admin"}
 
 
 def test_a_director_must_set_up_totp_before_anything_else(client, p, otp_institution):

@@ -38,11 +38,6 @@ def login(client, username):
     assert client.login(username=username, password=PASSWORD)
 
 
-@pytest.fixture
-def sysadmin(org):
-    return UserFactory(username="admin_a", institution=org.inst_a, roles=[(Role.SYSTEM_ADMIN, None)])
-
-
 def test_only_the_director_and_the_system_administrator_open_it(client, org, p, sysadmin):
     for username, status in [("director_a", 200), ("admin_a", 200), ("head_a", 403), ("coordinator_a", 403),
                              ("worker_a", 403), ("auditor_a", 403)]:  # fmt: skip

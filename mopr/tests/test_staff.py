@@ -2,25 +2,15 @@
 region, switching it off once its cases are handed over, a lost second factor removed – only by
 the director and the system administrator, each change logged."""
 
-import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.procedure import Stage
 from mopr.models import AccessLog, Role, RoleAssignment, User
-from mopr.tests.factories import PASSWORD, CaseFactory, UserFactory
+from mopr.tests.factories import PASSWORD, CaseFactory
+from mopr.tests.test_institution_settings import login
 
 NEW_PASSWORD = "Wiosna-w-Toruniu-2026"
-
-
-def login(client, username):
-    client.logout()
-    assert client.login(username=username, password=PASSWORD)
-
-
-@pytest.fixture
-def sysadmin(org):
-    return UserFactory(username="admin_a", institution=org.inst_a, roles=[(Role.SYSTEM_ADMIN, None)])
 
 
 def staff_logs(username):
@@ -56,7 +46,7 @@ def test_a_new_account_with_its_roles(client, org, p, sysadmin):
         == 422
     )  # fmt: skip - the login is taken
     url = reverse("staff_detail", args=[user.pk])
-    data = {"action": "roles", "social_worker": [org.region_a1.pk, org.region_b1.pk], "institution_roles": []}
+    data = {"action": "roles", "social_worker": [org.region_a1.pk, org.region_b1.pk], "centre_roles": []}
     assert client.post(url, data).status_code == 422
     # Another centre's region is not a choice: the form refuses it, nothing is given.
     assert not RoleAssignment.objects.filter(user=user).exists()
@@ -75,7 +65,7 @@ def test_a_new_account_with_its_roles(client, org, p, sysadmin):
 def test_the_centre_keeps_someone_who_can_configure_it(client, org, p):
     login(client, "director_a")
     url = reverse("staff_detail", args=[p.director_a.pk])
-    response = client.post(url, {"action": "roles", "institution_roles": []})
+    response = client.post(url, {"action": "roles", "centre_roles": []})
     assert response.status_code == 422 and "czynnego dyrektora lub administratora" in response.content.decode()
     assert RoleAssignment.objects.filter(user=p.director_a, role=Role.DIRECTOR).exists()
     assert client.post(url, {"action": "deactivate"}).status_code == 422
