@@ -101,7 +101,9 @@ def visit_check(visit: Visit, case: Case) -> None:
 
 
 def summons_check(summons: Summons, case: Case) -> None:
-    if summons.appointment_at.date() < summons.issued_on:
+    # The local day: an aware time's .date() is UTC's, which refused an appointment made just after
+    # midnight in Poland (found by CI between 23:00 and 24:00 UTC).
+    if timezone.localdate(summons.appointment_at) < summons.issued_on:
         raise DomainError(_("Termin stawiennictwa nie może być przed datą wezwania."), field="appointment_at")
     if summons.addressee_id is not None and summons.addressee.client_id != case.client_id:
         raise DomainError(_("Wezwanie kieruje się do osoby z rodziny klienta."), field="addressee")

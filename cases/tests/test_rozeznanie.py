@@ -100,6 +100,16 @@ def test_summons_appointment_not_before_issue(case, p):
         services.summons_issue(case=case, by=p.worker_a, summons=summons)
 
 
+def test_summons_appointment_just_after_midnight_is_that_local_day(case, p):
+    """00:30 in Poland is the previous day in UTC: the appointment is on the issue day, not before."""
+    refused = visit(case, p, Visit.Outcome.REFUSED)
+    day = timezone.localdate()
+    early = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 30)))
+    summons = Summons(visit=refused, issued_on=day, appointment_at=early.astimezone(datetime.UTC))
+    services.summons_issue(case=case, by=p.worker_a, summons=summons)
+    assert summons.pk
+
+
 def test_notification_and_its_answer(case, p):
     n = Notification(
         service=Notification.Service.FAMILY_COURT,
