@@ -860,3 +860,9 @@ class KartaArchiveForm(forms.Form):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+
+class ProblemAreaForm(forms.Form):
+    """A centre's own problem area: its name (the service refuses one already on the list)."""
+
+    name = forms.CharField(label=_("Nazwa"), max_length=200)

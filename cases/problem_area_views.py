@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.forms import ProblemAreaForm
 from cases.models import ProblemArea
 from cases.problem_areas import COMMON
 from cases.services.problem_areas import problem_area_add, problem_area_set_active
@@ -23,7 +24,7 @@ def problem_areas(request):
         raise PermissionDenied(_("Obszary problemowe ośrodka ustala dyrektor lub administrator systemu."))
     error, typed, status = None, "", 200
     if request.method == "POST":
-        typed = request.POST.get("name", "")[:200]
+        typed = request.POST.get("name", "")[:200].replace("\x00", "")
         try:
             if request.POST.get("area"):
                 area_id = int(request.POST["area"]) if request.POST["area"].isdigit() else 0
@@ -31,7 +32,10 @@ def problem_areas(request):
                 area = problem_area_set_active(by=request.user, area_id=area_id, active=active)
                 done = _("W użyciu: %(name)s.") if area.active else _("Wycofano z użycia: %(name)s.")
             else:
-                area = problem_area_add(by=request.user, name=typed)
+                form = ProblemAreaForm(request.POST)
+                if not form.is_valid():  # empty, too long, a character no database keeps
+                    raise DomainError(" ".join(form.errors["name"]))
+                area = problem_area_add(by=request.user, name=form.cleaned_data["name"])
                 done = _("Dodano obszar: %(name)s.")
         except ProblemArea.DoesNotExist as missing:
             raise Http404 from missing
