@@ -520,7 +520,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             case "rozeznanie":
                 return services.case_change_stage(case=case, to=Stage.ROZEZNANIE, by=worker)
             case "diagnoza":
-                visit = Visit(visited_at=timezone.now() - datetime.timedelta(hours=2), outcome=Visit.Outcome.MET)
+                # Now, after the report: two hours back was the day before it just after midnight in Poland.
+                visit = Visit(visited_at=timezone.now(), outcome=Visit.Outcome.MET)
                 services.visit_record(case=case, by=worker, visit=visit)
                 if contacts_done:
                     for kind, member in procedure.mandatory_contacts_missing(case):
