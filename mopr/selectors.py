@@ -143,11 +143,14 @@ def institution_changes(*, institution, limit: int = 50) -> list[SettingsChange]
         delta = newer.diff_against(older, excluded_fields=["version"])
         if not delta.changes:
             continue
-        label = lambda name: str(Institution._meta.get_field(name).verbose_name)  # noqa: E731
-        fields = [(label(c.field), _shown(c.old), _shown(c.new)) for c in delta.changes]
+        fields = [(_label(Institution, c.field), _shown(c.old), _shown(c.new)) for c in delta.changes]
         who = newer.history_user.get_full_name() or newer.history_user.username if newer.history_user else "—"
         changes.append(SettingsChange(newer.history_date, who, fields))
     return changes
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
 
 
 def _shown(value) -> str:

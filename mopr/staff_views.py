@@ -28,11 +28,16 @@ def staff_list(request):
     _may(request)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     people = (
         policy.staff_visible_to(request.user)
         .prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("region")))
         .order_by("-is_active", "last_name", "first_name")
+    )
+    # Only the devices of the accounts shown (the policy's queryset), one query.
+    with_device = set(
+        TOTPDevice.objects.filter(confirmed=True, user__in=policy.staff_visible_to(request.user)).values_list(
+            "user_id", flat=True
+        )
     )
     rows = [(person, person.pk in with_device) for person in people]
     return render(request, "mopr/staff_list.html", {"rows": rows})
