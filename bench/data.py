@@ -407,11 +407,15 @@ def _make_org(size: int) -> Org:
             RoleAssignment.objects.create(user=u, role=role, region=region)
         return u
 
+    from streets.models import Street, StreetRange
+
     for r in range(n_regions):
         own = streets[r::n_regions]
-        region = Region.objects.create(
-            institution=institution, code=f"RPŚ-{r + 1}", name=f"Rejon {r + 1}", streets="\n".join(own)
-        )
+        region = Region.objects.create(institution=institution, code=f"RPŚ-{r + 1}", name=f"Rejon {r + 1}")
+        # Each street whole to one region, entered by hand (issue 19.3's table; the bench needs no TERYT codes).
+        for name in own:
+            street = Street.objects.create(institution=institution, nazwa_1=name)
+            StreetRange.objects.create(region=region, street=street)
         region.street_names = own
         regions.append(region)
         workers[region.pk] = [
@@ -1179,7 +1183,10 @@ class Filler:
 
 
 def _first_street(region) -> str:
-    return next((line.strip() for line in region.streets.splitlines() if line.strip()), "")
+    from streets.models import StreetRange
+
+    first = StreetRange.objects.filter(region=region).select_related("street").order_by("pk").first()
+    return first.street.nazwa_1 if first else ""
 
 
 def make_karta_case(*, region, worker, entries: int = 50):

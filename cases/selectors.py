@@ -20,7 +20,7 @@ from cases.models import (
 )
 from cases.procedure import Stage
 from mopr import policy
-from mopr.models import Institution, Region, User
+from mopr.models import User
 from mopr.policy import cases_visible_to, clients_searchable_by, regions_coordinated_by
 from mopr.text import fold
 
@@ -205,17 +205,6 @@ def client_duplicates(*, user: User, q: str, limit: int = 10) -> list[Client]:
         for case in client.open_cases:
             case.visible_to_user = case.pk in visible
     return found
-
-
-def region_for_street(*, institution: Institution, street: str) -> Region | None:
-    """The region whose street list names this street (folded comparison)."""
-    wanted = fold(street)
-    if not wanted:
-        return None
-    for region in Region.objects.filter(institution=institution).order_by("code"):
-        if wanted in {fold(line) for line in region.streets.splitlines() if line.strip()}:
-            return region
-    return None
 
 
 def with_correction_links(items: list, *, user: User, case: Case) -> list:

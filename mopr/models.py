@@ -163,8 +163,8 @@ class Region(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="regions")
     code = models.CharField(_("kod"), max_length=20, help_text=_("Np. RPŚ-2; część numeru sprawy."))
     name = models.CharField(_("nazwa"), max_length=120)
-    # Streets of the region, one per line, as spelt; compared folded ("Łódzka" = "lodzka") to route an intake.
-    streets = models.TextField(_("ulice rejonu"), blank=True, help_text=_("Jedna ulica w wierszu."))
+    # The region's streets are streets.StreetRange rows (issue 19.3: TERYT ULIC, odd/even and number ranges).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rejon (RPŚ)")

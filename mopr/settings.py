@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "staffing",
     "inbox",
     "background",
+    "streets",
     "django_tasks",
     "django_tasks_db",
     "django_rq",

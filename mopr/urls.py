@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("staffing.urls")),
     path("", include("inbox.urls")),
     path("", include("background.urls")),
+    path("", include("streets.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -343,13 +343,15 @@ def report_region(*, client: Client, chosen: Region | None) -> tuple[Region, boo
     """The region of a new case, and whether a worker of that region who registers the report
     may take it at once.
 
-    The address decides (the street table of the regions): a report cannot be registered into
-    another region than the one the client lives in (issue 14.4). ``chosen`` serves only an
-    address the table does not know – such a case waits for that region's coordinator – and a
+    The address decides (the regions' streets and house numbers, issue 19.3): a report cannot be
+    registered into another region than the one the client lives in (issue 14.4). ``chosen`` serves
+    only an address the table does not decide – such a case waits for that region's coordinator – and a
     client with no address at all (homelessness), whom the chosen region's worker may take."""
-    from cases.selectors import region_for_street
+    from streets.selectors import region_for_address
 
-    by_address = region_for_street(institution=client.institution, street=client.street)
+    by_address = region_for_address(
+        institution=client.institution, street=client.street, house_number=client.house_number
+    )
     if by_address is not None:
         if chosen is not None and chosen.pk != by_address.pk:
             raise DomainError(

@@ -33,11 +33,31 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region
+        skip_postgeneration_save = True
 
     institution = factory.SubFactory(InstitutionFactory)
     code = factory.Sequence(lambda n: f"RPŚ-{n}")
     name = factory.LazyAttribute(lambda o: f"Rejon {o.code}")
-    streets = ""
+
+    @factory.post_generation
+    def streets(self, create, extracted, **kwargs):
+        """streets="Szeroka\\nŻeglarska": each line a street of the region's centre entered by hand (made
+        once per centre) served whole by this region – the shape of issue 19.3's migration."""
+        from streets.models import Street, StreetRange
+
+        for line in (extracted or "").splitlines():
+            name = " ".join(line.split())
+            if not name:
+                continue
+            street = Street(institution=self.institution, nazwa_1=name)
+            street.set_keys()
+            street = (
+                Street.objects.filter(institution=self.institution, sym_ul="", full_key=street.full_key).first()
+                or street
+            )
+            if street.pk is None:
+                street.save()
+            StreetRange.objects.create(region=self, street=street)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,16 +8,25 @@ from cases.models import TargetGroup
 from mopr.models import Role
 
 # fmt: off
+# The streets are those of streets/sample/ULIC_sample.csv (TERYT ULIC), imported by the demo's system
+# administrator; each named here is served whole by its region, SPLIT_STREETS in parts.
 REGIONS = [  # code, area, streets
     ("RPŚ-1", "Stare Miasto, Nowe Miasto, Jakubskie Przedmieście",
      "Szeroka, Żeglarska, Mostowa, Łazienna, Rabiańska, Piekary, Podmurna, Prosta, Ślusarska, Strumykowa, "
-     "Kopernika, Rynek Nowomiejski, Królowej Jadwigi, Wola Zamkowa, Jęczmienna, Lubicka"),
+     "Kopernika, Rynek Nowomiejski, Królowej Jadwigi, Wola Zamkowa, Jęczmienna"),
     ("RPŚ-2", "Chełmińskie Przedmieście, Bydgoskie Przedmieście, Mokre",
      "Grudziądzka, Legionów, Kościuszki, Matejki, Sienkiewicza, Mickiewicza, Słowackiego, Bema, Łokietka, "
      "Wybickiego, Moniuszki, Świętopełka, Dąbrowskiego, Czerwona Droga, Bydgoska"),
     ("RPŚ-3", "Wrzosy, Koniuchy, Rubinkowo, Na Skarpie",
-     "Szosa Chełmińska, Rydygiera, Kasprowicza, Ugory, Szosa Okrężna, Żwirki i Wigury, Kociewska, "
+     "Rydygiera, Kasprowicza, Ugory, Szosa Okrężna, Żwirki i Wigury, Kociewska, "
      "Dziewulskiego, Buszczyńskich, Konstytucji 3 Maja, Lelewela, Heweliusza, Niesiołowskiego, Waryńskiego"),
+]
+GMINA = "0463011"  # Toruń, gmina miejska: WOJ 04, POW 63, GMI 01, RODZ_GMI 1
+SPLIT_STREETS = [  # street, numbers (parity, from, to), region: a street two regions share
+    ("Lubicka", ("odd", None, None), "RPŚ-1"),
+    ("Lubicka", ("even", None, None), "RPŚ-3"),
+    ("Szosa Chełmińska", ("all", 1, 99), "RPŚ-2"),
+    ("Szosa Chełmińska", ("all", 100, None), "RPŚ-3"),
 ]
 SW, CO = Role.SOCIAL_WORKER, Role.COORDINATOR
 USERS = [  # login, first name, last name, title, roles with their region (None: the whole institution)

@@ -17,6 +17,7 @@ import itertools
 import random
 from collections import Counter
 from functools import partial
+from pathlib import Path
 
 import time_machine
 from django.contrib.auth.hashers import make_password
@@ -32,12 +33,14 @@ from cases.management.commands._demo_data import (
     CONTACTS,
     DIRECTORY,
     FIRST_NAMES,
+    GMINA,
     GOALS,
     GROUPS,
     LAST_NAMES,
     REFUSAL,
     REGIONS,
     REPORTERS,
+    SPLIT_STREETS,
     USERS,
 )
 from cases.models import (
@@ -62,7 +65,11 @@ from mopr.errors import DomainError
 from mopr.models import DirectoryEntry, Institution, Region, RoleAssignment, User
 from mopr.policy import user_runs_social_work
 from refusals.models import RefusalMonitoring
+from streets import services as streets
+from streets.selectors import streets_named
 from timesheets.models import TimeEntry
+
+SAMPLE_ULIC = Path(streets.__file__).resolve().parent / "sample" / "ULIC_sample.csv"
 
 PASSWORD = "Demo-mopr-2026"
 SHORT_NAME = "MOPR Toruń"
@@ -98,6 +105,15 @@ def make_pesel(born: datetime.date, female: bool, rng: random.Random) -> str:
     _PESELS_MADE.add(pesel)
     assert pesel_birth_date(pesel) == born
     return pesel
+
+
+def _fit(number: int, parity: str, low: int | None, high: int | None) -> int:
+    """The nearest house number to ``number`` inside a street range (its parity, from, to)."""
+    number = max(number, low or 1)
+    number = min(number, high) if high is not None else number
+    if (parity == "odd" and number % 2 == 0) or (parity == "even" and number % 2 == 1):
+        number += 1 if high is None or number + 1 <= high else -1
+    return number
 
 
 class Story:
@@ -487,13 +503,8 @@ class Demo:
                     institution=self.institution, kind=kind, name=name, department=department, address=address
                 )
             self.regions = {
-                code: Region.objects.create(
-                    institution=self.institution,
-                    code=code,
-                    name=f"{code} – {area}",
-                    streets=streets.replace(", ", "\n"),
-                )
-                for code, area, streets in REGIONS
+                code: Region.objects.create(institution=self.institution, code=code, name=f"{code} – {area}")
+                for code, area, _streets in REGIONS
             }
             self.users, password = {}, make_password(PASSWORD)  # hashed once: the slow hash is most of the run
             for number, (username, first_name, last_name, title, roles) in enumerate(USERS):
@@ -505,6 +516,20 @@ class Demo:
                 for role, code in roles:
                     RoleAssignment.objects.create(user=user, role=role, region=self.regions.get(code))
                 self.users[username] = user
+            self.street_table()
+
+    def street_table(self) -> None:
+        """The centre's streets from the sample TERYT ULIC file and the parts each region serves, set by the
+        system administrator through the application's services, as a real centre sets them up."""
+        by = self.users["administrator"]
+        streets.street_import(by=by, gmina_code=GMINA, data=SAMPLE_ULIC.read_bytes())
+        self.addresses = {code: [] for code in self.regions}  # (street as a client types it, parity, from, to)
+        whole = [(name, ("all", None, None), code) for code, _area, names in REGIONS for name in names.split(", ")]
+        for name, (parity, low, high), code in whole + SPLIT_STREETS:
+            (street,) = streets_named(institution=self.institution, street=name)
+            streets.street_range_add(by=by, region_id=self.regions[code].pk, street_id=street.pk, parity=parity,
+                                     number_from=low, number_to=high)  # fmt: skip
+            self.addresses[code].append((name, parity, low, high))
 
     def household(self, key: str, region: Region):
         """The client of one story: kind, address and members with believable names, ages and PESELs."""
@@ -557,8 +582,9 @@ class Demo:
 
         address = services.AddressData(city="Toruń")  # homeless: no address
         if key != "homeless":
-            address.street, address.postal_code = rng.choice(region.streets.splitlines()), "87-100"
-            address.house_number = str(rng.randint(1, 140)) + ("A" if rng.random() < 0.1 else "")
+            (address.street, parity, low, high), address.postal_code = rng.choice(self.addresses[region.code]), "87-100"
+            number = _fit(rng.randint(1, 140), parity, low, high)  # a split street: a number of the region's part
+            address.house_number = str(number) + ("A" if rng.random() < 0.1 else "")
             address.flat_number = str(rng.randint(1, 48)) if rng.random() < 0.75 else ""
             if rng.random() < 0.65:
                 address.phone = f"+48 {rng.randint(500, 899)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
