@@ -27,7 +27,7 @@ from assistants.models import (
     WorkPlan,
 )
 from cases.procedure import Ongoing, register_ongoing
-from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+from cases.timeline import EntryKind, Link, Printout, Query, Scrub, Section, TimelineItem, d, register, rows
 
 
 def _request_text(r: Request) -> str:
@@ -146,6 +146,64 @@ def _assistant_work(q: Query):
         )  # fmt: skip
 
 
+# --- the printouts (the case file, issue 19.5): the same templates and contexts as assistants/views.py -------
+
+
+def _assistant_printouts(case, user):
+    """The reply to an institution's request, and each assignment's letter (``reply_pdf``, ``letter_pdf``)."""
+    requests = Request.objects.filter(case=case).exclude(reply="").select_related("requested_by").order_by("pk")
+    for r in requests:
+        on = r.interview_on or r.requested_on
+        context = {"req": r, "case": case}
+        yield Printout(
+            _("Odpowiedź na wniosek o asystenta"), "odpowiedz_na_wniosek", on, "printouts/assistant_reply.html", context
+        )
+    for a in Assignment.objects.filter(case=case).select_related("assistant", "request", "assigned_by").order_by("pk"):
+        context = {"assignment": a, "case": case}
+        title = _("Pismo przydzielające asystenta rodziny")
+        yield Printout(
+            title, "pismo_przydzielajace_asystenta", a.qualified_on, "printouts/assistant_letter.html", context
+        )
+
+
+def _assistant_work_printouts(case, user):
+    """The documents of seed 002 the assistant's pages print (``document_pdf``, ``work_card_pdf``)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assistants.views import DOCUMENTS
+
+    assignments = list(Assignment.objects.filter(case=case).select_related("assistant", "request").order_by("pk"))
+    if not assignments:
+        return
+    slugs = {"plan": "plan_pracy_z_rodzina", "sprawozdanie": "sprawozdanie_miesieczne_asystenta",
+             "ocena": "okresowa_ocena_sytuacji_rodziny", "koncowe": "sprawozdanie_koncowe_asystenta"}  # fmt: skip
+    by_pk = {a.pk: a for a in assignments}
+    for kind, (model, date_field, heading) in DOCUMENTS.items():
+        for doc in model.objects.filter(assignment__case=case).select_related("author").order_by("pk"):
+            assignment = by_pk[doc.assignment_id]
+            date = getattr(doc, date_field)
+            context = {"case": case, "assignment": assignment, "doc": doc, "kind": kind, "heading": heading,
+                       "date": date}  # fmt: skip
+            if kind == "sprawozdanie":
+                month_end = (doc.month + datetime.timedelta(days=32)).replace(day=1)
+                context["visits_in_month"] = assignment.visits.filter(
+                    visited_on__gte=doc.month, visited_on__lt=month_end
+                ).count()
+            on = timezone.localdate(date) if isinstance(date, datetime.datetime) else date
+            yield Printout(str(heading).capitalize(), slugs[kind], on, "printouts/assistant_document.html", context)
+    for a in assignments:
+        context = {
+            "case": case, "assignment": a,
+            "visits": a.visits.order_by("visited_on", "pk"), "plans": a.plans.order_by("drafted_on"),
+            "reports": a.monthly_reports.order_by("month"), "assessments": a.assessments.order_by("assessed_on"),
+            "changes": a.change_reports.order_by("learnt_on"),
+        }  # fmt: skip
+        yield Printout(_("Karta pracy z rodziną"), "karta_pracy_z_rodzina", a.ended_on or timezone.localdate(),
+                       "printouts/assistant_work_card.html", context)  # fmt: skip
+
+
 register(
     EntryKind(
         "assistant", gettext_lazy("Asystent rodziny"), Section.ACTIONS, _assistant,
@@ -158,6 +216,7 @@ register(
         facts={"assistants.Request": ("case_id",), "assistants.Assignment": ("case_id",)},
         # The approval chain is append-only by design: its comments stay (README, retention).
         kept={Decision: ("comment",)},
+        printouts=_assistant_printouts,
     ),
     EntryKind(
         "assistant_work", gettext_lazy("Praca asystenta rodziny"), Section.SITUATION, _assistant_work,
@@ -176,6 +235,7 @@ register(
             "assistants.MonthlyReport": ("assignment", "case_id"),
             "assistants.ChangeReport": ("assignment", "case_id"),
         },
+        printouts=_assistant_work_printouts,
     ),
 )  # fmt: skip
 

@@ -31,7 +31,7 @@ from cases.models import (
     Visit,
 )
 from cases.procedure import Stage
-from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+from cases.timeline import EntryKind, Link, Printout, Query, Scrub, Section, TimelineItem, d, register, rows
 
 
 def _reports(q: Query):
@@ -295,10 +295,42 @@ def _documents(q: Query):
         )  # fmt: skip
 
 
+# --- the printouts of a case (the case file, issue 19.5): the same template and context as each view --------
+
+
+def documentation_transfer_context(case, transfer: DocumentationTransfer) -> dict:
+    """The letter's context: its view (``print_views.documentation_transfer_pdf``) and the case file's."""
+    lines = [line.strip(" -•") for line in transfer.enclosures.splitlines()]
+    return {"case": case, "transfer": transfer, "enclosures": [line for line in lines if line]}
+
+
+def _report_printouts(case, user):
+    for r in Report.objects.filter(case=case).select_related("received_by").order_by("received_at", "pk"):
+        yield Printout(_("Notatka ze zgłoszenia"), "notatka_ze_zgloszenia", timezone.localdate(r.received_at),
+                       "printouts/report_note.html", {"case": case, "report": r})  # fmt: skip
+
+
+def _summons_printouts(case, user):
+    for w in Summons.objects.filter(case=case).select_related("author", "addressee").order_by("issued_on", "pk"):
+        yield Printout(_("Wezwanie"), "wezwanie", w.issued_on, "printouts/summons.html", {"case": case, "summons": w})
+
+
+def _notification_printouts(case, user):
+    for n in Notification.objects.filter(case=case).select_related("author").order_by("sent_on", "pk"):
+        yield Printout(_("Zawiadomienie"), "zawiadomienie", n.sent_on, "printouts/notification.html",
+                       {"case": case, "notification": n})  # fmt: skip
+
+
+def _documentation_transfer_printouts(case, user):
+    for t in DocumentationTransfer.objects.filter(case=case).select_related("author").order_by("sent_on", "pk"):
+        yield Printout(_("Przekazanie dokumentacji"), "przekazanie_dokumentacji", t.sent_on,
+                       "printouts/documentation_transfer.html", documentation_transfer_context(case, t))  # fmt: skip
+
+
 S, A = Section.SITUATION, Section.ACTIONS
 register(
     EntryKind(
-        "report", gettext_lazy("Zgłoszenia"), Section.REPORT, _reports,
+        "report", gettext_lazy("Zgłoszenia"), Section.REPORT, _reports, printouts=_report_printouts,
         scrubs=(Scrub(Report, "case", text=("institution_name", "reporter_name", "reporter_relation", "content",
                                             "verification_note"), clear=("reporter_contact",)),),
     ),
@@ -316,7 +348,7 @@ register(
     EntryKind(
         "documentation_transfer", gettext_lazy("Przekazanie dokumentacji"), A, _documentation_transfers,
         scrubs=(Scrub(DocumentationTransfer, "case", text=("new_address", "enclosures")),),
-        not_personal={DocumentationTransfer: ("addressee_text",)},
+        not_personal={DocumentationTransfer: ("addressee_text",)}, printouts=_documentation_transfer_printouts,
     ),
     EntryKind(
         "appointment", gettext_lazy("Umówione spotkania"), A, _appointments,
@@ -326,12 +358,12 @@ register(
     EntryKind(
         "summons", gettext_lazy("Wezwania"), A, _summonses,
         scrubs=(Scrub(Summons, "case", text=("room", "note", "appointment_cancel_reason")),),
-        facts={"cases.Summons": ("case_id",)},
+        facts={"cases.Summons": ("case_id",)}, printouts=_summons_printouts,
     ),
     EntryKind(
         "notification", gettext_lazy("Zawiadomienia służb"), A, _notifications,
         scrubs=(Scrub(Notification, "case", text=("service_name", "reason", "answer")),),
-        facts={"cases.Notification": ("case_id",)},
+        facts={"cases.Notification": ("case_id",)}, printouts=_notification_printouts,
     ),
     EntryKind(
         "document_review", gettext_lazy("Wgląd w dokumenty"), S, _document_reviews,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
+from cases.entry_kinds import documentation_transfer_context
 from cases.karta import karta_assemble
 from cases.models import DocumentationTransfer, Notification, Report, Summons
 from mopr import pdf, policy
@@ -61,9 +62,7 @@ def documentation_transfer_pdf(request, pk: int, transfer_pk: int):
     transfer = get_object_or_404(DocumentationTransfer.objects.select_related("author"), pk=transfer_pk, case=case)
     return pdf.pdf_response(
         request, case=case, template="printouts/documentation_transfer.html",
-        context={"case": case, "transfer": transfer, "enclosures": [
-            line.strip(" -•") for line in transfer.enclosures.splitlines() if line.strip(" -•")
-        ]},
+        context=documentation_transfer_context(case, transfer),
         title=_("Przekazanie dokumentacji"), filename=f"przekazanie-dokumentacji-{case.number}-{transfer.pk}",
     )  # fmt: skip
 

@@ -12,7 +12,10 @@ A kind of entry declares, once, everything the system does with it:
 - ``scrubs`` and ``parents``: its fields of personal data, which the anonymisation removes
   (``cases/services/retention.py``), and the records others hang on;
 - ``facts``: the tables the deadline engine reads, whose changes make a case's deadline summary
-  stale (``cases/signals.py``).
+  stale (``cases/signals.py``);
+- ``printouts``: the kind's printouts of one case, each with its template and context, so the case
+  file to hand over (``cases/case_file.py``, issue 19.5) renders every one without a request and
+  without naming the app.
 
 Each app registers its own kinds in its ``entry_kinds`` module, found by ``autodiscover`` when
 the apps are ready, so the core of ``cases`` names no other app: ``cases/entry_kinds.py``,
@@ -110,6 +113,18 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
+class Printout:
+    """One printout of a case as its view renders it, for the case file (issue 19.5): the title
+    of its page header (also the index's line), a Polish slug for its file name, its date."""
+
+    title: str
+    slug: str
+    on: datetime.date
+    template: str
+    context: dict
+
+
+@dataclass(frozen=True)
 class Scrub:
     """What the anonymisation removes from one model: ``parent`` names the foreign key that leads
     to the case (``case`` or a record of the case that a kind declared in ``parents``)."""
@@ -149,6 +164,9 @@ class EntryKind:
     not_personal: dict[type[models.Model], tuple[str, ...]] = field(default_factory=dict)
     # Text the anonymisation keeps on purpose: append-only records (README, Retention).
     kept: dict[type[models.Model], tuple[str, ...]] = field(default_factory=dict)
+    # (case, user) -> the kind's printouts of the case; the user where a printout's context is
+    # the user's (the directory of addressees). A fixed number of queries per kind.
+    printouts: Callable[[Case, User], Iterable[Printout]] | None = None
 
 
 _REGISTRY: dict[str, EntryKind] = {}
@@ -192,6 +210,16 @@ def parents() -> dict[str, tuple[type[models.Model], str]]:
 
 def fact_sources() -> dict[str, tuple[str, ...]]:
     return {label: path for kind in _REGISTRY.values() for label, path in kind.facts.items()}
+
+
+def case_printouts(*, case: Case, user: User) -> list[Printout]:
+    """Every printout of the case that a kind declares, in date order (the karta is not an entry's:
+    the caller adds it). Within a day the registry's order, then each kind's own."""
+    found: list[Printout] = []
+    for kind in _REGISTRY.values():
+        if kind.printouts is not None:
+            found.extend(kind.printouts(case, user))
+    return sorted(found, key=lambda printout: printout.on)  # stable: ties keep the registry's order
 
 
 # --- reading ------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases import (
     appointment_views,
+    case_file_views,
     correction_views,
     entry_views,
     merge_views,
@@ -78,6 +79,7 @@ urlpatterns += [
 urlpatterns += [
     path("sprawy/<int:pk>/karta.pdf", print_views.karta_pdf, name="karta_pdf"),
     path("sprawy/<int:pk>/karta/podglad/", print_views.karta_preview, name="karta_preview"),
+    path("sprawy/<int:pk>/teczka-do-przekazania/", case_file_views.case_file, name="case_file"),
     path("sprawy/<int:pk>/wezwania/<int:summons_pk>/pdf/", print_views.summons_pdf, name="summons_pdf"),
     path(
         "sprawy/<int:pk>/przekazanie-dokumentacji/<int:transfer_pk>/pdf/",

@@ -170,6 +170,7 @@ def _detail_context(request, case, **forms):
         "may_alert": policy.case_allows(user, case, Action.ALERT),
         "acting_for": policy.acting_for(user, case),
         "may_verify": policy.case_allows(user, case, Action.VERIFY),
+        "may_export_case_file": policy.user_may_export_case_file(user, case),
     }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.corrections import Correctable, register_correctable
-from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register, rows
+from cases.timeline import EntryKind, Link, Printout, Query, Scrub, Section, TimelineItem, d, register, rows
 from contracts.models import Action, Amendment, Contract, Declaration, Evaluation, Goal, GoalAssessment, Resource
 from mopr.errors import DomainError
 
@@ -104,6 +104,24 @@ def _declarations(q: Query):
         )  # fmt: skip
 
 
+def _contract_printouts(case, user):
+    """The client's copy of each contract, as ``contracts.views.contract_pdf`` prints it."""
+    from contracts.selectors import contracts_of
+
+    for c in contracts_of(case=case):
+        title = _("Kontrakt socjalny nr %(n)s") % {"n": c.number}
+        on = c.signed_on or c.drafted_on
+        yield Printout(
+            title, f"kontrakt_socjalny_nr_{c.number}", on, "printouts/contract.html", {"contract": c, "case": case}
+        )
+
+
+def _declaration_printouts(case, user):
+    for dec in Declaration.objects.filter(case=case).order_by("signed_on", "pk"):
+        yield Printout(_("Oświadczenie"), "oswiadczenie", dec.signed_on, "printouts/declaration.html",
+                       {"declaration": dec, "case": case})  # fmt: skip
+
+
 register(
     EntryKind(
         "contract", gettext_lazy("Kontrakt socjalny"), Section.ACTIONS, _contracts,
@@ -120,11 +138,13 @@ register(
             Scrub(Amendment, "contract", text=("reason",), extra=_scrub_snapshot),
         ),
         facts={"contracts.Contract": ("case_id",), "contracts.Action": ("contract", "case_id")},
+        printouts=_contract_printouts,
     ),
     EntryKind(
         "declaration", gettext_lazy("Oświadczenia"), Section.ACTIONS, _declarations,
         scrubs=(Scrub(Declaration, "case", text=("full_name",), clear=("address", "email", "phone", "id_card",
                                                                       "place")),),
+        printouts=_declaration_printouts,
     ),
 )  # fmt: skip
 

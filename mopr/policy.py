@@ -605,6 +605,37 @@ def action_refusal(user: User, case: Case, action: Action) -> str:
     return _("Brak uprawnień do tej czynności.")
 
 
+# --- the case file to hand over (issue 19.5) -------------------------------------------------------
+
+
+def user_may_export_case_file(user: User, case: Case) -> bool:
+    """The whole teczka as one ZIP for the family's new centre or a court. Handing a file outside
+    the centre is the centre's act: the worker who runs the case (or the substitute while a cover
+    runs), the coordinator of its region, and the director, who answers for the centre to a court
+    (DOMAIN.md). Not the auditor and the head: they read and print for control and opinions, and
+    not the family assistant. Never an anonymised case: its personal data are gone, nothing of the
+    family is left to hand over."""
+    if not user.is_active or case.anonymised_at is not None or not case_is_visible(user, case):
+        return False
+    roles = roles_of(user)
+    return (
+        responsible_for(user, case)
+        or case.region_id in roles.region_ids(Role.COORDINATOR)
+        or Role.DIRECTOR in roles.institution_roles
+    )
+
+
+def case_file_refusal(user: User, case: Case) -> str:
+    from django.utils.translation import gettext as _
+
+    if case.anonymised_at is not None:
+        return action_refusal(user, case, Action.PRINT)
+    return _(
+        "Teczkę sprawy do przekazania przygotowuje pracownik socjalny prowadzący sprawę (lub jego zastępca), "
+        "koordynator rejonu albo dyrektor ośrodka."
+    )
+
+
 # --- intake and the coordinator's queue ------------------------------------------------------
 
 

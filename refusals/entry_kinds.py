@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.timeline import EntryKind, Link, Query, Scrub, Section, TimelineItem, d, register
+from cases.timeline import EntryKind, Link, Printout, Query, Scrub, Section, TimelineItem, d, register
 from refusals.models import MonitoringDate, RefusalMonitoring
 
 
@@ -90,6 +90,48 @@ def _monitoring(q: Query):
         )  # fmt: skip
 
 
+def _monitoring_printouts(case, user):
+    """The papers of seed 003 that the monitoring's steps produced, as ``refusals.views.monitoring_pdf``
+    prints them: the statement (where one was taken), the note for the director, the plan, the
+    report, the application to the family court (after that joint decision). Not the leaflet: the
+    centre's contact data, nothing of the family's."""
+    from django.utils import timezone
+
+    from mopr import policy
+    from refusals.views import DOCUMENTS
+
+    monitorings = list(
+        RefusalMonitoring.objects.filter(case=case)
+        .select_related("author", "plan_by", "decision_by")
+        .order_by("refused_on", "pk")
+    )
+    if not monitorings:
+        return
+    today = timezone.localdate()
+    children = [c for c in case.client.members.all() if c.is_child(today)]
+    court = policy.directory_visible_to(user).filter(kind="family_court", active=True).first()
+    slugs = {
+        "oswiadczenie": "oswiadczenie_o_rezygnacji_z_pomocy",
+        "notatka": "notatka_dla_dyrektora",
+        "plan": "plan_dzialania",
+        "sprawozdanie": "sprawozdanie_z_monitoringu",
+        "sad": "wniosek_do_sadu",
+    }
+    for m in monitorings:
+        papers = [
+            ("oswiadczenie", m.refused_on, m.statement_taken),
+            ("notatka", m.note_written_on, True),
+            ("plan", m.plan_on, m.plan_on is not None),
+            ("sprawozdanie", m.report_on, m.report_on is not None),
+            ("sad", m.decision_on, m.decision == RefusalMonitoring.Decision.FAMILY_COURT),
+        ]
+        dates = list(m.dates.order_by("due_on", "pk"))
+        for doc, on, made in papers:
+            if made:
+                context = {"case": case, "m": m, "doc": doc, "dates": dates, "children": children, "court": court}
+                yield Printout(str(DOCUMENTS[doc][0]), slugs[doc], on, "printouts/monitoring_document.html", context)
+
+
 register(
     EntryKind(
         "monitoring", gettext_lazy("Monitoring (odmowa pomocy)"), Section.ACTIONS, _monitoring,
@@ -101,5 +143,6 @@ register(
             Scrub(MonitoringDate, "monitoring", text=("outcome",)),
         ),
         facts={"refusals.RefusalMonitoring": ("case_id",), "refusals.MonitoringDate": ("monitoring", "case_id")},
+        printouts=_monitoring_printouts,
     ),
 )  # fmt: skip

@@ -210,6 +210,8 @@ EXPECTED: dict[str, Spec] = {
     "cases:deadlines": Spec(role_rule(DEADLINES)),
     "cases:karta_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
     "cases:karta_preview": Spec(case_rule({}, visible_default=200), kwargs=["pk"]),
+    # The case file to hand over (issue 19.5): the worker, the region's coordinator, the director.
+    "cases:case_file": Spec(case_rule({"worker_a": 200, "coordinator_a": 200, "director_a": 200}), kwargs=["pk"]),
     "cases:summons_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "summons_pk"]),
     "cases:notification_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "notification_pk"]),
     "cases:report_pdf": Spec(case_rule({}, visible_default=200), kwargs=["pk", "report_pk"]),
