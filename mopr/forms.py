@@ -225,3 +225,21 @@ class StaffRolesForm(forms.Form):
             Role.SOCIAL_WORKER: {int(pk) for pk in self.cleaned_data["social_worker"]},
             Role.COORDINATOR: {int(pk) for pk in self.cleaned_data["coordinator"]},
         }
+
+
+class StaffDataForm(forms.ModelForm):
+    """Corrects who an account is (a name after marriage, a mistyped e-mail); the login stays."""
+
+    loaded = forms.CharField(widget=forms.HiddenInput)  # services.staff_data_fingerprint at load
+
+    class Meta:
+        from mopr.models import User
+
+        model = User
+        fields = ["first_name", "last_name", "title", "sex", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"

@@ -279,6 +279,7 @@ class AccessLog(models.Model):
         UNLOCK = "unlock", _("odblokowanie logowania")
         SETTINGS = "settings", _("zmiana ustawień ośrodka")
         STAFF = "staff", _("konto pracownika")
+        IMPORT = "import", _("import spraw z poprzedniego systemu")
 
     at = models.DateTimeField(_("kiedy"), auto_now_add=True, db_index=True)
     # Empty only for a failed login under a name no account has; ``username`` keeps what was typed.

@@ -1153,6 +1153,12 @@ def user_may_manage_staff(user: User) -> bool:
     return user_may_configure_institution(user)
 
 
+def user_may_import_cases(user: User) -> bool:
+    """Carrying the centre's clients and open cases over from its earlier records (issue 19.4):
+    who sets the centre up – the director and the system administrator."""
+    return user_may_configure_institution(user)
+
+
 def centre_keeps_a_configurer(institution_id: int, *, without: User, keep_roles: set[str]) -> bool:
     """Whether someone active could still configure the centre (its settings, its accounts) once
     ``without`` keeps only ``keep_roles``: a centre is never left without one."""

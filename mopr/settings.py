@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates through it
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "timesheets",
     "staffing",
     "inbox",
+    "imports",
     "background",
     "streets",
     "django_tasks",
@@ -126,6 +128,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "mopr.urls"
 WSGI_APPLICATION = "mopr.wsgi.application"
 
+# Every field drawn the same way: the number pad for PESEL, postal code and phone, a Polish prompt
+# instead of Django's "---------" (mopr/widgets.py).
+FORM_RENDERER = "mopr.widgets.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

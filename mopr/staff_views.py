@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mopr import policy, services
-from mopr.errors import DomainError
-from mopr.forms import StaffNewForm, StaffRolesForm
-from mopr.models import Region, RoleAssignment
+from mopr.errors import DomainError, StaleVersionError
+from mopr.forms import StaffDataForm, StaffNewForm, StaffRolesForm
+from mopr.models import AccessLog, Region, RoleAssignment
 
 REFUSED = _("Konta pracowników prowadzi dyrektor lub administrator systemu.")
 
@@ -77,8 +77,35 @@ def staff_detail(request, pk: int):
     }
     action = request.POST.get("action") if request.method == "POST" else None
     form = StaffRolesForm(request.POST if action == "roles" else None, regions=regions, initial=initial)
+    data_form = StaffDataForm(
+        request.POST if action == "data" else None,
+        instance=person,
+        initial={"loaded": services.staff_data_fingerprint(person)},
+    )
     status = 200
     try:
+        if action == "data" and data_form.is_valid():
+            values = {name: data_form.cleaned_data[name] for name in services.STAFF_DATA_FIELDS}
+            try:
+                changes = services.staff_data_save(
+                    by=request.user, user=person, values=values, loaded=data_form.cleaned_data["loaded"],
+                    request=request,
+                )  # fmt: skip
+            except StaleVersionError as error:
+                # What was typed stays in the form; the message says what is saved now, and the next
+                # save (a deliberate one) is measured against it.
+                person.refresh_from_db()
+                saved = "; ".join(
+                    f"{person._meta.get_field(name).verbose_name}: {getattr(person, name) or '–'}"
+                    for name in services.STAFF_DATA_FIELDS
+                )
+                data_form.data = data_form.data.copy()
+                data_form.data["loaded"] = services.staff_data_fingerprint(person)
+                data_form.add_error(None, f"{error.message} {_('Zapisane teraz')}: {saved}.")
+                status = 409
+            else:
+                messages.success(request, _("Zapisano dane konta.") if changes else _("Nic nie zmieniono."))
+                return redirect("staff_detail", pk=person.pk)
         if action == "roles" and form.is_valid():
             changes = services.staff_roles_set(
                 by=request.user, user=person, centre_roles=set(form.cleaned_data["centre_roles"]),
@@ -94,11 +121,18 @@ def staff_detail(request, pk: int):
             services.staff_second_factor_reset(by=request.user, user=person, request=request)
             messages.success(request, _("Usunięto drugi składnik – przy następnym logowaniu pracownik ustawi nowy."))
             return redirect("staff_detail", pk=person.pk)
-        if request.method == "POST":
-            if action != "roles":  # the roles form says its own errors at its fields
+        if request.method == "POST" and status == 200:
+            if action not in ("roles", "data"):  # the forms say their own errors at their fields
                 messages.error(request, _("Nie rozpoznano czynności – odśwież stronę i spróbuj ponownie."))
             status = 422
     except DomainError as error:
         messages.error(request, error.message)
         status = 422
-    return render(request, "mopr/staff_detail.html", {"person": person, "form": form}, status=status)
+    # The account's trace: every change the managers made to it, from the access log.
+    prefix = f"{person.username}: "
+    rows = AccessLog.objects.filter(
+        action=AccessLog.Action.STAFF, institution_id=request.user.institution_id, what__startswith=prefix
+    ).select_related("user")[:50]
+    trace = [(row.at, row.user or row.username, row.what.removeprefix(prefix)) for row in rows]
+    context = {"person": person, "form": form, "data_form": data_form, "trace": trace}
+    return render(request, "mopr/staff_detail.html", context, status=status)

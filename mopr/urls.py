@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("inbox.urls")),
     path("", include("background.urls")),
     path("", include("streets.urls")),
+    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

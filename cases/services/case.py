@@ -140,6 +140,11 @@ def client_create(*, institution, by: User, kind: str, address: AddressData, mem
     """A new client, at intake: by whoever registers reports, in their own institution."""
     if not user_may_register_reports(by) or institution.pk != by.institution_id:
         raise NotAllowed(_("Nowego klienta wprowadza osoba przyjmująca zgłoszenia w swoim ośrodku."))
+    return _client_insert(institution=institution, by=by, kind=kind, address=address, members=members)
+
+
+def _client_insert(*, institution, by: User, kind: str, address: AddressData, members: list[MemberData]) -> Client:
+    """A new client's record; the caller has asked the policy."""
     if not members:
         raise DomainError(_("Podaj dane co najmniej jednej osoby."))
     seen: set[str] = set()
@@ -377,6 +382,20 @@ def report_register(
     """
     if not user_may_register_reports(by):
         raise NotAllowed(_("Ta rola nie przyjmuje zgłoszeń."))
+    return _report_file(by=by, client=client, region=region, target_group=target_group, report=report)
+
+
+def _report_file(
+    *,
+    by: User,
+    client: Client,
+    region: Region | None,
+    target_group: str,
+    report: ReportData,
+    worker: User | None = None,
+) -> Report:
+    """The report's case: the client's open one, or a new one in the address's region. ``worker``
+    (the import only) is given the new case to accept; the caller has asked the policy."""
     elsewhere = region is not None and region.institution_id != by.institution_id
     if client.institution_id != by.institution_id or elsewhere:
         raise DomainError(_("Rejon lub klient należy do innego ośrodka."))
@@ -406,14 +425,20 @@ def report_register(
                 urgent=report.urgent,
             )
             # A worker takes at once only a report about an address of their own region.
-            if takeable and user_runs_social_work(by, region):
+            if worker is None and takeable and user_runs_social_work(by, region):
                 case.worker = by
                 case.accepted_at = timezone.now()
+            elif worker is not None:
+                worker_check(worker, case)
             with _one_open_case(client):
                 record_save(case, by=by)
             StageTransition.objects.create(
                 case=case, from_stage="", to_stage=Stage.ZGLOSZENIE, by=by, at=timezone.now(), reason=""
             )
+            if worker is not None:
+                from cases.services.transfer import worker_give
+
+                worker_give(case, worker, by=by, at=timezone.now())
         elif report.urgent and not case.urgent:
             case.urgent = True
             _save(case, by)
@@ -428,6 +453,29 @@ def report_register(
         )
         record_save(entry, by=by)
     return entry
+
+
+def case_import(
+    *,
+    by: User,
+    kind: str,
+    address: AddressData,
+    members: list[MemberData],
+    region: Region | None,
+    target_group: str,
+    report: ReportData,
+    worker: User | None = None,
+) -> Report:
+    """A case carried over from the centre's earlier records (issue 19.4): the client, the report
+    as it was received then, the case in the address's region, and – where the file names one –
+    its worker, who accepts it in the application as any assigned case. By the person the policy
+    lets import (not a desk of intake); the rest are the intake's own rules, in one transaction."""
+    if not policy.user_may_import_cases(by):
+        raise NotAllowed(_("Sprawy z poprzedniego systemu importuje dyrektor lub administrator systemu."))
+    with transaction.atomic():
+        client = _client_insert(institution=by.institution, by=by, kind=kind, address=address, members=members)
+        return _report_file(by=by, client=client, region=region, target_group=target_group, report=report,
+                            worker=worker)  # fmt: skip
 
 
 def worker_check(worker: User, case: Case) -> None:

@@ -37,8 +37,10 @@ FOCUS_CONTRAST = """() => {
   const s = getComputedStyle(el);
   const rings = [];
   if (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) rings.push(parse(s.outlineColor));
-  for (const m of s.boxShadow.matchAll(/(rgba?\\([^)]+\\))\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px/g)) {
-    if (parseFloat(m[5]) - 0 >= 2) rings.push(parse(m[1]));
+  // "rgb(…) x y blur spread": a ring is a shadow with a spread of 2 px or more.
+  const shadow = /(rgba?\\([^)]+\\))\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px\\s+(-?[\\d.]+)px/g;
+  for (const m of s.boxShadow.matchAll(shadow)) {
+    if (parseFloat(m[5]) >= 2) rings.push(parse(m[1]));
   }
   const bg = around(el);
   const best = Math.max(0, ...rings.filter((c) => c && c.a > 0.5).map((c) => contrast(c, bg)));

@@ -96,3 +96,38 @@ def test_a_lost_second_factor_is_removed(client, org, p, sysadmin):
     assert client.post(reverse("staff_detail", args=[p.coordinator_a.pk]), {"action": "otp_reset"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=p.coordinator_a).exists()
     assert staff_logs("coordinator_a")
+
+
+def test_an_accounts_name_and_e_mail_are_corrected_with_a_visible_trace(client, org, p, sysadmin):
+    from mopr.services import staff_data_fingerprint
+
+    login(client, "admin_a")
+    url = reverse("staff_detail", args=[p.worker_a.pk])
+    loaded = staff_data_fingerprint(p.worker_a)
+    data = {"action": "data", "loaded": loaded, "first_name": p.worker_a.first_name, "last_name": "Nowakowska",
+            "title": "starszy pracownik socjalny", "sex": "K", "email": "a.nowakowska@example.org",
+            "phone": ""}  # fmt: skip
+    # An empty surname is said at the field; nothing is saved and nothing typed is lost.
+    response = client.post(url, {**data, "last_name": ""})
+    assert response.status_code == 422 and 'value="a.nowakowska@example.org"' in response.content.decode()
+    p.worker_a.refresh_from_db()
+    before = p.worker_a.last_name
+    assert client.post(url, data).status_code == 302
+    p.worker_a.refresh_from_db()
+    assert (p.worker_a.last_name, p.worker_a.email, p.worker_a.username) == (
+        "Nowakowska", "a.nowakowska@example.org", "worker_a")  # fmt: skip
+    (log,) = staff_logs("worker_a")
+    assert f"nazwisko: {before} → Nowakowska" in log.what and log.user == sysadmin
+    page = client.get(url).content.decode()
+    assert "Zmiany konta" in page and f"nazwisko: {before} → Nowakowska" in page
+    # A form loaded before that change does not overwrite it.
+    response = client.post(url, {**data, "loaded": loaded, "last_name": "Inna"})
+    assert response.status_code == 409 and "zmieniła w międzyczasie" in response.content.decode()
+    p.worker_a.refresh_from_db()
+    assert p.worker_a.last_name == "Nowakowska"
+    # Not for the coordinator; not for another centre's account.
+    login(client, "coordinator_a")
+    assert client.post(url, {**data, "loaded": staff_data_fingerprint(p.worker_a)}).status_code == 403
+    login(client, "admin_a")
+    other = reverse("staff_detail", args=[p.coordinator_b.pk])
+    assert client.post(other, {**data, "loaded": staff_data_fingerprint(p.coordinator_b)}).status_code == 404

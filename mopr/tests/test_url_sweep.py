@@ -36,6 +36,7 @@ from cases.procedure import Stage
 from cases.services.appointments import appointment_plan
 from cases.services.transfer import case_move_propose
 from contracts import services as services_contracts
+from imports.models import ImportFile
 from inbox.models import Notice
 from meetings.models import Inspection, TeamMeeting
 from mopr.models import AccessLog, AccessLogSubject, DirectoryEntry, Role
@@ -142,11 +143,29 @@ EXPECTED: dict[str, Spec] = {
     # The centre's settings (issue 19.1): the director (and the system administrator, no persona here).
     "institution_settings": Spec(role_rule({"director_a"})),
     "cases:problem_areas": Spec(role_rule({"director_a"})),
+    # The regions and their streets (issue 19.3): the same two roles.
+    "streets:regions": Spec(role_rule({"director_a"})),
+    "streets:region_new": Spec(role_rule({"director_a"})),
+    "streets:region_edit": Spec(role_rule({"director_a"}), kwargs=["pk=region_pk"]),
+    "streets:region_ranges": Spec(role_rule({"director_a"}), kwargs=["pk=region_pk"]),
+    "streets:teryt_import": Spec(role_rule({"director_a"})),
     # The centre's accounts (issue 19.2): the director (and the system administrator).
     "staff_list": Spec(role_rule({"director_a"})),
     "staff_new": Spec(role_rule({"director_a"})),
     "staff_detail": Spec(
         {"anonymous": 302, **{u: 200 if u == "director_a" else 403 for u in LOGGED_IN}}, kwargs=["pk=worker_pk"]
+    ),
+    # The import of the existing cases (issue 19.4): who sets the centre up.
+    "imports:list": Spec(role_rule({"director_a"})),
+    "imports:template": Spec(role_rule({"director_a"}), kwargs=["fmt"]),
+    "imports:file": Spec(
+        {"anonymous": 302, **{u: 200 if u == "director_a" else 403 for u in LOGGED_IN}}, kwargs=["pk=import_file_pk"]
+    ),
+    "imports:confirm": Spec(
+        {"anonymous": 302, **{u: 302 if u == "director_a" else 403 for u in LOGGED_IN}},
+        method="post",
+        data={"action": "dry_run"},
+        kwargs=["pk=import_file_pk"],
     ),
     "directory": Spec(role_rule({"coordinator_a", "head_a", "director_a", "coordinator_b"})),
     "directory_edit": Spec(
@@ -502,6 +521,9 @@ def world(org, p):
         "head_name": case.client.head.full_name,
         "client_id": case.client_id,
         "worker_pk": p.worker_a.pk,
+        "import_file_pk": ImportFile.objects.create(
+            institution=org.inst_a, uploaded_by=p.director_a, name="sprawy.csv", file="imports/sprawy.csv", sha256="0"
+        ).pk,
         "month": timezone.localdate(),
         "fmt": "csv",
         "region_pk": case.region_id,
@@ -537,6 +559,10 @@ def world(org, p):
     }
 
 
+def is_html(response) -> bool:
+    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_sweep(client, p, world, name):
     spec = EXPECTED[name]
@@ -554,6 +580,8 @@ def test_sweep(client, p, world, name):
             failures.append(f"{persona}: {response.status_code} (expected {spec.expected[persona]})")
         elif persona != "anonymous" and _shows_family(response, world) and not _logged(world, before):
             failures.append(f"{persona}: shows the family but wrote no access-log row naming them")
+        elif is_html(response) and b">---------<" in response.content:
+            failures.append(f"{persona}: a select offers Django's '---------' instead of the Polish prompt")
         elif response.status_code == 200 and response.get("Content-Type") == "application/pdf" and name not in SCANS:
             # Every printout kind is PDF/A-3b by its structure (issue 15.10): checked once per URL.
             problems = pdfa_problems(b"".join(response.streaming_content) if response.streaming else response.content)
