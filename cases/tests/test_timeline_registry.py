@@ -82,7 +82,7 @@ def test_every_app_registers_its_own_kinds():
     by_app = {}
     for kind in timeline.entry_kinds():
         by_app.setdefault(kind.items.__module__.split(".")[0], []).append(kind.key)
-    assert set(by_app) == {"cases", "contracts", "assistants", "refusals", "meetings"}
+    assert set(by_app) == {"cases", "contracts", "assistants", "refusals", "meetings", "imports"}
     assert {"assistant", "assistant_work"} <= set(by_app["assistants"])
     assert {"monitoring"} <= set(by_app["refusals"])
     assert {"meeting", "inspection"} <= set(by_app["meetings"])

@@ -100,6 +100,11 @@ def test_the_import_makes_each_family_through_the_intake_and_a_second_run_change
     # The histories name the importer; the deadline engine has the case.
     assert case.history.first().history_user == p.director_a
     assert DeadlineSummary.objects.filter(case=case).exists()
+    # The timeline (and the karta) say where the case came from.
+    from cases.timeline import case_timeline
+
+    (line,) = [item for item in case_timeline(case=case) if item.kind == "imported"]
+    assert line.title == "Sprawa przeniesiona z poprzedniego systemu" and "TT-1" in line.text
     nowak = Report.objects.get(case__client__members__last_name="Nowak")
     assert nowak.institution_name == "Przychodnia" and nowak.case.target_group == "elderly"
 
