@@ -235,9 +235,59 @@ MAIN_MENU = "Menu główne"
 
 
 def visit(page, name: str) -> None:
-    """Every page the tests stop at: no WCAG A/AA violation, and a screenshot to look at."""
+    """Every page the tests stop at: no WCAG A/AA violation and a screenshot to look at – on the desktop
+    and on a phone (issue 20.3), where the page must not scroll sideways either."""
     check_a11y(page, name)
     screenshot(page, name)
+    check_phone(page, name)
+
+
+PHONES = (390, 360)  # the common widths; axe and the screenshot at the first
+
+# Run in the page: how far it scrolls sideways, and the elements that stick out (outside any region
+# that scrolls on its own, such as a table's labelled .table-responsive).
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  const over = document.documentElement.scrollWidth - width;
+  if (over <= 0) return {over, culprits: []};
+  const scrolls = (el) => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const x = getComputedStyle(e).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden") return true;
+    }
+    return false;
+  };
+  const culprits = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0 && !scrolls(el)) {
+      const parentSticks = el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1;
+      if (!parentSticks || culprits.length === 0) culprits.push(el.outerHTML.slice(0, 160));
+    }
+    if (culprits.length >= 5) break;
+  }
+  return {over, culprits};
+}"""
+
+
+def check_phone(page, name: str) -> None:
+    """At 390 and 360 px: nothing scrolls sideways; at 390 px no axe violation and a screenshot."""
+    desktop = page.viewport_size
+    try:
+        for width in PHONES:
+            page.set_viewport_size({"width": width, "height": 844})
+            found = page.evaluate(SIDEWAYS)
+            if found["over"] > 0:
+                pytest.fail(
+                    f"{name!r} ({page.url}) scrolls sideways by {found['over']} px at {width} px; sticking out:\n"
+                    + "\n".join(found["culprits"]),
+                    pytrace=False,
+                )
+            if width == PHONES[0]:
+                check_a11y(page, f"{name}-{width}")
+                screenshot(page, f"{name}-{width}")
+    finally:
+        page.set_viewport_size(desktop)
 
 
 def label(text: str, *, ignore_case: bool = False) -> re.Pattern:
