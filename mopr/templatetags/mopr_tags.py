@@ -38,3 +38,12 @@ def query_items(query_string: str) -> list[tuple[str, str]]:
     from urllib.parse import parse_qsl
 
     return parse_qsl(query_string or "", keep_blank_values=True)
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    """Where the page sits (mopr/breadcrumbs.py): the steps above it, Start first."""
+    from mopr.breadcrumbs import trail
+
+    request = context.get("request")
+    return {"crumbs": trail(request=request, context=context) if request is not None else []}

@@ -559,6 +559,10 @@ def world(org, p):
     }
 
 
+# Before the application proper, the start page, and the karta's preview (the printout itself, as HTML).
+NO_TRAIL = {"home", "login", "otp_verify", "otp_setup", "logout", "cases:karta_preview"}
+
+
 def is_html(response) -> bool:
     return not response.streaming and response.get("Content-Type", "").startswith("text/html")
 
@@ -580,6 +584,14 @@ def test_sweep(client, p, world, name):
             failures.append(f"{persona}: {response.status_code} (expected {spec.expected[persona]})")
         elif persona != "anonymous" and _shows_family(response, world) and not _logged(world, before):
             failures.append(f"{persona}: shows the family but wrote no access-log row naming them")
+        elif (
+            is_html(response)
+            and response.status_code == 200
+            and persona != "anonymous"
+            and name not in NO_TRAIL
+            and ('aria-label="Ścieżka"'.encode() not in response.content)
+        ):
+            failures.append(f"{persona}: a page below the start page without its breadcrumbs")
         elif is_html(response) and b">---------<" in response.content:
             failures.append(f"{persona}: a select offers Django's '---------' instead of the Polish prompt")
         elif response.status_code == 200 and response.get("Content-Type") == "application/pdf" and name not in SCANS:
