@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint format browser bench loadtest migrate demo clean
+.PHONY: run test lint format browser bench loadtest migrate demo static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+## static: collect the static files under content-hashed names into STATIC_ROOT (issue 20.4), again only when
+##         a file of static/ (or the installed packages) changed; every run with DEBUG=false needs the manifest.
+##         ~24 s the first time (brotli and gzip of every file), nothing after.
+STATIC_ROOT ?= $(CURDIR)/staticfiles
+export STATIC_ROOT
+STATIC_MANIFEST := $(STATIC_ROOT)/staticfiles.json
+static: $(STATIC_MANIFEST)
+$(STATIC_MANIFEST): $(shell find static -type f) $(VENV)/.installed
+	DEBUG=true $(BIN)/python manage.py collectstatic --noinput -v0
+	touch $@
+
 ## run: install, migrate the embedded SQLite database, load the demo data once, serve on $(HOST)
-run: $(VENV)/.installed
+run: $(VENV)/.installed static
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	@# The background worker (large exports, long statistics) runs beside the server and stops with it.
@@ -28,7 +39,7 @@ run: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST)
 
 ## test: lint, unit, view and browser tests (installs the system Chromium where it is missing)
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev static browser lint
 	DEBUG=true DATABASE_URL= $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
@@ -46,7 +57,7 @@ browser:
 migrate: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 
-demo: migrate
+demo: migrate static
 	DEBUG=true $(BIN)/python manage.py seed_demo
 
 ## bench: fill a database of its own with BENCH_SIZE cases (once) and measure server-side times
@@ -57,13 +68,13 @@ BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_SIZE).sqlite3
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DB_CONN_MAX_AGE=60 DEBUG=false SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
 	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 EXPORT_IMMEDIATE_MAX_ROWS=1000000
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev static
 	mkdir -p var
 	$(BENCH_ENV) $(BIN)/python manage.py bench --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 ## loadtest: gunicorn on 127.0.0.1:8765 against the bench database, 20 locust users for 60 s
 LOADTEST_PORT ?= 8765
-loadtest: $(VENV)/.installed-dev
+loadtest: $(VENV)/.installed-dev static
 	mkdir -p var
 	$(BENCH_ENV) $(BIN)/python manage.py bench --size $(BENCH_SIZE) --fill-only
 	$(BENCH_ENV) BENCH_SIZE=$(BENCH_SIZE) LOADTEST_PORT=$(LOADTEST_PORT) bash loadtest/run

@@ -59,9 +59,11 @@ class PrintMeta:
 
 
 def render_html(template: str, context: dict, meta: PrintMeta, *, for_browser: bool = False) -> str:
-    """The printout's HTML; ``for_browser`` points the stylesheet at /static/ for the preview."""
-    root = static("").rstrip("/") if for_browser else STATIC_DIR.as_uri()
-    return render_to_string(template, {**context, "meta": meta, "static_root": root, "preview": for_browser})
+    """The printout's HTML. The PDF reads the stylesheet (and through it the fonts) from static/ on disk;
+    ``for_browser`` (the preview) links the collected copy under its content-hashed name, whose font
+    URLs collectstatic has rewritten to the hashed names too."""
+    css = static("print/print.css") if for_browser else (STATIC_DIR / "print" / "print.css").as_uri()
+    return render_to_string(template, {**context, "meta": meta, "print_css": css, "preview": for_browser})
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -156,7 +156,8 @@ def test_preview_shows_what_the_pdf_shows(client, full_case, tmp_path):
     pdf_text = text_of(client.get(reverse("cases:karta_pdf", args=[full_case.pk])).content, tmp_path)
     for section in ("3. Ustalenie sytuacji klienta", "Mieszkanie zadbane.", "6. Rejestracja dalszych działań"):
         assert section in preview and section in pdf_text
-    assert "/static/print/print.css" in preview
+    # The collected stylesheet under its content-hashed name (issue 20.4).
+    assert re.search(r'href="/static/print/print\.[0-9a-f]{12}\.css"', preview)
 
 
 def test_letters_print(client, full_case, p, tmp_path):
