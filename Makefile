@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint format browser bench loadtest migrate demo static clean
+.PHONY: run demo-env test lint format browser bench loadtest migrate demo static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,36 @@ $(STATIC_MANIFEST): $(shell find static -type f) $(VENV)/.installed
 	touch $@
 
 ## run: install, migrate the embedded SQLite database, load the demo data once, serve on $(HOST)
+##      The demo runs as production does (issue 20.6): DEBUG=false, so an unknown address or a refusal shows the
+##      application's Polish page and the static files are the collected, hashed ones; only plain http on this
+##      machine is allowed for (a demo SECRET_KEY, no HTTPS redirect, HSTS or Secure cookies). ALLOWED_HOSTS:
+##      yours, localhost and HOST's name (for 0.0.0.0 this machine's name and addresses).
+##      make run DEBUG=true: Django's debug pages (the traceback, the URL list of a 404) for a developer.
+DEBUG ?= false
+comma := ,
+empty :=
+space := $(empty) $(empty)
+HOST_NAME = $(firstword $(subst :, ,$(HOST)))
+HOST_PORT = $(lastword $(subst :, ,$(HOST)))
+# Served on every interface: the names the other machines use, this machine's name and IPv4 addresses.
+HERE = $(shell hostname 2>/dev/null) $(foreach a,$(shell hostname -I 2>/dev/null),$(if $(findstring :,$(a)),,$(a)))
+DEMO_NAME = $(if $(filter 0.0.0.0,$(HOST_NAME)),$(firstword $(HERE) 127.0.0.1),$(HOST_NAME))
+DEMO_HOSTS = $(subst $(space),$(comma),$(sort $(subst $(comma), ,$(ALLOWED_HOSTS)) 127.0.0.1 localhost \
+	$(if $(filter 0.0.0.0,$(HOST_NAME)),$(HERE),$(HOST_NAME))))
+DEMO_ENV = DEBUG=$(DEBUG) SECRET_KEY=demo-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=$(DEMO_HOSTS) \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
+	SITE_URL=http://$(DEMO_NAME):$(HOST_PORT)
 run: $(VENV)/.installed static
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@# The background worker (large exports, long statistics) runs beside the server and stops with it.
-	DEBUG=true $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST)
+
+## demo-env: the environment `make run` gives the server (mopr/tests/test_demo.py reads it)
+demo-env:
+	@echo $(DEMO_ENV)
 
 ## test: lint, unit, view and browser tests (installs the system Chromium where it is missing)
 test: $(VENV)/.installed-dev static browser lint
