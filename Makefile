@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## static: collect the static files under content-hashed names into STATIC_ROOT (issue 20.4), again only when
 ##         a file of static/ (or the installed packages) changed; every run with DEBUG=false needs the manifest.
-##         ~24 s the first time (brotli and gzip of every file), nothing after.
+##         ~10 s the first time (brotli and gzip of every file but the print TTFs), nothing after.
 STATIC_ROOT ?= $(CURDIR)/staticfiles
 export STATIC_ROOT
 STATIC_MANIFEST := $(STATIC_ROOT)/staticfiles.json
