@@ -23,8 +23,8 @@ from assistants.models import Assignment, AssistantVisit, Decision, FinalReport,
 from cases import services
 from cases.models import Case, Diagnosis
 from cases.procedure import Stage
+from mopr.tests.browser import coordination, label, login, logout
 from mopr.tests.browser import field_error as _field_error
-from mopr.tests.browser import label, login, logout
 from mopr.tests.browser import nav as _nav
 from mopr.tests.browser import open_case as _open_case
 from mopr.tests.browser import status as _status
@@ -118,7 +118,7 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
 
     # The head of department: a positive opinion with a comment.
     login(page, "head_a")
-    _nav(page, "Wnioski o asystenta")
+    coordination(page, "Wnioski o asystenta")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wnioski o asystenta rodziny")
     waiting = page.get_by_role("region", name="Czekają na opinię")
     row = waiting.get_by_role("row").filter(has_text=case.number)
@@ -138,7 +138,7 @@ def test_assistant_from_request_to_the_end_of_the_work(page, p, org):
 
     # The director approves, assigns the assistant and prints the letter.
     login(page, "director_a")
-    _nav(page, "Wnioski o asystenta")
+    coordination(page, "Wnioski o asystenta")
     row = page.get_by_role("region", name="Czekają na zatwierdzenie").get_by_role("row").filter(has_text=case.number)
     expect(row).to_be_visible()
     _visit(page, "a08-queue-director")

@@ -308,6 +308,17 @@ def coordination(page, item: str) -> None:
         menu.get_by_role("link", name=item, exact=True).click()
 
 
+def administration(page, item: str) -> None:
+    """An item of the navbar's "Administracja" dropdown (settings, staff, regions, access log, …),
+    opening the dropdown unless it is open already."""
+    menu = page.get_by_role("navigation", name=MAIN_MENU)
+    toggle = menu.get_by_role("button", name="Administracja")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    with page.expect_navigation():
+        menu.get_by_role("link", name=item, exact=True).click()
+
+
 def nav(page, link: str) -> None:
     page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name=link, exact=True).click()
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from mopr.tests.browser import label, login, nav, status, visit
+from mopr.tests.browser import administration, label, login, status, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_director_sets_the_centre_up(page, p, org):
     login(page, "director_a")
-    with page.expect_navigation():
-        nav(page, "Ustawienia ośrodka")
+    administration(page, "Ustawienia ośrodka")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ustawienia ośrodka")
     visit(page, "u01-settings")
 
@@ -53,8 +52,7 @@ def test_the_director_sets_the_centre_up(page, p, org):
     visit(page, "u04-problem-areas")
 
     # The centre's accounts: the list, and one account's roles.
-    with page.expect_navigation():
-        nav(page, "Pracownicy")
+    administration(page, "Pracownicy")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pracownicy ośrodka")
     visit(page, "u05-staff")
     with page.expect_navigation():
