@@ -66,6 +66,38 @@ def axes_cool_off(request=None) -> datetime.timedelta:
     return min(base * 2 ** min(max(lockouts - 1, 0), 16), longest)
 
 
+def lockout_response(request, original_response=None, credentials=None):
+    """The page of a locked login (django-axes' AXES_LOCKOUT_CALLABLE): what is true of this lock.
+
+    The lock's own end is read from axes' record of the user name and address – not the length the
+    next lock would have – and said as a local time; a lock that does not expire by itself
+    (AXES_COOLOFF_MINUTES=0) says who releases it instead of asking to try later. The user name
+    may belong to no account, so the page speaks of a name, not of an account."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    username = axes_username(request, credentials) or ""
+    expires_at = None
+    if settings.AXES_COOLOFF_TIME:
+        attempt = (
+            AccessAttempt.objects.filter(username=username, ip_address=getattr(request, "axes_ip_address", None))
+            .select_related("expiration")
+            .order_by("-attempt_time")
+            .first()
+        )
+        expires_at = getattr(getattr(attempt, "expiration", None), "expires_at", None)
+    context = {
+        "username": username,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "never_expires": not settings.AXES_COOLOFF_TIME,
+        "expires_at": expires_at,
+        "expires_today": expires_at is not None and timezone.localdate(expires_at) == timezone.localdate(),
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 # Key positions on a QWERTY keyboard (the rows are shifted as on the real one).
 _KEYS = {

@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mopr.models import AccessLog
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, whose refusal says only what is known: the name or the password does
+    not match, or the account is switched off (Django's "enter the correct values" is false for a
+    switched-off account; which of the three it is, a login page never says)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nie zalogowano: nazwa użytkownika lub hasło się nie zgadza albo konto jest wyłączone. "
+            "Wielkość liter ma znaczenie."
+        ),
+    }
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+
+        limit = settings.AXES_FAILURE_LIMIT
+        warning = ngettext(
+            "Po %(n)d nieudanej próbie logowanie pod tą nazwą z tego adresu zostanie zablokowane.",
+            "Po %(n)d nieudanych próbach logowanie pod tą nazwą z tego adresu zostanie zablokowane.",
+            limit,
+        ) % {"n": limit}
+        return ValidationError(f"{self.error_messages['invalid_login']} {warning}", code="invalid_login")
 
 
 class DateInput(forms.DateInput):

@@ -218,10 +218,12 @@ if os.environ.get("AXES_COOLOFF_HOURS"):
     raise ImproperlyConfigured("AXES_COOLOFF_HOURS was replaced by AXES_COOLOFF_MINUTES (see README, Security)")
 AXES_COOLOFF_TIME = "mopr.auth.axes_cool_off" if AXES_COOLOFF_MINUTES else None
 # Each attempt keeps its own expiry, so that one pair's longer lock is not cut short when another
-# pair's attempts are cleaned up.
-AXES_USE_ATTEMPT_EXPIRATION = True
+# pair's attempts are cleaned up. A lock that never expires has none (axes raises on computing one).
+AXES_USE_ATTEMPT_EXPIRATION = bool(AXES_COOLOFF_TIME)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The page says when this lock ends, or that it does not end by itself (mopr.auth.lockout_response).
+AXES_LOCKOUT_CALLABLE = "mopr.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The user name as axes records it, cut to a user name's length (Django's login form does not check it).

@@ -3,10 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mopr import account_views, directory_views, log_views, settings_views, staff_views, views
+from mopr.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("logowanie/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "logowanie/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("wyloguj/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/", account_views.account, name="account"),
     path("haslo/", account_views.password_change, name="password_change"),

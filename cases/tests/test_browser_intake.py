@@ -82,7 +82,7 @@ def test_report_from_first_contact_to_situation_assessment(page, p, org):
     page.locator("input[name=password]").fill("nie-to-haslo")
     with page.expect_navigation():
         page.get_by_role("button", name="Zaloguj").click()
-    expect(page.locator("main .alert-danger")).to_contain_text("Wprowadź poprawne")
+    expect(page.locator("main .alert-danger")).to_contain_text("nazwa użytkownika lub hasło się nie zgadza")
     _visit(page, "01-login-wrong-password")
     login(page, "first_contact_a")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dzień dobry")

@@ -35,7 +35,7 @@ def test_five_failed_logins_lock_the_account_until_an_administrator_releases_it(
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = _login_post(client, "worker_a", "zle-haslo-zle-haslo")
         assert response.status_code == 200
-        assert "Wprowadź poprawne" in response.content.decode()  # Django's own message, in Polish
+        assert "nazwa użytkownika lub hasło się nie zgadza albo konto jest wyłączone" in response.content.decode()
     locked = _login_post(client, "worker_a", "zle-haslo-zle-haslo")
     assert locked.status_code == 429
     assert "Logowanie zablokowane" in locked.content.decode()

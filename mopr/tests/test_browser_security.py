@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from cases import services
 from cases.procedure import Stage
 from mopr.models import default_otp_roles
-from mopr.tests.browser import label, login, nav, visit
+from mopr.tests.browser import administration, label, login, visit
 from mopr.tests.factories import PASSWORD, CaseFactory, MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def test_director_sets_up_totp_then_reads_the_access_log(page, org, p):
     page.get_by_role("button", name="Włącz").click()
     expect(page.get_by_text("Logowanie dwuskładnikowe jest włączone.")).to_be_visible()
 
-    nav(page, "Dziennik dostępu")
+    administration(page, "Dziennik dostępu")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dziennik dostępu")
     expect(page.get_by_role("cell", name=f"Sprawa: {case.number}")).to_be_visible()
     visit(page, "s03-access-log")
@@ -81,6 +81,7 @@ def test_a_locked_login_says_what_to_do(page, p, settings):
         page.get_by_role("button", name="Zaloguj").click()
         page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Logowanie zablokowane")
-    expect(page.get_by_text("administratora")).to_be_visible()
+    expect(page.get_by_text("zadzwoń do dyrektora ośrodka")).to_be_visible()
+    expect(page.get_by_text("Blokada wygaśnie sama")).to_be_visible()
     visit(page, "s05-locked-out")
     assert reverse("login") in page.content()

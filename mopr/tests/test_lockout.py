@@ -72,11 +72,16 @@ def test_without_a_proxy_the_header_is_ignored(client, p):
     assert AccessLog.objects.get(action=AccessLog.Action.LOGIN_FAILED).address == "192.0.2.10"
 
 
+def _local(at, **later) -> str:
+    return timezone.localtime(at + datetime.timedelta(**later)).strftime("%H:%M")
+
+
 def test_a_lock_cools_off_by_itself_and_each_next_one_lasts_twice_as_long(p, settings):
     from axes.models import AccessAttemptExpiration
 
     settings.AXES_COOLOFF_MINUTES = 15
-    start = timezone.now()
+    # Midday in Poland: the lock ends today.
+    start = timezone.make_aware(datetime.datetime(2026, 3, 10, 11, 0))
 
     def fail_until_locked(at):
         with time_machine.travel(at, tick=False):
@@ -86,15 +91,80 @@ def test_a_lock_cools_off_by_itself_and_each_next_one_lasts_twice_as_long(p, set
             assert locked.status_code == 429
             return locked.content.decode()
 
-    assert "Blokada wygaśnie sama po 15 min" in fail_until_locked(start)
+    assert f"Blokada wygaśnie sama dziś o {_local(start, minutes=15)}" in fail_until_locked(start)
     with time_machine.travel(start + datetime.timedelta(minutes=16), tick=False):
         assert login(Client(), "worker_a").status_code == 302
     second = start + datetime.timedelta(minutes=20)
-    assert "Blokada wygaśnie sama po 30 min" in fail_until_locked(second)
+    assert f"Blokada wygaśnie sama dziś o {_local(second, minutes=30)}" in fail_until_locked(second)
     expires = AccessAttemptExpiration.objects.get().expires_at
     assert second + datetime.timedelta(minutes=29) < expires <= second + datetime.timedelta(minutes=30, seconds=1)
     with time_machine.travel(second + datetime.timedelta(minutes=31), tick=False):
         assert login(Client(), "worker_a").status_code == 302
+
+
+def test_the_lock_page_says_when_this_lock_ends_in_local_time(p, settings):
+    """The end of the lock as axes keeps it (a try during the lock moves it on), in Polish time; a
+    lock that ends after midnight names the day."""
+    from axes.models import AccessAttemptExpiration
+
+    settings.AXES_COOLOFF_MINUTES = 15
+    start = datetime.datetime(2026, 3, 10, 22, 50, tzinfo=datetime.UTC)  # 23:50 in Warsaw (CET)
+    with time_machine.travel(start, tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            locked = login(Client(), "worker_a", WRONG)
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert "Po 5 nieudanych próbach logowanie jako „worker_a” z tego adresu sieciowego jest zablokowane" in body
+    assert "Blokada wygaśnie sama 11 marca o 00:05" in body
+    assert "nie wygaśnie" not in body and "później" not in body
+    # A try five minutes on, during the lock: the page says the end axes now keeps.
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        again = login(Client(), "worker_a", WRONG).content.decode()
+    expires = timezone.localtime(AccessAttemptExpiration.objects.get().expires_at)
+    assert expires > timezone.localtime(start + datetime.timedelta(minutes=15))
+    assert f"Blokada wygaśnie sama 11 marca o {expires:%H:%M}" in again
+
+
+def test_a_lock_that_does_not_expire_says_who_releases_it(p, settings):
+    """AXES_COOLOFF_MINUTES=0: the lock lasts until the director releases it – the page does not ask
+    to try later, nor promises an end."""
+    settings.AXES_COOLOFF_TIME = None
+    settings.AXES_USE_ATTEMPT_EXPIRATION = False  # as settings.py makes it (test below)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = login(Client(), "worker_a", WRONG)
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert "Ta blokada nie wygaśnie sama" in body
+    assert "Dziennik dostępu → Blokady logowania" in body
+    for untrue in ("później", "wcześniej", "wygaśnie sama dziś", "ponownie"):
+        assert untrue not in body, untrue
+    # Hours later it is still locked.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=30), tick=False):
+        assert login(Client(), "worker_a").status_code == 429
+
+
+def test_a_lock_until_released_is_configured_without_an_expiry():
+    """AXES_COOLOFF_MINUTES=0 turns off axes' per-attempt expiry too: with one, every failed login
+    was a server error (axes cannot compute the end of a lock that has none)."""
+    code = "from django.conf import settings as s; print(s.AXES_COOLOFF_TIME, s.AXES_USE_ATTEMPT_EXPIRATION)"
+    never = manage("shell", "--no-imports", "-c", code, DEBUG="true", AXES_COOLOFF_MINUTES="0")
+    assert never.stdout.strip() == "None False", never.stderr
+    usual = manage("shell", "--no-imports", "-c", code, DEBUG="true")
+    assert usual.stdout.strip() == "mopr.auth.axes_cool_off True", usual.stderr
+
+
+def test_a_failed_login_says_only_what_is_known(p, settings):
+    """The wrong password, an unknown name and a switched-off account with its right password get one
+    message, true of each: the system does not tell which it is."""
+    p.worker_a_2.is_active = False
+    p.worker_a_2.save(update_fields=["is_active"])
+    for username, password in (("worker_a", WRONG), ("nikt-taki", WRONG), ("worker_a_2", PASSWORD)):
+        response = login(Client(), username, password)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Nie zalogowano: nazwa użytkownika lub hasło się nie zgadza albo konto jest wyłączone." in body
+        assert "Po 5 nieudanych próbach logowanie pod tą nazwą z tego adresu zostanie zablokowane." in body
+        assert "Wprowadź poprawne" not in body
 
 
 def test_the_director_releases_a_lock_in_the_application(client, p, settings):
