@@ -472,7 +472,7 @@ def test_the_director_lists_confirms_and_anonymises(
     full_case.refresh_from_db()
     assert full_case.anonymised_at is not None
     body = client.get(reverse("cases:retention")).content.decode()
-    assert "Brak zakończonych spraw po okresie przechowywania." in body
+    assert "Żadna zakończona sprawa nie przekroczyła jeszcze okresu przechowywania" in body
 
     again = client.post(reverse("cases:retention_anonymise"), {"cases": [full_case.pk], "confirm": "1"}, follow=True)
     assert "Nie wszystkie zaznaczone sprawy" in again.content.decode() and Job.objects.count() == 1

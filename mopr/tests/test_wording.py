@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Client as ClientModel
+from cases.procedure import Stage
 from cases.tests.test_karta import flat, karta
 from mopr.tests.factories import CaseFactory, ClientFactory, DiagnosisFactory, MemberFactory
 
@@ -54,3 +56,48 @@ def test_the_karta_names_the_diagnosis_s_finding_in_a_sentence(client, p, org, t
     text = flat(" ".join(pages))
     assert "Klient funkcjonuje w sposób dysfunkcyjny i wymaga pomocy: tak" in text
     assert "Funkcjonowanie dysfunkcyjne" not in text
+
+
+# --- empty lists -------------------------------------------------------------------------------
+
+
+def test_an_empty_case_page_says_what_is_missing_and_how_to_add_it(client, p, org):
+    case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
+    body = _page(client, p.worker_a, reverse("cases:detail", args=[case.pk]))
+    assert "Sprawa nie ma oznaczeń." in body and "Brak aktywnych oznaczeń" not in body
+    assert "Nie ma umówionej wizyty ani spotkania." in body and "Brak umówionych" not in body
+    assert "Umówione spotkanie pojawi się w Terminach" in body
+    assert reverse("cases:appointment_new", args=[case.pk]) in body
+    # The auditor reads the case: told what is true, not asked to do what they may not.
+    read_only = _page(client, p.auditor_a, reverse("cases:detail", args=[case.pk]))
+    assert "Sprawa nie ma oznaczeń." in read_only and "Oznacz ją" not in read_only
+
+
+def test_a_new_worker_s_start_page_says_where_cases_come_from(client, org):
+    from mopr.models import Role
+    from mopr.tests.factories import UserFactory
+
+    newcomer = UserFactory(institution=org.inst_a, roles=[(Role.SOCIAL_WORKER, org.region_a1)])
+    body = _page(client, newcomer, reverse("home"))
+    assert "Nie prowadzisz jeszcze żadnej sprawy. Sprawę przydziela koordynator rejonu" in body
+    assert "W najbliższych 7 dniach nie mija żaden termin Twoich spraw." in body
+    assert "Brak spraw." not in body and "Brak terminów" not in body
+
+
+def test_empty_lists_of_the_coordination_and_the_administration(client, p, org):
+    CaseFactory(region=org.region_a1, worker=p.worker_a)
+    found = _page(client, p.worker_a, reverse("cases:list") + "?q=zzzz")
+    assert "Żadna sprawa nie spełnia tych warunków. Zmień wyszukiwane słowa albo filtry." in found
+    deadlines = _page(client, p.worker_a, reverse("cases:deadlines"))
+    assert "Żaden termin nie jest przekroczony." in deadlines
+    queue = _page(client, p.coordinator_a, reverse("cases:queue"))
+    assert "Wszystkie zgłoszenia z Twoich rejonów są przydzielone." in queue
+    monitoring = _page(client, p.director_a, reverse("refusals:monitoring_queue"))
+    assert "Żadna notatka nie czeka na plan działania." in monitoring
+    assert "Żadne sprawozdanie nie czeka na decyzję." in monitoring
+    authorisations = _page(client, p.director_a, reverse("assistants:authorisations"))
+    assert "Nikt nie ma upoważnienia: wnioski zatwierdza tylko dyrektor." in authorisations
+    log = _page(client, p.director_a, reverse("access_log") + "?case_number=NIEMA/1")
+    assert "Żaden wpis nie spełnia tych warunków." in log
+    for body in (found, deadlines, queue, monitoring, authorisations, log):
+        assert ">Brak." not in body and "Brak spraw." not in body and "Brak wpisów." not in body

@@ -130,7 +130,7 @@ def test_coordinators_month(page, p, org):
         rows.first.get_by_role("button", name="Przydziel").click()
     expect(_status(page)).to_contain_text(f"Sprawę {older.number} przydzielono: {p.worker_a_2}.")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("Brak zgłoszeń do przydzielenia.")
+    expect(rows.first).to_contain_text("Wszystkie zgłoszenia z Twoich rejonów są przydzielone.")
     _visit(page, "c05-queue-empty")
 
     # The dashboard: two cases of RPŚ-1 at the report stage, nothing waiting, the meeting due.
@@ -202,7 +202,7 @@ def test_coordinators_month(page, p, org):
     # The monthly team meeting.
     _coordination(page, "Spotkania zespołów")
     expect(page.get_by_role("heading", level=1)).to_have_text("Spotkania zespołów RPŚ")
-    expect(page.get_by_role("table", name="Ostatnie spotkania")).to_contain_text("Brak spotkań.")
+    expect(page.get_by_role("table", name="Ostatnie spotkania")).to_contain_text("Nie ma jeszcze notatek ze spotkań")
     _visit(page, "c10-meetings-none")
     page.get_by_role("link", name="Nowe spotkanie RPŚ-1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Spotkanie zespołu RPŚ-1")
@@ -248,7 +248,7 @@ def test_coordinators_month(page, p, org):
     follow_up = today + datetime.timedelta(days=30)
     _coordination(page, "Kontrole")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kontrole pracy socjalnej")
-    expect(page.get_by_role("table", name="Kontrole")).to_contain_text("Brak kontroli.")
+    expect(page.get_by_role("table", name="Kontrole")).to_contain_text("Nie ma jeszcze protokołów kontroli")
     _visit(page, "c15-inspections-none")
     page.get_by_role("link", name="Nowa kontrola RPŚ-1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kontrola pracy socjalnej – RPŚ-1")
