@@ -14,6 +14,7 @@ in words for the worker. The only code that changes a stage is
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -293,6 +294,15 @@ def no_other_open_case(move: Move) -> str | None:
 # --- the table ---------------------------------------------------------------------------------
 
 
+class Weight(enum.StrEnum):
+    """How the case page offers a move (issue 20.1): the procedure going on, a step aside, or a
+    final one – which is asked again, saying what will happen (``Transition.consequence``)."""
+
+    FORWARD = "forward"
+    ASIDE = "aside"
+    FINAL = "final"
+
+
 @dataclass(frozen=True)
 class Transition:
     label: str
@@ -300,6 +310,20 @@ class Transition:
     needs_reason: bool = False
     # False where the move is made by its own form (the diagnosis decides III → IV).
     offered: bool = True
+    weight: Weight = Weight.FORWARD
+    consequence: str = ""  # what a final move does, said before it is confirmed
+
+
+REFUSAL_MONITORING = gettext_lazy(
+    "Sprawa przejdzie do monitoringu trudnego środowiska, które odmawia przyjęcia pomocy: pracy socjalnej się "
+    "nie prowadzi, dyrektor ustala plan monitorowania, a pracownik odnotowuje kolejne kontakty. Gdy klient "
+    "przyjmie pomoc, rozeznanie wznawia się z uzasadnieniem."
+)
+CLOSING_CONSEQUENCE = gettext_lazy(
+    "Sprawa zostanie zakończona z podaną przyczyną i uzasadnieniem: zniknie z list spraw otwartych i z terminów, "
+    "karta pracy socjalnej zapisze zakończenie, a prace trwające przy sprawie zakończą się tak, jak wskazano "
+    "w formularzu. Zakończonej sprawy się nie zmienia; wznowić ją można tylko z uzasadnieniem."
+)
 
 
 S = Stage
@@ -313,6 +337,9 @@ CLOSING = (
     ongoing_work_ends,
     reason_given,
 )
+
+CLOSE = Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True, weight=Weight.FINAL,
+                   consequence=CLOSING_CONSEQUENCE)  # fmt: skip
 
 TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     # I → II: the worker who accepted the report goes to find out the situation.
@@ -328,15 +355,25 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     ),
     # Refusal of help (seed 003): the environment is monitored.
     (S.ROZEZNANIE, S.MONITORING): Transition(
-        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"),
+        (worker_accepted, reason_given),
+        needs_reason=True,
+        weight=Weight.FINAL,
+        consequence=REFUSAL_MONITORING,
     ),
     (S.DIAGNOZA, S.MONITORING): Transition(
-        gettext_lazy("Odmowa pomocy – monitoring środowiska"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Odmowa pomocy – monitoring środowiska"),
+        (worker_accepted, reason_given),
+        needs_reason=True,
+        weight=Weight.FINAL,
+        consequence=REFUSAL_MONITORING,
     ),
     (S.PRACA_SOCJALNA, S.MONITORING): Transition(
         gettext_lazy("Odmowa pomocy – monitoring środowiska"),
         (worker_accepted, no_contract_in_force, reason_given),
         needs_reason=True,
+        weight=Weight.FINAL,
+        consequence=REFUSAL_MONITORING,
     ),
     # The person accepts help after all: back to finding out the situation.
     (S.MONITORING, S.ROZEZNANIE): Transition(
@@ -344,13 +381,13 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
     ),
     # Suspension (seed 004) and resumption at the same stage.
     (S.ROZEZNANIE, S.ZAWIESZENIE): Transition(
-        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True, weight=Weight.ASIDE
     ),
     (S.DIAGNOZA, S.ZAWIESZENIE): Transition(
-        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True, weight=Weight.ASIDE
     ),
     (S.PRACA_SOCJALNA, S.ZAWIESZENIE): Transition(
-        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True
+        gettext_lazy("Zawieś sprawę"), (worker_accepted, reason_given), needs_reason=True, weight=Weight.ASIDE
     ),
     (S.ZAWIESZENIE, S.ROZEZNANIE): Transition(
         gettext_lazy("Wznów sprawę"), (worker_accepted, resumes_suspended_stage, reason_given), needs_reason=True
@@ -362,11 +399,11 @@ TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {
         gettext_lazy("Wznów sprawę"), (worker_accepted, resumes_suspended_stage, reason_given), needs_reason=True
     ),
     # V. Closing, always with a reason.
-    (S.ROZEZNANIE, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
-    (S.DIAGNOZA, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
-    (S.PRACA_SOCJALNA, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
-    (S.MONITORING, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
-    (S.ZAWIESZENIE, S.ZAKONCZENIE): Transition(gettext_lazy("Zakończ sprawę"), CLOSING, needs_reason=True),
+    (S.ROZEZNANIE, S.ZAKONCZENIE): CLOSE,
+    (S.DIAGNOZA, S.ZAKONCZENIE): CLOSE,
+    (S.PRACA_SOCJALNA, S.ZAKONCZENIE): CLOSE,
+    (S.MONITORING, S.ZAKONCZENIE): CLOSE,
+    (S.ZAWIESZENIE, S.ZAKONCZENIE): CLOSE,
     # V.3: the effects do not hold – reopen, keeping everything that came before.
     (S.ZAKONCZENIE, S.ROZEZNANIE): Transition(
         gettext_lazy("Wznów zakończoną sprawę (rozeznanie)"), (reason_given, no_other_open_case), needs_reason=True

@@ -100,6 +100,7 @@ def _detail_context(request, case, **forms):
                 {
                     "target": target,
                     "transition": transition,
+                    "weight": transition.weight.value,
                     "form": form,
                     "closing": target == Stage.ZAKONCZENIE,
                     "close_reasons": [
@@ -111,6 +112,13 @@ def _detail_context(request, case, **forms):
                     "reason_required": transition.needs_reason or (target == Stage.DIAGNOZA and bool(missing_contacts)),
                 }
             )
+    # One primary action on the page (issue 20.1): the procedure's next step, unless accepting the
+    # report or the diagnosis comes first; a final move never is.
+    may_accept = policy.case_allows(user, case, Action.ACCEPT)
+    primary_elsewhere = may_accept or (case.stage == Stage.DIAGNOZA and policy.case_allows(user, case, Action.WRITE))
+    forward = [step for step in steps if step["weight"] == procedure.Weight.FORWARD]
+    for step in steps:
+        step["primary"] = not primary_elsewhere and bool(forward) and step is forward[0]
     assign_form = move_form = None
     pending_move = case.transfers.filter(kind="move", decided_at__isnull=True).select_related("to_region").first()
     if policy.case_allows(user, case, Action.ASSIGN) and not case.is_closed:
@@ -164,7 +172,8 @@ def _detail_context(request, case, **forms):
             case.appointments.filter(cancelled_at__isnull=True, at__gte=timezone.now()).order_by("at", "pk")
         ),
         "pending_move": pending_move,
-        "may_accept": policy.case_allows(user, case, Action.ACCEPT),
+        "may_accept": may_accept,
+        "final_steps": [step for step in steps if step["weight"] == procedure.Weight.FINAL],
         "may_merge_clients": policy.user_may_merge_clients(user, case.client),
         "may_write": may_write,
         "may_alert": policy.case_allows(user, case, Action.ALERT),
@@ -182,6 +191,19 @@ def case_transition(request, pk: int):
     if form.is_valid():
         target = Stage(form.cleaned_data["target"])
         close_reason = form.cleaned_data.get("close_reason") or None
+        transition = procedure.transition_for(case.stage_enum, target)
+        final = transition is not None and transition.weight == procedure.Weight.FINAL
+        if final and request.POST.get("confirmed") != "1":
+            # A final move is asked again, saying what it does – unless the table would refuse it anyway.
+            move = procedure.Move(
+                case=case, target=target, reason=form.cleaned_data["reason"],
+                close_reason=CloseReason(close_reason) if close_reason else None, ends=form.ends(),
+            )  # fmt: skip
+            why = procedure.refusal(move)
+            if why is None:
+                return _transition_confirm(request, case, transition, form)
+            form.add_error(None, why)
+            return _transition_refused(request, case, form)
         try:
             services.case_change_stage(
                 case=case,
@@ -197,6 +219,29 @@ def case_transition(request, pk: int):
         else:
             messages.success(request, _("Sprawa przeszła do etapu: %(stage)s.") % {"stage": target.label})
             return redirect("cases:detail", pk=case.pk)
+    return _transition_refused(request, case, form)
+
+
+def _transition_confirm(request, case, transition, form):
+    """The page that asks again before a final move: what will happen, what was chosen, and the
+    same fields sent once more with the confirmation."""
+    fields = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "confirmed")
+              for value in values]  # fmt: skip
+    close_reason = form.cleaned_data.get("close_reason")
+    ends = [(form.fields[name].label, dict(form.fields[name].choices).get(form.cleaned_data[name], ""))
+            for name in form.cleaned_data if name.startswith("end_") and form.cleaned_data[name]]  # fmt: skip
+    context = {
+        "case": case,
+        "transition": transition,
+        "fields": fields,
+        "reason": form.cleaned_data["reason"],
+        "close_reason": CloseReason(close_reason).label if close_reason else "",
+        "ends": ends,
+    }
+    return render(request, "cases/transition_confirm.html", context)
+
+
+def _transition_refused(request, case, form):
     target = request.POST.get("target", "")
     context = _detail_context(request, case, **{f"transition_{target}": form})
     if any(step["target"].value == target for step in context["steps"]):

@@ -144,9 +144,9 @@ def test_report_from_first_contact_to_situation_assessment(page, p, org):
     _visit(page, "11-start-worker")
     _nav(page, "Sprawy")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sprawy")
-    expect(page.get_by_role("link", name=case.number)).to_be_visible()
+    expect(page.get_by_role("link", name=case.number, exact=True)).to_be_visible()
     _visit(page, "12-case-list")
-    page.get_by_role("link", name=case.number).click()
+    page.get_by_role("link", name=case.number, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprawa {case.number}")
     _visit(page, "13-case-detail-assigned")
 

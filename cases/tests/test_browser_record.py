@@ -148,6 +148,7 @@ def test_the_other_pages_of_the_record_pass_axe(page, org, p, case):
     assign(social, p)
     contract = ContractFactory(case=social)
     _open_case(page, social)
+    page.get_by_text("Zakończenie sprawy lub odmowa pomocy").click()  # the final moves stand folded apart
     expect(page.get_by_label(re.compile("Jak kończy się: praca asystenta rodziny"))).to_be_visible()
     _visit(page, "s09-closing-with-assistant")
     page.goto(f"/sprawy/{social.pk}/kontrakt/{contract.pk}/aneks/")

@@ -173,7 +173,7 @@ def test_rozeznanie_to_social_work(page, p, org):
     expect(_field_error(page, "id_visited_at")).to_have_text("To pole jest wymagane.")
     expect(_field_error(page, "id_outcome")).to_have_text("To pole jest wymagane.")
     _visit(page, "r03-visit-form-errors")
-    page.get_by_role("link", name=case.number).click()
+    page.get_by_role("link", name=case.number, exact=True).click()
     _add_visit(page, days_ago=12, outcome="nikogo nie zastano", findings="Drzwi zamknięte, zostawiono kartkę.")
 
     # A summons before any refusal of contact is refused, with the reason on the form.
@@ -187,7 +187,7 @@ def test_rozeznanie_to_social_work(page, p, org):
         "Wezwanie wystawia się po odmowie kontaktu zapisanej w wizycie."
     )
     _visit(page, "r05-summons-before-refusal")
-    page.get_by_role("link", name=case.number).click()
+    page.get_by_role("link", name=case.number, exact=True).click()
 
     _add_visit(
         page,
@@ -313,11 +313,11 @@ def test_rozeznanie_to_social_work(page, p, org):
     expect(page.get_by_role("region", name="Oznaczenia")).to_contain_text("Niebieska Karta")
     _visit(page, "r16-case-flagged")
     page.get_by_role("navigation", name=MAIN_MENU).get_by_role("link", name="Sprawy", exact=True).click()
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=case.number))
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=case.number, exact=True))
     expect(row.locator(".badge-flag")).to_have_text("Niebieska Karta")
     expect(row).to_contain_text("II. Rozeznanie sytuacji")
     _visit(page, "r17-case-list-flagged")
-    row.get_by_role("link", name=case.number).click()
+    row.get_by_role("link", name=case.number, exact=True).click()
 
     # Now the diagnosis may start.
     _try_stage(page, "Przejdź do diagnozy")

@@ -105,6 +105,7 @@ def test_the_closing_form_asks_how_the_assistant_ends(client, case, p):
             "reason": "Wyprowadzka.",
             "end_assistant": Assignment.End.MOVED_OUT,
             "report_assistant": "Sprawozdanie końcowe.",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -128,5 +129,31 @@ def test_a_closed_case_takes_a_note_but_no_document(case, p, settings, tmp_path)
 def test_a_case_without_work_under_way_closes_as_before(org, p):
     case = CaseFactory(region=org.region_a1, worker=p.worker_a, accepted_at=timezone.now(), stage=Stage.ROZEZNANIE)
     close(case, p.worker_a)
+    case.refresh_from_db()
+    assert case.stage == Stage.ZAKONCZENIE
+
+
+def test_a_final_move_is_asked_again_saying_what_it_does_and_the_page_has_one_primary_action(client, case, p):
+    """Issue 20.1: closing and the refusal of help stand apart, marked, and a first submit shows what will
+    happen with the chosen values; only the confirmation closes. A move the table refuses is said at once."""
+    assert client.login(username="worker_a", password=PASSWORD)
+    url = reverse("cases:detail", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert page.count("btn-primary") == 1, page.count("btn-primary")  # the one primary action
+    steps = page[page.index('id="h-steps"') :]
+    assert "Zakończenie sprawy lub odmowa pomocy" in steps and "btn-outline-danger" in steps
+    data = {"target": Stage.ZAKONCZENIE, "version": case.version, "close_reason": CloseReason.MOVED_OUT,
+            "reason": "Rodzina wyprowadziła się do Gdańska."}  # fmt: skip
+    response = client.post(reverse("cases:transition", args=[case.pk]), data)
+    confirm = response.content.decode()
+    assert response.status_code == 200 and "Co się stanie" in confirm and "zniknie z list spraw otwartych" in confirm
+    assert "Rodzina wyprowadziła się do Gdańska." in confirm and 'name="confirmed" value="1"' in confirm
+    case.refresh_from_db()
+    assert case.stage != Stage.ZAKONCZENIE
+    # Without a justification the table refuses: said on the case page, not asked to confirm.
+    response = client.post(reverse("cases:transition", args=[case.pk]), {**data, "reason": ""})
+    assert response.status_code == 422 and "Co się stanie" not in response.content.decode()
+    response = client.post(reverse("cases:transition", args=[case.pk]), {**data, "confirmed": "1"})
+    assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.ZAKONCZENIE

@@ -72,11 +72,21 @@ def _step(page, button: str, reason: str, close_reason: str | None = None) -> No
     """Press a "Następne kroki procedury" button with its reason (and the cause of closing)."""
     steps = page.get_by_role("region", name="Następne kroki procedury")
     form = steps.locator("form").filter(has=page.get_by_role("button", name=button, exact=True))
+    # A closed <details> hides its buttons from role queries: found by the button's text.
+    final = steps.locator("details").filter(has=page.locator("button", has_text=re.compile(f"^{re.escape(button)}$")))
+    is_final = final.count() > 0
+    if is_final:  # a final move: apart, folded, and asked again (issue 20.1)
+        final.locator("summary").click()
     if close_reason is not None:
         form.get_by_label(re.compile(r"^Przyczyna zakończenia")).select_option(label=close_reason)
     form.get_by_label(re.compile(r"^Uzasadnienie")).fill(reason)
     with page.expect_navigation():
         form.get_by_role("button", name=button, exact=True).click()
+    if is_final:
+        expect(page.get_by_role("heading", level=2, name="Co się stanie")).to_be_visible()
+        _visit(page, "k-confirm-" + button)
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Tak – {button}").click()
 
 
 def _fill_action(page, row: int, *, side: str = "", description: str = "", deadline=None, responsible: str = ""):

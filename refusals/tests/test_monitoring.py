@@ -480,7 +480,7 @@ def test_the_whole_procedure_through_the_pages(client, org, p):
     # The worker moves the case to monitoring through the stage machine; the case page links to it.
     response = client.post(
         reverse("cases:transition", args=[case.pk]),
-        {"version": case.version, "target": Stage.MONITORING, "reason": "Odmowa przyjęcia pomocy."},
+        {"version": case.version, "target": Stage.MONITORING, "reason": "Odmowa przyjęcia pomocy.", "confirmed": "1"},
     )
     assert response.status_code == 302 and Case.objects.get(pk=case.pk).stage == Stage.MONITORING
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

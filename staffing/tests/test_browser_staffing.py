@@ -54,7 +54,7 @@ def test_a_cover_period_from_the_workers_leave_to_the_substitutes_entry(page, ca
 
     login(page, "worker_a2")
     expect(page.get_by_role("heading", name="Sprawy w zastępstwie")).to_be_visible()
-    expect(page.get_by_role("link", name=case.number)).to_be_visible()
+    expect(page.get_by_role("link", name=case.number, exact=True)).to_be_visible()
     visit(page, "z04-substitute-start")
     open_case(page, case)
     expect(page.get_by_text("Działasz w zastępstwie za")).to_be_visible()
