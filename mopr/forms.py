@@ -17,6 +17,8 @@ class LoginForm(AuthenticationForm):
     not match, or the account is switched off (Django's "enter the correct values" is false for a
     switched-off account; which of the three it is, a login page never says)."""
 
+    error_summary = False  # its one message is the page's own (no "nothing saved" summary)
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(

@@ -233,7 +233,8 @@ def test_contract_from_diagnosis_to_closure_and_reopening(page, p, org):
     )
     _save(page, "Sporządź kontrakt")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kontrakt socjalny")
-    expect(page.locator("main .alert-danger")).to_contain_text("Popraw zaznaczone pola.")
+    expect(page.locator("#error-summary")).to_contain_text("Popraw zaznaczone pola – niczego nie zapisano.")
+    expect(page.locator("#error-summary")).to_be_focused()
     expect(_field_error(page, "id_actions-0-deadline")).to_have_text("To pole jest wymagane.")
     expect(_field_error(page, "id_actions-0-responsible")).to_have_text("To pole jest wymagane.")
     # What was typed stays.

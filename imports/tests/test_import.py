@@ -272,7 +272,7 @@ def test_the_import_waits_for_its_dry_run_and_errors_show_at_the_field(client, o
     bad = SimpleUploadedFile("s.csv", b"imie;nazwisko\n", content_type="text/csv")
     response = client.post(reverse("imports:list"), {"file": bad})
     assert response.status_code == 422
-    assert "brakuje kolumn" in response.content.decode() and "Pliku nie przyjęto" in response.content.decode()
+    assert "brakuje kolumn" in response.content.decode() and "Popraw zaznaczone pola" in response.content.decode()
 
 
 def test_only_who_sets_the_centre_up_sees_the_pages_and_only_their_centres_files(client, org, p, sysadmin):

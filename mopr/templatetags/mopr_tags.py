@@ -47,3 +47,34 @@ def breadcrumbs(context):
 
     request = context.get("request")
     return {"crumbs": trail(request=request, context=context) if request is not None else []}
+
+
+@register.inclusion_tag("includes/error_summary.html", takes_context=True)
+def error_summary(context):
+    """After a failed submit, every error of the page's forms at the top, each linked to its field
+    (issue 20.1, GOV.UK's error summary): found in the context, so no view has to pass it."""
+    from django.forms import BaseForm, BaseFormSet
+    from django.forms.utils import ErrorDict
+
+    items, seen = [], set()
+
+    def add(form):
+        if id(form) in seen or not getattr(form, "error_summary", True) or not form.is_bound:
+            return
+        if not isinstance(form.errors, ErrorDict) or not form.errors:
+            return
+        seen.add(id(form))
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            anchor = field.auto_id if field is not None and not field.is_hidden else ""
+            label = field.label if field is not None and not field.is_hidden else ""
+            items.extend((anchor, label, message) for message in errors)
+
+    for value in context.flatten().values():
+        if isinstance(value, BaseFormSet) and value.is_bound:
+            items.extend(("", "", message) for message in value.non_form_errors())
+            for form in value.forms:
+                add(form)
+        elif isinstance(value, BaseForm):
+            add(value)
+    return {"items": items}

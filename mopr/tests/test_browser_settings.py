@@ -5,6 +5,8 @@ as test-output/screenshots/u*.png."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -23,8 +25,9 @@ def test_the_director_sets_the_centre_up(page, p, org):
     page.get_by_label(label("Zatwierdzający asystenta", ignore_case=True)).fill("Kierownik MGOPS")
     with page.expect_navigation():
         page.get_by_role("button", name="Zapisz ustawienia").click()
-    expect(page.get_by_text("Najmniej 1.")).to_be_visible()
+    expect(page.get_by_text("Najmniej 1.", exact=True)).to_be_visible()  # at the field, and in the summary:
     expect(page.get_by_role("alert")).to_contain_text("niczego nie zapisano")
+    expect(page.get_by_role("alert").get_by_role("link", name=re.compile("Powtórna wizyta"))).to_be_visible()
     # What was typed stays in the form.
     expect(page.get_by_label(label("Zatwierdzający asystenta", ignore_case=True))).to_have_value("Kierownik MGOPS")
     visit(page, "u02-settings-refused")

@@ -29,7 +29,25 @@
     });
   }
 
-  function ready() { fillKeys(); guardLongForms(); }
+  // After a failed submit the error summary takes the focus (a screen reader reads it first), and
+  // its links put the cursor in the field, not only scroll to it (issue 20.1).
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (!summary) return;
+    summary.focus();
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) return;
+        event.preventDefault();
+        var label = document.querySelector("label[for='" + field.id + "']");
+        (label || field).scrollIntoView();
+        field.focus({preventScroll: true});
+      });
+    });
+  }
+
+  function ready() { fillKeys(); guardLongForms(); focusErrorSummary(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
   // A page restored from the back-forward cache keeps its state and its key: nothing to do.
