@@ -183,7 +183,7 @@ def test_rozeznanie_to_social_work(page, p, org):
     page.get_by_label(_label("Data wezwania")).fill(_day(11))
     page.get_by_label(_label("Termin stawiennictwa w ośrodku")).fill(_moment(4))
     _save(page)
-    expect(page.locator("main .alert-danger")).to_contain_text(
+    expect(page.locator("#error-summary")).to_contain_text(
         "Wezwanie wystawia się po odmowie kontaktu zapisanej w wizycie."
     )
     _visit(page, "r05-summons-before-refusal")
