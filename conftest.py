@@ -147,3 +147,14 @@ def p(org) -> People:
 def sysadmin(org) -> User:
     """The system administrator of institution A (issue 19): sets the centre up, reads no case."""
     return UserFactory(username="admin_a", institution=org.inst_a, roles=[(Role.SYSTEM_ADMIN, None)])
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The background queue's own worker (``manage.py db_worker --batch``) run once, in the test: it
+    closes the connections between tasks – the test database's too – so that is kept open here."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", batch=True, interval=0, verbosity=0)

@@ -7,7 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -48,16 +47,6 @@ def private_files(settings, tmp_path):
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """The database backend's own worker (``manage.py db_worker --batch``), which between tasks closes
-    the connections – the test database's too: kept open here."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command("db_worker", batch=True, interval=0, verbosity=0)
 
 
 def rows_of(job) -> list[list[str]]:

@@ -8,7 +8,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -52,15 +51,6 @@ def due(org, p):
     for case in cases:
         MemberFactory(client=case.client, last_name=SURNAME)
     return cases
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """The database backend's worker (``manage.py db_worker --batch``), the test database's connection kept."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command("db_worker", batch=True, interval=0, verbosity=0)
 
 
 def login(client, user):

@@ -8,7 +8,6 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,14 +215,6 @@ def test_the_template_reads_back_as_one_family_without_errors(org, p):
 
 
 # --- the pages ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command("db_worker", batch=True, interval=0, verbosity=0)
 
 
 def login(client, user):
