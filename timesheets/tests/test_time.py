@@ -977,7 +977,7 @@ def test_the_time_pages_in_the_browser(page, p, org):
     page.keyboard.type("2")
     page.get_by_label(f"E – przygotowanie dokumentacji, {monday_label(monday + DAY)}").fill("30")
     page.get_by_role("button", name="Zapisz tydzień").click()
-    page.get_by_role("alert").wait_for()
+    page.locator("#error-summary").wait_for()
     check_a11y(page, "time-week-error")
     screenshot(page, "time-week-error")
     page.get_by_label(f"E – przygotowanie dokumentacji, {monday_label(monday + DAY)}").fill("7,5")
