@@ -1071,7 +1071,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         # IV.1: the first visit at which the client was met starts the contract's two-month term.
         snap = self.state()
         for pk, case in snap.cases.items():
-            met = [timezone.localdate(v["visited_at"]) for v in snap.visits.get(pk, []) if v["outcome"] == "met"]
+            # Met, also where the client refused help (Visit.MET_OUTCOMES, as the service counts it).
+            visits = snap.visits.get(pk, [])
+            met = [timezone.localdate(v["visited_at"]) for v in visits if v["outcome"] in Visit.MET_OUTCOMES]
             assert case["first_contact_at"] == (min(met) if met else None), (case, met)
 
     @invariant()
