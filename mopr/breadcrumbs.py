@@ -104,7 +104,7 @@ VISIBLE: dict[str, Callable] = {
     "cases:list": policy.user_may_see_case_list,
     "registers:dashboard": policy.user_oversees_regions,
     "institution_settings": policy.user_may_configure_institution,
-    "access_log": lambda user: policy.user_reads_institution(user) or policy.user_may_configure_institution(user),
+    "access_log": policy.user_may_read_access_log,
 }
 
 
