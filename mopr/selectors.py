@@ -163,3 +163,15 @@ def _shown(value) -> str:
 
         return ", ".join(str(Role(v).label) if v in Role.values else str(v) for v in value) or "—"
     return str(value) if value not in (None, "") else "—"
+
+
+def staff_changes(*, user: User, person: User, limit: int = 50) -> list[tuple]:
+    """An account's trace for its page: every change the managers made to it (the access log's
+    staff rows naming it), newest first, as (when, who, what) – for whom the policy lets keep accounts."""
+    if not policy.user_may_manage_staff(user) or person.institution_id != user.institution_id:
+        return []
+    prefix = f"{person.username}: "
+    rows = AccessLog.objects.filter(
+        action=AccessLog.Action.STAFF, institution_id=user.institution_id, what__startswith=prefix
+    ).select_related("user")[:limit]
+    return [(row.at, row.user or row.username, row.what.removeprefix(prefix)) for row in rows]

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mopr import policy, services
+from mopr import policy, selectors, services
 from mopr.errors import DomainError, StaleVersionError
 from mopr.forms import StaffDataForm, StaffNewForm, StaffRolesForm
-from mopr.models import AccessLog, Region, RoleAssignment
+from mopr.models import Region, RoleAssignment
 
 REFUSED = _("Konta pracowników prowadzi dyrektor lub administrator systemu.")
 
@@ -128,11 +128,6 @@ def staff_detail(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         status = 422
-    # The account's trace: every change the managers made to it, from the access log.
-    prefix = f"{person.username}: "
-    rows = AccessLog.objects.filter(
-        action=AccessLog.Action.STAFF, institution_id=request.user.institution_id, what__startswith=prefix
-    ).select_related("user")[:50]
-    trace = [(row.at, row.user or row.username, row.what.removeprefix(prefix)) for row in rows]
+    trace = selectors.staff_changes(user=request.user, person=person)
     context = {"person": person, "form": form, "data_form": data_form, "trace": trace}
     return render(request, "mopr/staff_detail.html", context, status=status)
